@@ -27,6 +27,8 @@ export class WorkerBridge extends EventTarget {
   #nextId = 1;
   #startedAt = 0;
   #quickRestarts = 0;
+  /** Increases each time the worker (and all state it held) is replaced. */
+  generation = 0;
 
   /** @param {URL|string} url module worker script */
   constructor(url) {
@@ -63,6 +65,7 @@ export class WorkerBridge extends EventTarget {
   }
 
   #spawn() {
+    this.generation += 1;
     this.#startedAt = performance.now();
     const worker = new Worker(this.#url, { type: 'module', name: 'pidscope-engine' });
     worker.onmessage = (event) => this.#onMessage(event.data);

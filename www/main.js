@@ -1,7 +1,11 @@
-// The page: starts the engine worker, shows the built-in example, reports failures.
-import { WorkerBridge } from './bridge.js';
+// The page: input, settings, runs in the worker with progress and cancel, results.
+// The main thread only draws; all computation happens in the engine worker.
+import { CancelledError, WorkerBridge } from './bridge.js';
+import { atomsBar } from './charts/atomsBar.js';
 import { h, showBanner } from './dom.js';
-import { formatInfo } from './format.js';
+import { assignRole, dropZone, filePreview, rolePicker } from './views/input.js';
+import { resultCard } from './views/results.js';
+import { DEFAULT_SETTINGS, settingsForm } from './views/settings.js';
 
 const bridge = new WorkerBridge(new URL('./worker.js', import.meta.url));
 bridge.addEventListener('crash', ({ detail }) => {
@@ -10,37 +14,200 @@ bridge.addEventListener('crash', ({ detail }) => {
       (detail.restarted ? '\nIt has been restarted; your results on screen are kept.' : '\nReload the page to try again.'),
   );
 });
-// For tests and the curious: the bridge is reachable from the console.
-window.pidscope = { bridge };
 
-const TERMS = [
-  ['mi_x1_y', 'I(X1;Y)', 'what X1 says about Y'],
-  ['mi_x2_y', 'I(X2;Y)', 'what X2 says about Y'],
-  ['mi_joint', 'I(X1,X2;Y)', 'what both say together'],
-];
+const EMPTY_ROLES = { x1: [], x2: [], y: null, yhat: [], weight: null, id: null };
+const state = {
+  files: [], // {file: File, summary, generation}
+  columns: [],
+  roles: EMPTY_ROLES,
+  settings: { ...DEFAULT_SETTINGS },
+  analyses: [],
+  run: null, // {controller, label}
+  nextId: 1,
+};
+// For tests and the curious: the bridge and state are reachable from the console.
+window.pidscope = { bridge, state };
 
-function renderExample(section, analysis) {
-  const rows = TERMS.map(([key, label, meaning]) =>
-    h('tr', {}, h('th', { scope: 'row' }, label), h('td', { class: 'value', dataset: { testid: key } }, formatInfo(analysis.info[key])), h('td', {}, meaning)),
+const $ = (id) => document.getElementById(id);
+
+// ---------- running things in the worker, one at a time ----------
+
+/** Runs `task(signal, onProgress)`; a new run cancels the one going, so runs never interleave. */
+async function exclusive(label, task) {
+  state.run?.controller.abort();
+  const controller = new AbortController();
+  const run = { controller, label };
+  state.run = run;
+  drawProgress({ stage: label, fraction: null });
+  try {
+    return await task(controller.signal, drawProgress);
+  } finally {
+    if (state.run === run) {
+      state.run = null;
+      drawProgress(null);
+    }
+  }
+}
+
+function drawProgress(progress) {
+  const box = $('progress');
+  if (!progress) {
+    box.hidden = true;
+    $('run').disabled = false;
+    return;
+  }
+  box.hidden = false;
+  const bar = box.querySelector('progress');
+  if (progress.fraction === null || progress.fraction === undefined) bar.removeAttribute('value');
+  else bar.value = Math.min(1, Math.max(0, progress.fraction));
+  box.querySelector('.stage').textContent = progress.message ?? progress.stage;
+}
+
+function reportError(error, context) {
+  if (error instanceof CancelledError) return;
+  if (error.name === 'EngineCrashError') return; // the crash banner has said it
+  showBanner(context ? `${context}: ${error.message}` : error.message);
+}
+
+// ---------- files and roles ----------
+
+async function ensureFilesLoaded(signal, onProgress) {
+  const stale = state.files.filter((f) => f.generation !== bridge.generation);
+  if (!stale.length) return;
+  // The engine was restarted (after a cancel or crash): it lost the parsed files; read them again.
+  await bridge.call('loadFiles', { files: state.files.map((f) => f.file), replace: true }, { signal, onProgress });
+  for (const f of state.files) f.generation = bridge.generation;
+}
+
+async function addFiles(files) {
+  try {
+    await exclusive('reading', async (signal, onProgress) => {
+      await ensureFilesLoaded(signal, onProgress);
+      const answer = await bridge.call('loadFiles', { files }, { signal, onProgress });
+      for (const [i, summary] of answer.files.entries()) state.files.push({ file: files[i], summary, generation: bridge.generation });
+      state.columns = answer.columns;
+      state.roles = { ...EMPTY_ROLES, ...answer.roles };
+    });
+  } catch (error) {
+    reportError(error);
+  }
+  drawInput();
+}
+
+async function removeFile(index) {
+  const [removed] = state.files.splice(index, 1);
+  try {
+    const answer = await bridge.call('forgetFile', { name: removed.summary.name });
+    state.columns = answer.columns;
+    state.roles = { ...EMPTY_ROLES, ...answer.roles };
+  } catch (error) {
+    reportError(error);
+  }
+  drawInput();
+}
+
+function drawInput() {
+  $('files').replaceChildren(...state.files.map((f, i) => filePreview(f.summary, { onRemove: () => removeFile(i) })));
+  const isCounts = state.files.length === 1 && state.files[0].summary.kind === 'counts';
+  $('roles').replaceChildren(
+    state.files.length && !isCounts
+      ? rolePicker(state.columns, state.roles, (column, role) => {
+          state.roles = assignRole(state.roles, column, role);
+          drawInput();
+        })
+      : '',
   );
-  section.replaceChildren(
-    h('h2', { id: 'example-title' }, `Built-in example: the ${analysis.name} gate`),
-    h('p', {}, 'X1 and X2 are independent fair bits; Y = X1 XOR X2. Neither input alone says anything about Y, together they determine it.'),
-    h('table', { class: 'terms', 'aria-label': `Information terms of the ${analysis.name} example` }, h('tbody', {}, rows)),
+  $('run').disabled = !state.files.length;
+}
+
+// ---------- estimating ----------
+
+async function estimate() {
+  const title = state.files.map((f) => f.summary.name).join(' + ');
+  try {
+    const analysis = await exclusive('estimating', async (signal, onProgress) => {
+      await ensureFilesLoaded(signal, onProgress);
+      return bridge.call('estimate', { roles: state.roles, settings: state.settings }, { signal, onProgress });
+    });
+    addAnalysis({ ...analysis, title: analysis.title ?? title });
+  } catch (error) {
+    reportError(error, `Could not analyse ${title}`);
+  }
+}
+
+function addAnalysis(analysis) {
+  const entry = { ...analysis, id: state.nextId++ };
+  state.analyses.unshift(entry);
+  drawResults();
+  return entry;
+}
+
+function drawResults() {
+  const unit = state.settings.units;
+  $('results').replaceChildren(...state.analyses.map((a) => resultCard(a, { unit })));
+  const compare = $('compare');
+  if (state.analyses.length < 2) {
+    compare.hidden = true;
+    return;
+  }
+  compare.hidden = false;
+  const rows = [...state.analyses].reverse().map((a) => ({ name: a.title, pid: a.pid }));
+  const mode = compare.querySelector('input[name=compare-mode]:checked')?.value ?? 'amount';
+  compare.querySelector('.slot').replaceChildren(atomsBar(rows, { unit, mode, title: 'PID profiles of this session’s analyses' }));
+}
+
+// ---------- the page ----------
+
+function build() {
+  $('input').replaceChildren(
+    h('h2', {}, 'Analyse your data'),
+    dropZone(addFiles),
+    h('div', { id: 'files' }),
+    h('div', { id: 'roles' }),
+    h('details', { class: 'settings-box' }, h('summary', {}, 'Settings'), settingsForm(state.settings, onSettings)),
+    h(
+      'div',
+      { class: 'run' },
+      h('button', { type: 'button', id: 'run', class: 'primary', disabled: true, onclick: estimate }, 'Estimate PID'),
+      h(
+        'div',
+        { id: 'progress', class: 'progress', hidden: true, role: 'status', 'aria-live': 'polite' },
+        h('progress', { max: 1, 'aria-label': 'Progress' }),
+        h('span', { class: 'stage' }),
+        h('button', { type: 'button', id: 'cancel', onclick: () => state.run?.controller.abort() }, 'Cancel'),
+      ),
+    ),
   );
-  section.setAttribute('aria-busy', 'false');
-  section.dataset.ready = 'true';
+  const compare = $('compare');
+  compare.replaceChildren(
+    h('h2', {}, 'Compare analyses'),
+    h(
+      'fieldset',
+      { class: 'toggle' },
+      h('legend', {}, 'Show'),
+      ['amount', 'share'].map((mode, i) =>
+        h('label', {}, h('input', { type: 'radio', name: 'compare-mode', value: mode, checked: i === 0, onchange: drawResults }), mode === 'amount' ? ' amounts' : ' shares of I(X1,X2;Y)'),
+      ),
+    ),
+    h('div', { class: 'slot' }),
+  );
+}
+
+function onSettings(settings) {
+  const unitsChanged = settings.units !== state.settings.units;
+  state.settings = settings;
+  if (unitsChanged) drawResults();
 }
 
 async function main() {
-  const section = document.getElementById('example');
+  build();
   try {
-    const [version, analysis] = await Promise.all([bridge.call('version'), bridge.call('example', { name: 'XOR' })]);
-    document.getElementById('core-version').textContent = `pidscope core ${version}`;
-    renderExample(section, analysis);
+    const [version, example] = await Promise.all([bridge.call('version'), bridge.call('example', { name: 'XOR' })]);
+    $('core-version').textContent = `pidscope core ${version}`;
+    addAnalysis(example);
+    $('results').dataset.ready = 'true';
   } catch (error) {
-    section.querySelector('[data-testid=status]').textContent = 'The example could not be computed.';
-    showBanner(error.message);
+    reportError(error, 'The built-in example could not be computed');
   }
 }
 

@@ -1,36 +1,375 @@
-//! The native command-line face of the pidscope core.
+//! The native command-line face of the pidscope core: the same ingestion, clustering
+//! and solver as the page.
 
+use std::fs::File;
+use std::io::Read;
 use std::process::ExitCode;
+
+use pidscope::analysis::{analyse, Analysis, AnalysisSettings, TargetAnalysis};
+use pidscope::data::{CsvReader, IngestOptions, ParsedTable, Roles};
+use serde_json::{json, Map, Value};
 
 const HELP: &str = "\
 pidscope — Partial Information Decomposition: redundancy, uniqueness and synergy, in bits
 
 USAGE:
-    pidscope <COMMAND> [OPTIONS]
+    pidscope estimate FILE.csv [FILE2.csv …] [OPTIONS]
+    pidscope --help | --version
 
-COMMANDS:
-    estimate FILE.csv    PID of a counts table (x1,x2,y,count)
-    help                 Print this help
+A counts table (columns x1, x2, y, count) is analysed directly. A samples file (one
+row per sample) needs roles; without role options they are guessed from column names
+(Y: label/y/target/class; Ŷ: pred*/yhat; X1, X2: the first two column-name prefixes).
 
-OPTIONS:
-    -h, --help           Print this help
-    -V, --version        Print the version
+ROLE OPTIONS (comma-separated column names; `prefix*` matches every column starting
+with prefix; `FILE::column` names a column of one file):
+    --x1 COLS            columns of the first modality
+    --x2 COLS            columns of the second modality
+    --y COL              the label
+    --yhat COLS          model prediction columns: their PID is shown beside Y's
+    --weight COL         per-sample weights
+
+ESTIMATOR OPTIONS:
+    --clusters K         clusters per numeric modality (default 20)
+    --pca N              PCA components before clustering (default 5)
+    --seed N             seed of the clustering (default 0)
+
+OUTPUT:
+    --json               one JSON object (atoms, MI terms, certificate, statistics)
+    --nats               natural-log units instead of bits
 ";
+
+/// A command-line error: printed as one line, exit status 2 (usage) or 1 (input).
+struct CliError {
+    message: String,
+    usage: bool,
+}
+
+impl CliError {
+    fn usage(message: impl Into<String>) -> Self {
+        CliError {
+            message: message.into(),
+            usage: true,
+        }
+    }
+    fn input(message: impl ToString) -> Self {
+        CliError {
+            message: message.to_string(),
+            usage: false,
+        }
+    }
+}
+
+#[derive(Default)]
+struct EstimateArgs {
+    files: Vec<String>,
+    x1: Option<String>,
+    x2: Option<String>,
+    y: Option<String>,
+    yhat: Option<String>,
+    weight: Option<String>,
+    settings: AnalysisSettings,
+    json: bool,
+    nats: bool,
+}
+
+fn parse_estimate(args: &[String]) -> Result<EstimateArgs, CliError> {
+    let mut out = EstimateArgs::default();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| CliError::usage(format!("{name} needs a value")))
+        };
+        let number = |name: &str, text: String| {
+            text.parse::<u64>()
+                .map_err(|_| CliError::usage(format!("{name} takes a whole number, not '{text}'")))
+        };
+        match arg.as_str() {
+            "--x1" => out.x1 = Some(value("--x1")?),
+            "--x2" => out.x2 = Some(value("--x2")?),
+            "--y" => out.y = Some(value("--y")?),
+            "--yhat" => out.yhat = Some(value("--yhat")?),
+            "--weight" => out.weight = Some(value("--weight")?),
+            "--clusters" => {
+                out.settings.clusters = number("--clusters", value("--clusters")?)? as usize
+            }
+            "--pca" => out.settings.pca = number("--pca", value("--pca")?)? as usize,
+            "--seed" => out.settings.seed = number("--seed", value("--seed")?)?,
+            "--json" => out.json = true,
+            "--nats" => out.nats = true,
+            flag if flag.starts_with("--") => {
+                return Err(CliError::usage(format!(
+                    "unknown option '{flag}' (try --help)"
+                )))
+            }
+            file => out.files.push(file.to_string()),
+        }
+    }
+    if out.files.is_empty() {
+        return Err(CliError::usage("estimate needs a CSV file (try --help)"));
+    }
+    Ok(out)
+}
+
+/// Reads a file in chunks through the streaming parser, as the page does.
+fn read_file(path: &str) -> Result<ParsedTable, CliError> {
+    let name = std::path::Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned());
+    let mut file = File::open(path).map_err(|e| CliError::input(format!("{path}: {e}")))?;
+    let mut reader = CsvReader::new(IngestOptions::named(name));
+    let mut chunk = vec![0u8; 1 << 20];
+    loop {
+        let n = file
+            .read(&mut chunk)
+            .map_err(|e| CliError::input(format!("{path}: {e}")))?;
+        if n == 0 {
+            break;
+        }
+        reader.push(&chunk[..n]).map_err(CliError::input)?;
+    }
+    reader.finish().map_err(CliError::input)
+}
+
+/// Expands comma-separated column patterns (`a,b`, `cam_*`) against the files' columns.
+fn expand(patterns: &str, tables: &[ParsedTable]) -> Vec<String> {
+    let all: Vec<&str> = tables.iter().flat_map(|t| t.column_names()).collect();
+    let mut out = Vec::new();
+    for pattern in patterns.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        match pattern.strip_suffix('*') {
+            Some(prefix) => {
+                let matched: Vec<String> = all
+                    .iter()
+                    .filter(|c| c.starts_with(prefix))
+                    .map(|c| c.to_string())
+                    .collect();
+                if matched.is_empty() {
+                    // Keep the pattern: assembling then names it as an unknown column.
+                    out.push(pattern.to_string());
+                }
+                out.extend(matched);
+            }
+            None => out.push(pattern.to_string()),
+        }
+    }
+    out
+}
+
+fn roles_from(args: &EstimateArgs, tables: &[ParsedTable]) -> Result<Option<Roles>, CliError> {
+    let given = [&args.x1, &args.x2, &args.y, &args.yhat, &args.weight];
+    if given.iter().all(|o| o.is_none()) {
+        return Ok(None);
+    }
+    let mut roles = match Roles::guess_tables(tables) {
+        Ok(guess) => guess,
+        Err(_) => Roles::default(),
+    };
+    if let Some(x1) = &args.x1 {
+        roles.x1 = expand(x1, tables);
+    }
+    if let Some(x2) = &args.x2 {
+        roles.x2 = expand(x2, tables);
+    }
+    if let Some(y) = &args.y {
+        roles.y = y.clone();
+    }
+    if let Some(yhat) = &args.yhat {
+        roles.yhat = expand(yhat, tables);
+    }
+    if let Some(weight) = &args.weight {
+        roles.weight = Some(weight.clone());
+    }
+    // A column named for one role leaves the guessed ones.
+    let named: Vec<String> = roles
+        .x1
+        .iter()
+        .chain(&roles.x2)
+        .chain(&roles.yhat)
+        .chain(std::iter::once(&roles.y))
+        .cloned()
+        .collect();
+    if args.x1.is_none() {
+        roles.x1.retain(|c| !named_elsewhere(c, &named, &roles.x1));
+    }
+    if args.x2.is_none() {
+        roles.x2.retain(|c| !named_elsewhere(c, &named, &roles.x2));
+    }
+    Ok(Some(roles))
+}
+
+fn named_elsewhere(column: &str, named: &[String], own: &[String]) -> bool {
+    named.iter().filter(|n| *n == column).count() > own.iter().filter(|n| *n == column).count()
+}
+
+const ATOMS: [(&str, &str); 4] = [
+    ("redundancy", "Redundancy R"),
+    ("unique1", "Unique to X1 U1"),
+    ("unique2", "Unique to X2 U2"),
+    ("synergy", "Synergy S"),
+];
+const TERMS: [(&str, &str); 3] = [
+    ("mi_x1_y", "I(X1;Y)"),
+    ("mi_x2_y", "I(X2;Y)"),
+    ("mi_joint", "I(X1,X2;Y)"),
+];
+
+/// The numbers of one target as JSON, in the chosen unit.
+fn target_json(t: &TargetAnalysis, scale: f64) -> Map<String, Value> {
+    let pid = serde_json::to_value(&t.pid).unwrap_or(Value::Null);
+    let mut out = Map::new();
+    out.insert("target".into(), json!(t.name));
+    for key in ATOMS.iter().chain(&TERMS).map(|(k, _)| *k) {
+        out.insert(key.into(), json!(pid[key].as_f64().unwrap_or(f64::NAN) * scale));
+    }
+    out.insert(
+        "certificate".into(),
+        json!(t.pid.certificate_bits * scale),
+    );
+    out.insert("iterations".into(), json!(t.pid.iterations));
+    out.insert("converged".into(), json!(t.pid.converged));
+    out.insert("shape".into(), json!(t.table.shape));
+    if let Some(stats) = &t.stats {
+        out.insert("stats".into(), json!(stats));
+    }
+    out
+}
+
+fn print_json(analysis: &Analysis, unit: &str, scale: f64) {
+    let mut out = target_json(&analysis.dataset, scale);
+    out.insert("units".into(), json!(unit));
+    out.insert("kind".into(), json!(analysis.kind));
+    out.insert("names".into(), json!(analysis.names));
+    out.insert(
+        "models".into(),
+        Value::Array(
+            analysis
+                .models
+                .iter()
+                .map(|m| Value::Object(target_json(m, scale)))
+                .collect(),
+        ),
+    );
+    if let Some(report) = &analysis.report {
+        out.insert("rows".into(), json!(report));
+    }
+    out.insert("settings".into(), json!(analysis.settings));
+    println!("{}", Value::Object(out));
+}
+
+fn print_table(analysis: &Analysis, files: &[String], unit: &str, scale: f64) {
+    let names = &analysis.names;
+    println!(
+        "PID of {} — X1: {}, X2: {}, Y: {}",
+        files.join(" + "),
+        names.x1,
+        names.x2,
+        names.y
+    );
+    if let Some(report) = &analysis.report {
+        println!(
+            "{} samples used of {} rows ({} dropped for missing values, {} unmatched)",
+            report.rows_used, report.rows_in, report.rows_dropped_missing, report.rows_unmatched
+        );
+    }
+    let targets: Vec<&TargetAnalysis> = std::iter::once(&analysis.dataset)
+        .chain(&analysis.models)
+        .collect();
+    let values: Vec<Value> = targets
+        .iter()
+        .map(|t| serde_json::to_value(&t.pid).unwrap_or(Value::Null))
+        .collect();
+    print!("\n{:<18}", "");
+    for (i, t) in targets.iter().enumerate() {
+        let head = if i == 0 {
+            format!("{} ({unit})", t.name)
+        } else {
+            format!("model {} ({unit})", t.name)
+        };
+        print!("{head:>24}");
+    }
+    println!();
+    for (i, (key, label)) in ATOMS.iter().chain(&TERMS).enumerate() {
+        if i == ATOMS.len() {
+            println!("{:<18}{}", "", "-".repeat(24 * targets.len()));
+        }
+        print!("{label:<18}");
+        for v in &values {
+            let bits = v[*key].as_f64().unwrap_or(f64::NAN);
+            let total = v["mi_joint"].as_f64().unwrap_or(0.0);
+            let cell = if i < ATOMS.len() && total > 0.0 {
+                format!("{:.6} {:>5.1}%", bits * scale, 100.0 * bits.max(0.0) / total)
+            } else {
+                format!("{:.6}", bits * scale)
+            };
+            print!("{cell:>24}");
+        }
+        println!();
+    }
+    println!();
+    for t in &targets {
+        let p = &t.pid;
+        println!(
+            "{}: {} to within {:.1e} {unit} ({} solver iterations); table {}×{}×{}",
+            t.name,
+            if p.converged { "exact" } else { "NOT converged; certified only" },
+            p.certificate_bits * scale,
+            p.iterations,
+            t.table.shape[0],
+            t.table.shape[1],
+            t.table.shape[2],
+        );
+        if let Some(warning) = t.stats.as_ref().and_then(|s| s.warning.as_ref()) {
+            println!("warning: {warning}");
+        }
+    }
+}
+
+fn estimate(args: &[String]) -> Result<(), CliError> {
+    let args = parse_estimate(args)?;
+    let tables = args
+        .files
+        .iter()
+        .map(|f| read_file(f))
+        .collect::<Result<Vec<_>, _>>()?;
+    let roles = roles_from(&args, &tables)?;
+    let analysis =
+        analyse(&tables, roles.as_ref(), &args.settings, &mut |_| {}).map_err(CliError::input)?;
+    let (unit, scale) = if args.nats {
+        ("nats", std::f64::consts::LN_2)
+    } else {
+        ("bits", 1.0)
+    };
+    if args.json {
+        print_json(&analysis, unit, scale);
+    } else {
+        let names: Vec<String> = tables.iter().map(|t| t.name().to_string()).collect();
+        print_table(&analysis, &names, unit, scale);
+    }
+    Ok(())
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
+    let result = match args.first().map(String::as_str) {
         None | Some("help" | "-h" | "--help") => {
             print!("{HELP}");
-            ExitCode::SUCCESS
+            Ok(())
         }
         Some("-V" | "--version") => {
             println!("pidscope {}", env!("CARGO_PKG_VERSION"));
-            ExitCode::SUCCESS
+            Ok(())
         }
-        Some(other) => {
-            eprintln!("pidscope: unknown command '{other}' (try --help)");
-            ExitCode::from(2)
+        Some("estimate") => estimate(&args[1..]),
+        Some(other) => Err(CliError::usage(format!(
+            "unknown command '{other}' (try --help)"
+        ))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("pidscope: {}", e.message);
+            ExitCode::from(if e.usage { 2 } else { 1 })
         }
     }
 }

@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { readResult } from '../../www/reading.js';
+
+const pid = (redundancy, unique1, unique2, synergy) => ({ redundancy, unique1, unique2, synergy, mi_joint: redundancy + unique1 + unique2 + synergy });
+
+test('redundant modalities: losing either should cost little', () => {
+  const [headline, cost] = readResult(pid(1, 0, 0, 0), { x1: 'camera', x2: 'LiDAR', y: 'action' });
+  assert.match(headline, /redundant \(100%\)/);
+  assert.match(cost, /^Most of what LiDAR says is also in camera, so losing LiDAR should cost little/);
+});
+
+test('XOR: synergy dominates and predicts the cost of losing a modality', () => {
+  const [headline, cost] = readResult(pid(0, 0, 0, 1));
+  assert.match(headline, /synergistic \(100%\)/);
+  assert.match(cost, /X2 adds little on its own, but losing it would also lose the 100% that is synergy/);
+});
+
+test('uniqueness sets the cost of losing a modality', () => {
+  const [headline, cost] = readResult(pid(0.2, 0.7, 0.1, 0));
+  assert.match(headline, /comes from X1 alone \(70% unique to X1\)/);
+  assert.match(cost, /^Losing X2 would cost at least its 10% unique share; losing X1 would cost at least its 70%/);
+});
+
+test('nothing to decompose is said plainly', () => {
+  assert.deepEqual(readResult(pid(0, 0, 0, 0)).length, 1);
+  assert.match(readResult(pid(1e-4, 0, 0, 0))[0], /next to nothing/);
+});

@@ -1,0 +1,17 @@
+// What every Plot chart gets after drawing: its main SVG marked for export, and the
+// legend entries kept as data so an exported SVG can redraw them.
+
+/**
+ * @param {HTMLElement} figure what Plot.plot returned (a <figure> when a title is set)
+ * @param {string} kind a CSS class naming the chart
+ * @param {{label: string, color: string}[]} [legendItems]
+ */
+export function finishPlot(figure, kind, legendItems = []) {
+  const svgs = [...figure.querySelectorAll(':scope > svg')];
+  const main = svgs.at(-1);
+  main?.setAttribute('data-role', 'plot');
+  main?.setAttribute('role', 'img');
+  figure.classList.add('chart', kind);
+  figure.legendItems = legendItems;
+  return figure;
+}

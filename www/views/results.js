@@ -1,0 +1,170 @@
+// One analysis as a card: the numbers with their certificate, a plain reading, the
+// charts and the exports. Pure view code: it draws what the worker computed.
+import { atomsBar } from '../charts/atomsBar.js';
+import { ATOMS } from '../charts/atoms.js';
+import { pidDiagram } from '../charts/pidDiagram.js';
+import { tableHeatmaps } from '../charts/tableHeatmaps.js';
+import { h } from '../dom.js';
+import { download, pngBlob, safeName, svgText, toCsv } from '../export.js';
+import { formatInfo } from '../format.js';
+import { readResult } from '../reading.js';
+
+const TERMS = [
+  ['mi_x1_y', 'I(X1;Y)', 'what X1 says about Y'],
+  ['mi_x2_y', 'I(X2;Y)', 'what X2 says about Y'],
+  ['mi_joint', 'I(X1,X2;Y)', 'what both say together = R + U1 + U2 + S'],
+];
+
+/** The rows of a results CSV / JSON: every atom and term of every PID in the analysis. */
+export function resultRows(analysis) {
+  const header = ['analysis', 'target', 'quantity', 'bits'];
+  const rows = [];
+  for (const [target, pid] of pidsOf(analysis)) {
+    for (const key of [...ATOMS.map((a) => a.key), 'mi_x1_y', 'mi_x2_y', 'mi_joint', 'certificate_bits']) {
+      rows.push([analysis.title, target, key, pid[key]]);
+    }
+  }
+  return [header, ...rows];
+}
+
+function pidsOf(analysis) {
+  return [[analysis.names?.y ?? 'Y', analysis.pid], ...(analysis.models ?? []).map((m) => [`${m.name} (model)`, m.pid])];
+}
+
+/** Counts CSV of the discrete table (x1,x2,y,count), the format the CLI reads. */
+export function countsCsv(table) {
+  const [n1, n2, ny] = table.shape;
+  const [l1, l2, ly] = table.labels;
+  const scale = table.total ?? 1;
+  const rows = [['x1', 'x2', 'y', 'count']];
+  for (let a = 0; a < n1; a += 1) {
+    for (let b = 0; b < n2; b += 1) {
+      for (let y = 0; y < ny; y += 1) {
+        const p = table.p[(a * n2 + b) * ny + y];
+        if (p > 0) rows.push([l1[a], l2[b], ly[y], +(p * scale).toPrecision(12)]);
+      }
+    }
+  }
+  return toCsv(rows);
+}
+
+function numbersTable(analysis, unit) {
+  const { pid } = analysis;
+  const row = (testid, label, meaning, bits) =>
+    h('tr', {}, h('th', { scope: 'row' }, label), h('td', { class: 'value', dataset: { testid } }, formatInfo(bits, unit, 4)), h('td', {}, meaning));
+  return h(
+    'table',
+    { class: 'terms', 'aria-label': `PID of ${analysis.title}` },
+    h('tbody', {}, [
+      ...ATOMS.map((a) => row(a.key, `${a.label} (${a.short})`, a.meaning, pid[a.key])),
+      ...TERMS.map(([key, label, meaning]) => row(key, label, meaning, pid[key])),
+    ]),
+  );
+}
+
+function certificateNote(pid) {
+  const cert = pid.certificate_bits;
+  const ok = pid.converged !== false && cert <= 1e-6;
+  return h(
+    'p',
+    { class: ok ? 'certificate' : 'certificate warn', dataset: { testid: 'certificate' } },
+    ok
+      ? `Exact to within ${cert.toExponential(1)} bits (certified by the solver's duality gap; ${pid.iterations} iterations).`
+      : `Accuracy only certified to ${Number(cert).toExponential(1)} bits: the solver stopped before reaching its tolerance.`,
+  );
+}
+
+function statsNote(stats) {
+  if (!stats) return null;
+  const text =
+    `${stats.samples.toLocaleString()} samples in ${stats.occupied_cells.toLocaleString()} occupied cells of ${stats.cells.toLocaleString()} ` +
+    `(median ${stats.median_samples_per_occupied_cell.toLocaleString()} samples per occupied cell; plug-in bias of I(X1,X2;Y) about ` +
+    `${stats.miller_madow_bias_bits.toFixed(3)} bits).`;
+  return h(
+    'div',
+    { class: stats.warning ? 'stats warn' : 'stats', dataset: { testid: 'sample-stats' } },
+    h('p', {}, text),
+    stats.warning ? h('p', { role: 'note' }, `⚠ ${stats.warning}`) : null,
+  );
+}
+
+function chartBlock(figure, baseName) {
+  const exportSvg = () => download(`${baseName}.svg`, svgText(figure), 'image/svg+xml');
+  const exportPng = async () => download(`${baseName}.png`, await pngBlob(figure));
+  return h(
+    'div',
+    { class: 'chart-block' },
+    figure,
+    h('div', { class: 'chart-actions' }, h('button', { type: 'button', onclick: exportSvg }, 'SVG'), h('button', { type: 'button', onclick: exportPng }, 'PNG')),
+  );
+}
+
+/**
+ * @param {object} analysis what the worker returned, plus a `title`
+ * @param {{unit?: 'bits'|'nats'}} options
+ * @returns {HTMLElement}
+ */
+export function resultCard(analysis, { unit = 'bits' } = {}) {
+  const base = safeName(analysis.title);
+  const names = analysis.names ?? {};
+  const reading = readResult(analysis.pid, { x1: names.x1 ?? 'X1', x2: names.x2 ?? 'X2', y: names.y ?? 'Y', hY: analysis.info?.h_y });
+  const charts = [
+    chartBlock(atomsBar([{ name: analysis.title, pid: analysis.pid }], { unit, title: `PID of I(X1,X2;Y): ${analysis.title}` }), `${base}-pid-bar`),
+    chartBlock(pidDiagram(analysis.pid, { unit }), `${base}-pid-diagram`),
+  ];
+  if (analysis.models?.length) {
+    charts.push(
+      chartBlock(
+        atomsBar(
+          [{ name: `dataset (${names.y ?? 'Y'})`, pid: analysis.pid }, ...analysis.models.map((m) => ({ name: `model (${m.name})`, pid: m.pid }))],
+          { unit, title: 'Dataset PID and model PID' },
+        ),
+        `${base}-dataset-vs-model`,
+      ),
+    );
+  }
+  const heatmapSlot = h('div', { class: 'heatmap-slot' });
+  const drawHeatmap = (which) => {
+    const values = which === 'q*' ? analysis.pid.q_star : analysis.table.p;
+    const title = which === 'q*' ? 'Optimal coupling q*(x1, x2, y)' : 'Joint distribution p(x1, x2, y)';
+    heatmapSlot.replaceChildren(chartBlock(tableHeatmaps({ ...analysis.table, values }, { title, which }), `${base}-${which === 'q*' ? 'qstar' : 'p'}-heatmap`));
+  };
+  const toggle = h(
+    'fieldset',
+    { class: 'toggle' },
+    h('legend', {}, 'Heatmap shows'),
+    ['p', 'q*'].map((which, i) =>
+      h('label', {}, h('input', { type: 'radio', name: `heat-${analysis.id}`, value: which, checked: i === 0, onchange: () => drawHeatmap(which) }), which === 'p' ? ' the data p' : ' the optimum q*'),
+    ),
+  );
+  if (analysis.table && analysis.table.p.length <= 60_000) {
+    drawHeatmap('p');
+    charts.push(h('div', {}, analysis.pid.q_star ? toggle : null, heatmapSlot));
+  }
+  const exports = h(
+    'div',
+    { class: 'exports' },
+    h('span', {}, 'Download: '),
+    h('button', { type: 'button', onclick: () => download(`${base}.json`, JSON.stringify(exportJson(analysis), null, 2), 'application/json') }, 'results JSON'),
+    h('button', { type: 'button', onclick: () => download(`${base}.csv`, toCsv(resultRows(analysis)), 'text/csv') }, 'results CSV'),
+    analysis.table ? h('button', { type: 'button', onclick: () => download(`${base}-counts.csv`, countsCsv(analysis.table), 'text/csv') }, 'counts table CSV') : null,
+  );
+  return h(
+    'article',
+    { class: 'card result', dataset: { testid: 'result', analysisId: analysis.id }, 'aria-label': `Result: ${analysis.title}` },
+    h('h2', {}, analysis.title),
+    analysis.subtitle ? h('p', { class: 'status' }, analysis.subtitle) : null,
+    h('div', { class: 'reading', dataset: { testid: 'reading' } }, reading.map((s) => h('p', {}, s))),
+    numbersTable(analysis, unit),
+    certificateNote(analysis.pid),
+    statsNote(analysis.stats),
+    h('div', { class: 'charts' }, charts),
+    exports,
+  );
+}
+
+/** What the JSON export holds: the numbers, the settings, the table; never raw rows. */
+export function exportJson(analysis) {
+  const { id, ...rest } = analysis;
+  return { format: 'pidscope-results', version: 1, ...rest };
+}
