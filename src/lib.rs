@@ -8,6 +8,8 @@
 //! of JavaScript, files or clocks; [`wasm`] is the only module that talks to the
 //! browser, and the `pidscope` binary reuses the same core natively.
 
+pub mod data;
+pub mod discretize;
 pub mod info;
 pub mod table;
 
