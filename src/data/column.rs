@@ -298,7 +298,7 @@ impl ColumnBuilder {
                         return Err(FieldProblem::TextInNumericColumn)
                     }
                     Err(_) => {
-                        self.to_categorical();
+                        self.switch_to_categorical();
                         self.became_categorical_at = Some((row, field.to_string()));
                         return self.push_categorical(field, false);
                     }
@@ -321,7 +321,7 @@ impl ColumnBuilder {
     }
 
     /// Re-encodes the numbers read so far as categories named by their decimal form.
-    fn to_categorical(&mut self) {
+    fn switch_to_categorical(&mut self) {
         if let Values::Numeric(numbers) = &self.values {
             let mut interner = Interner::default();
             let codes = numbers

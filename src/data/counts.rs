@@ -228,9 +228,9 @@ pub fn write_counts_csv(table: &JointTable) -> String {
         }
     }
     // A state with no weight at all would vanish on reading: give it a zero row.
-    for axis in 0..3 {
-        for state in 0..seen[axis].len() {
-            if !seen[axis][state] {
+    for (axis, seen) in seen.iter().enumerate() {
+        for (state, &seen) in seen.iter().enumerate() {
+            if !seen {
                 let mut cell = [0; 3];
                 cell[axis] = state;
                 row(cell, 0.0);
