@@ -313,9 +313,10 @@ impl CsvReader {
     pub fn new(options: IngestOptions) -> Self {
         CsvReader {
             delimiter: options.delimiter.unwrap_or(b','),
-            options,
             phase: Phase::Sniffing(Vec::new()),
-            field: vec![0; 256],
+            // Grows on demand up to one byte past the cap, which is how a field that
+            // is too large is noticed.
+            field: vec![0; 256.min(options.limits.max_field_bytes + 1)],
             field_len: 0,
             field_index: 0,
             record_line: 1,
@@ -327,6 +328,7 @@ impl CsvReader {
             line_jumps: Vec::new(),
             last_row_line: 0,
             failed: None,
+            options,
         }
     }
 
@@ -397,6 +399,10 @@ impl CsvReader {
     fn feed(&mut self, mut input: &[u8]) -> Result<(), DataError> {
         let at_end = input.is_empty();
         loop {
+            // An empty slice means end of input to csv-core: only pass one at the end.
+            if input.is_empty() && !at_end {
+                return Ok(());
+            }
             let Phase::Reading(reader) = &mut self.phase else {
                 return Ok(());
             };
@@ -408,11 +414,7 @@ impl CsvReader {
             input = &input[nin..];
             self.field_len += nout;
             match result {
-                csv_core::ReadFieldResult::InputEmpty => {
-                    if input.is_empty() && !at_end {
-                        return Ok(());
-                    }
-                }
+                csv_core::ReadFieldResult::InputEmpty => {}
                 csv_core::ReadFieldResult::OutputFull => self.grow_field()?,
                 csv_core::ReadFieldResult::Field { record_end } => {
                     if self.field_index == 0 {
