@@ -864,7 +864,9 @@ fn group_means<C: AsRef<[f64]>>(
         mass[g as usize] += weight(i);
         members[g as usize] += 1;
     }
-    let mut means = vec![Vec::with_capacity(columns.len()); groups];
+    let mut means: Vec<Vec<f64>> = (0..groups)
+        .map(|_| Vec::with_capacity(columns.len()))
+        .collect();
     for column in columns {
         let mut sums = vec![0.0; groups];
         let mut plain = vec![0.0; groups];

@@ -562,7 +562,7 @@ fn assembly_errors_are_specific() {
         max_label_states: 10,
         ..AssembleOptions::default()
     };
-    let err = assemble(&[many.clone()], &roles, &capped).unwrap_err();
+    let err = assemble(std::slice::from_ref(&many), &roles, &capped).unwrap_err();
     assert!(
         matches!(
             err,
@@ -667,7 +667,7 @@ fn pca_recovers_a_known_principal_direction() {
     let direction = [1.0, 2.0, -2.0].map(|v| v / 3.0);
     let mut rng = SplitMix64::new(3);
     let n = 2000;
-    let mut columns = vec![Vec::with_capacity(n); 3];
+    let mut columns: Vec<Vec<f64>> = (0..3).map(|_| Vec::with_capacity(n)).collect();
     for _ in 0..n {
         let t = 4.0 * normal(&mut rng);
         for (j, column) in columns.iter_mut().enumerate() {
