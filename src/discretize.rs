@@ -110,10 +110,9 @@ pub enum DiscretizeError {
     },
     #[error("invalid setting: {0}")]
     InvalidOption(&'static str),
-    #[error("{modality}: feature columns have different lengths ({expected} samples, '{column}' has {found})")]
-    RaggedFeatures {
-        modality: Axis,
-        column: String,
+    #[error("{what} has {found} values but there are {expected} samples")]
+    LengthMismatch {
+        what: String,
         expected: usize,
         found: usize,
     },
@@ -300,6 +299,19 @@ pub fn discretize(
         return Err(DiscretizeError::NoSamples);
     }
     let weights = dataset.weights.as_deref();
+    // A Dataset can be built by hand: check lengths so no index can go out of range.
+    if let Some(w) = weights {
+        check_length("the weight column", w.len(), samples)?;
+    }
+    for (axis, modality) in [(Axis::X1, &dataset.x1), (Axis::X2, &dataset.x2)] {
+        if let ModalityFeatures::Categorical(labels) = &modality.features {
+            check_length(
+                &format!("{axis} '{}'", labels.name),
+                labels.codes.len(),
+                samples,
+            )?;
+        }
+    }
     let x1 = discretize_modality(&dataset.x1, Axis::X1, samples, weights, options, progress)?;
     let x2 = discretize_modality(&dataset.x2, Axis::X2, samples, weights, options, progress)?;
     progress(Progress {
@@ -319,6 +331,18 @@ pub fn discretize(
     })
 }
 
+fn check_length(what: &str, found: usize, expected: usize) -> Result<(), DiscretizeError> {
+    if found == expected {
+        Ok(())
+    } else {
+        Err(DiscretizeError::LengthMismatch {
+            what: what.to_string(),
+            expected,
+            found,
+        })
+    }
+}
+
 /// Counts samples into a labelled table: `states` are each sample's state of X1, X2
 /// and Y, `labels` the state names. Returns the (weighted) table and the statistics
 /// of the unweighted sample counts.
@@ -336,6 +360,13 @@ pub fn table_from_states(
             max: crate::table::MAX_CELLS,
         }
         .into());
+    }
+    let samples = states[2].len();
+    for (axis, s) in [Axis::X1, Axis::X2].into_iter().zip(&states[..2]) {
+        check_length(&format!("the {axis} states"), s.len(), samples)?;
+    }
+    if let Some(w) = weights {
+        check_length("the weight column", w.len(), samples)?;
     }
     let mut counts = vec![0.0; cells as usize];
     let mut weighted = weights.map(|_| vec![0.0; cells as usize]);
@@ -386,15 +417,15 @@ fn discretize_modality(
                     limit: MAX_FEATURES,
                 });
             }
-            if let Some((name, column)) =
-                names.iter().zip(columns).find(|(_, c)| c.len() != samples)
-            {
-                return Err(DiscretizeError::RaggedFeatures {
-                    modality: axis,
-                    column: name.clone(),
-                    expected: samples,
-                    found: column.len(),
+            if names.len() != columns.len() {
+                return Err(DiscretizeError::LengthMismatch {
+                    what: format!("the list of {axis} feature names"),
+                    expected: columns.len(),
+                    found: names.len(),
                 });
+            }
+            for (name, column) in names.iter().zip(columns) {
+                check_length(&format!("{axis} feature '{name}'"), column.len(), samples)?;
             }
             let mut report = |stage| {
                 progress(Progress {

@@ -423,7 +423,8 @@ impl CsvReader {
                             .filter(|&&b| b == b'\n')
                             .count() as u64;
                         let terminator = u64::from(record_end && ended_on_newline);
-                        self.record_line = line_now - newlines_inside - terminator;
+                        self.record_line =
+                            line_now.saturating_sub(newlines_inside + terminator).max(1);
                     }
                     self.end_field(record_end)?;
                     self.field_len = 0;
@@ -458,7 +459,7 @@ impl CsvReader {
                     .iter()
                     .filter(|&&b| b == b'\n')
                     .count() as u64;
-                reader.line() - newlines
+                reader.line().saturating_sub(newlines).max(1)
             }
             _ => self.record_line,
         }
