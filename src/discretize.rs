@@ -22,8 +22,8 @@
 //! is biased upward by about (C_xy − C_x − C_y + 1) / (2 N ln 2) bits (Miller–Madow, first
 //! order), where C_xy, C_x and C_y count the occupied cells (x1,x2,y), (x1,x2) and
 //! states y. The table is flagged unreliable when the mean number of samples per
-//! occupied cell is below 5, or when the occupied cells number at least half the
-//! samples.
+//! occupied cell is below 5, or when the table has at least half as many cells
+//! (n1·n2·ny) as there are samples.
 
 use crate::data::{DataError, Dataset, Labels, Modality, ModalityFeatures};
 use crate::table::{Axis, JointTable, TableError};
@@ -233,20 +233,22 @@ impl TableStats {
             0.0
         };
         let sparse = mean < 5.0;
-        let crowded = 2.0 * occupied_cells as f64 >= samples;
+        let cells = n1 * n2 * ny;
+        let crowded = 2.0 * cells as f64 >= samples;
         let unreliable = sparse || crowded;
-        let warning = unreliable.then(|| {
-            format!(
+        let warning =
+            unreliable.then(|| {
+                format!(
                 "The plug-in estimate is unreliable: {samples} samples fill {occupied_cells} of \
-                 {cells} cells ({mean:.1} per occupied cell{}); I(X1,X2;Y) is biased upward by \
-                 about {bias:.3} bits (Miller–Madow). Use fewer clusters or more samples.",
+                 {cells} cells ({mean:.1} per occupied cell{}{}); I(X1,X2;Y) is biased upward \
+                 by about {bias:.3} bits (Miller–Madow). Use fewer clusters or more samples.",
                 if sparse { ", fewer than 5" } else { "" },
-                cells = n1 * n2 * ny,
+                if crowded { "; the table has at least half as many cells as samples" } else { "" },
             )
-        });
+            });
         TableStats {
             samples,
-            cells: n1 * n2 * ny,
+            cells,
             occupied_cells,
             occupied_input_cells,
             occupied_labels,
@@ -260,6 +262,7 @@ impl TableStats {
     }
 
     /// Statistics of a table whose weights were sample counts (e.g. a counts file).
+    /// Meaningless for a table of probabilities (its "samples" sum to 1).
     pub fn of_table(table: &JointTable) -> TableStats {
         let counts: Vec<f64> = table.p().iter().map(|p| p * table.total_weight()).collect();
         TableStats::from_counts(table.shape(), &counts)
@@ -756,8 +759,8 @@ fn seed_centres(
     centres
 }
 
-/// Lloyd's k-means on `points` (row-major, `dim` coordinates each) into at most `k`
-/// clusters, seeded by k-means++ from `seed`. A cluster left empty is re-seeded with
+/// Lloyd's k-means on `points` (row-major, `dim` coordinates each, `weights` one per
+/// point) into at most `k` clusters, seeded by k-means++ from `seed`. A cluster left empty is re-seeded with
 /// the point farthest from its centre. Deterministic for a given seed.
 pub fn kmeans(
     points: &[f64],
@@ -777,9 +780,24 @@ pub fn kmeans(
             converged: true,
         };
     }
+    // One weight per point or none; a mismatched slice is ignored rather than indexed.
+    let weights = weights.filter(|w| w.len() == n);
     report(Stage::Seeding);
     let mut rng = SplitMix64::new(seed);
-    let mut centres = seed_centres(points, dim, weights, k, &mut rng);
+    let centres = seed_centres(points, dim, weights, k, &mut rng);
+    lloyd(points, dim, weights, centres, max_iterations, report)
+}
+
+/// Lloyd iterations from the given initial `centres` (row-major, `dim` each).
+fn lloyd(
+    points: &[f64],
+    dim: usize,
+    weights: Option<&[f64]>,
+    mut centres: Vec<f64>,
+    max_iterations: usize,
+    report: &mut dyn FnMut(Stage),
+) -> KMeansResult {
+    let n = points.len() / dim;
     let k = centres.len() / dim;
     let weight = |i: usize| weights.map_or(1.0, |w| w[i]);
     let mut assignment = vec![u32::MAX; n];
@@ -990,5 +1008,37 @@ fn quantile_states(values: &[f64], weights: Option<&[f64]>, bins: usize) -> Moda
         total_variance: 0.0,
         iterations: 0,
         converged: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_cluster_is_reseeded_at_the_farthest_point() {
+        // Two groups on a line; the second initial centre is far from every point.
+        let points = [0.0, 0.1, 0.2, 10.0, 10.1];
+        let result = lloyd(&points, 1, None, vec![0.0, 1000.0], 100, &mut |_| {});
+        assert!(result.converged);
+        assert_eq!(result.assignment, [0, 0, 0, 1, 1]);
+        assert!((result.centres[1][0] - 10.05).abs() < 1e-12);
+    }
+
+    #[test]
+    fn jacobi_diagonalises_a_known_matrix() {
+        // [[2, 1], [1, 2]] has eigenvalues 3 and 1 along (1, 1) and (1, −1).
+        let (values, vectors) = symmetric_eigen(vec![2.0, 1.0, 1.0, 2.0], 2);
+        assert!((values[0] - 3.0).abs() < 1e-12 && (values[1] - 1.0).abs() < 1e-12);
+        let h = std::f64::consts::FRAC_1_SQRT_2;
+        assert!((vectors[0][0] - h).abs() < 1e-12 && (vectors[0][1] - h).abs() < 1e-12);
+    }
+
+    #[test]
+    fn splitmix_matches_its_reference_stream() {
+        // First outputs for seed 1234567 from the reference implementation.
+        let mut rng = SplitMix64::new(1234567);
+        assert_eq!(rng.next_u64(), 6457827717110365317);
+        assert_eq!(rng.next_u64(), 3203168211198807973);
     }
 }

@@ -23,7 +23,10 @@ pub use counts::{
     counts_table_from_parsed, looks_like_counts_table, read_counts_table, write_counts_csv,
     CountsColumns, StateOrder,
 };
-pub use csv::{CsvReader, IngestOptions, IngestProgress, IngestReport, Limits, ParsedTable};
+pub use csv::{
+    parse_csv, ColumnReport, CsvReader, IngestOptions, IngestProgress, IngestReport, Limits,
+    ParsedTable,
+};
 pub use roles::{
     assemble, Alignment, AssembleOptions, AssemblyReport, Dataset, Labels, Modality,
     ModalityFeatures, Roles,
