@@ -546,13 +546,16 @@ pub fn assemble(
             },
         });
     }
-    // Source rows of the kept samples, per table.
-    let rows_of = |source: &Source| -> Vec<usize> {
-        kept.iter().map(|&s| aligned[source.table][s]).collect()
-    };
+    // Source rows of the kept samples, per table (computed once, shared by all columns).
+    let source_rows: Vec<Vec<usize>> = aligned
+        .iter()
+        .map(|rows| kept.iter().map(|&s| rows[s]).collect())
+        .collect();
+    drop(aligned);
+    let rows_of = |source: &Source| -> &[usize] { &source_rows[source.table] };
 
     let label = |source: &Source| -> Result<Labels, DataError> {
-        let labels = labels_at(source.column, &rows_of(source), options.state_order);
+        let labels = labels_at(source.column, rows_of(source), options.state_order);
         if labels.levels.len() > options.max_label_states {
             return Err(DataError::TooManyLabelStates {
                 file: tables[source.table].name().to_string(),
@@ -578,7 +581,7 @@ pub fn assemble(
                             text: source.column.text(row),
                         });
                     }
-                    Some(numeric_at(values, &rows))
+                    Some(numeric_at(values, rows))
                 }
                 ColumnData::Categorical { .. } => {
                     let (row, text) = source
@@ -598,7 +601,7 @@ pub fn assemble(
     };
 
     let modality = |sources: &[Source], names: &[String]| -> Result<Modality, DataError> {
-        let features = modality_features(sources, &rows_of, tables, options)?;
+        let features = modality_features(sources, &source_rows, tables, options)?;
         Ok(Modality {
             columns: names.to_vec(),
             features,
@@ -624,7 +627,7 @@ pub fn assemble(
 /// The features of one modality (rules in the module docs).
 fn modality_features(
     sources: &[Source],
-    rows_of: &dyn Fn(&Source) -> Vec<usize>,
+    source_rows: &[Vec<usize>],
     tables: &[ParsedTable],
     options: &AssembleOptions,
 ) -> Result<ModalityFeatures, DataError> {
@@ -634,7 +637,7 @@ fn modality_features(
     if all_categorical {
         let parts: Vec<Labels> = sources
             .iter()
-            .map(|s| labels_at(s.column, &rows_of(s), options.state_order))
+            .map(|s| labels_at(s.column, &source_rows[s.table], options.state_order))
             .collect();
         if let [only] = parts.as_slice() {
             return Ok(ModalityFeatures::Categorical(only.clone()));
@@ -667,14 +670,14 @@ fn modality_features(
     let mut names = Vec::new();
     let mut columns = Vec::new();
     for source in sources {
-        let rows = rows_of(source);
+        let rows = &source_rows[source.table];
         match &source.column.data {
             ColumnData::Numeric(values) => {
                 names.push(source.column.name.clone());
-                columns.push(numeric_at(values, &rows));
+                columns.push(numeric_at(values, rows));
             }
             ColumnData::Categorical { .. } => {
-                let labels = labels_at(source.column, &rows, options.state_order);
+                let labels = labels_at(source.column, rows, options.state_order);
                 if labels.levels.len() > options.max_one_hot_levels {
                     return Err(DataError::TooManyCategories {
                         file: tables[source.table].name().to_string(),
