@@ -267,6 +267,10 @@ fn decode_field(bytes: &[u8]) -> Result<&str, DecodeProblem> {
         .map_err(|_| DecodeProblem::Utf8)
 }
 
+fn is_line_end(byte: u8) -> bool {
+    byte == b'\n' || byte == b'\r'
+}
+
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Where the reader is in the file.
@@ -363,7 +367,7 @@ impl CsvReader {
             Phase::Sniffing(buffer) => {
                 let searched_from = buffer.len();
                 buffer.extend_from_slice(chunk);
-                let line_complete = buffer[searched_from..].contains(&b'\n');
+                let line_complete = buffer[searched_from..].iter().any(|&b| is_line_end(b));
                 if line_complete || buffer.len() > self.options.limits.max_field_bytes {
                     self.start_reading()
                 } else {
@@ -380,7 +384,10 @@ impl CsvReader {
         };
         let buffer = std::mem::take(buffer);
         let body = buffer.strip_prefix(UTF8_BOM).unwrap_or(&buffer);
-        let header_end = body.iter().position(|&b| b == b'\n').unwrap_or(body.len());
+        let header_end = body
+            .iter()
+            .position(|&b| is_line_end(b))
+            .unwrap_or(body.len());
         if self.options.delimiter.is_none() {
             self.delimiter = detect_delimiter(&body[..header_end]);
         }
@@ -414,6 +421,9 @@ impl CsvReader {
             input = &input[nin..];
             self.field_len += nout;
             match result {
+                // At the end csv-core always reports the last field or `End`; stopping
+                // here anyway guarantees the loop ends.
+                csv_core::ReadFieldResult::InputEmpty if at_end => return Ok(()),
                 csv_core::ReadFieldResult::InputEmpty => {}
                 csv_core::ReadFieldResult::OutputFull => self.grow_field()?,
                 csv_core::ReadFieldResult::Field { record_end } => {
