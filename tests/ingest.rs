@@ -341,6 +341,42 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Arbitrary bytes never panic anywhere on the way to a table: every failure is an error.
+    #[test]
+    fn arbitrary_bytes_never_panic(
+        bytes in prop::collection::vec(
+            prop_oneof![
+                6 => prop::sample::select(b"0123456789.,;\t\n\r\"- abxyNA_e".to_vec()),
+                1 => any::<u8>(),
+            ],
+            0..300,
+        ),
+        chunk in 1usize..50,
+    ) {
+        let mut reader = CsvReader::new(IngestOptions::named("fuzz.csv"));
+        let pushed: Result<(), DataError> = bytes.chunks(chunk).try_for_each(|c| reader.push(c));
+        let Ok(table) = pushed.and_then(|()| reader.finish()) else {
+            return Ok(());
+        };
+        let _ = table.report();
+        let _ = counts_table_from_parsed(&table, &CountsColumns::default(), StateOrder::Natural);
+        let names = table.column_names();
+        let roles = Roles::guess(&names).unwrap_or_else(|_| Roles {
+            x1: names.first().map(|n| n.to_string()).into_iter().collect(),
+            x2: names.get(1).map(|n| n.to_string()).into_iter().collect(),
+            y: names.last().map(|n| n.to_string()).unwrap_or_default(),
+            ..Roles::default()
+        });
+        if let Ok(data) = assemble(std::slice::from_ref(&table), &roles, &AssembleOptions::default()) {
+            let options = DiscretizeOptions { clusters: 3, ..DiscretizeOptions::default() };
+            let _ = discretize(&data, None, &options, &mut |_| {});
+        }
+    }
+}
+
 #[test]
 fn progress_counts_bytes_and_rows() {
     let mut reader = CsvReader::new(named());
