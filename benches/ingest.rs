@@ -5,7 +5,9 @@
 //! cluster 100,000 × 64 into 20 states after PCA to 5), not statistics.
 
 use pidscope::data::{CsvReader, IngestOptions};
-use pidscope::discretize::{kmeans, standardise, Pca, SplitMix64};
+use pidscope::discretize::{
+    kmeans, leading_eigen, standardise, symmetric_eigen, Pca, SplitMix64, JACOBI_MAX_DIMENSION,
+};
 use std::time::Instant;
 
 const TARGET_BYTES: usize = 100 * 1000 * 1000;
@@ -96,7 +98,36 @@ fn bench_cluster() {
     );
 }
 
+/// The eigen-decomposition alone, on a covariance-like matrix of `d` features, by the
+/// method `Pca::fit` picks for that size.
+fn bench_eigen(d: usize) {
+    let mut rng = SplitMix64::new(3);
+    let m: Vec<f64> = (0..d * 8).map(|_| rng.next_f64() - 0.5).collect();
+    // A = M Mᵀ (d × d, rank ≤ 8, plus a ridge) is symmetric positive definite.
+    let mut a = vec![0.0; d * d];
+    for i in 0..d {
+        for j in 0..d {
+            a[i * d + j] = (0..8).map(|r| m[i * 8 + r] * m[j * 8 + r]).sum::<f64>()
+                + if i == j { 0.01 } else { 0.0 };
+        }
+    }
+    let start = Instant::now();
+    let (method, (values, _)) = if d <= JACOBI_MAX_DIMENSION {
+        ("Jacobi, all pairs", symmetric_eigen(a, d))
+    } else {
+        ("subspace iteration, 5 pairs", leading_eigen(&a, d, 5))
+    };
+    println!(
+        "eigen: {d} × {d} symmetric ({method}): {:.3} s (largest eigenvalue {:.3})",
+        start.elapsed().as_secs_f64(),
+        values[0]
+    );
+}
+
 fn main() {
     bench_parse();
     bench_cluster();
+    for d in [64, 128, 256, 1024] {
+        bench_eigen(d);
+    }
 }
