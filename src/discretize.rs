@@ -6,7 +6,8 @@
 //! - a categorical modality passes through: its categories are the states;
 //! - numeric features are standardised (weighted mean 0, s.d. 1; constant features
 //!   dropped), projected on the first `pca_components` principal components (fewer when
-//!   there are fewer features), and clustered into at most `clusters` states by
+//!   there are fewer features; Jacobi eigen-decomposition of the covariance up to
+//!   [`JACOBI_MAX_DIMENSION`] features, subspace iteration beyond), and clustered into at most `clusters` states by
 //!   Lloyd's k-means with k-means++ seeding from a seeded [`SplitMix64`];
 //! - optionally a single numeric feature is cut into weighted quantile bins instead.
 //!
