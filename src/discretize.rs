@@ -178,6 +178,24 @@ pub struct ModalityStates {
     pub converged: bool,
 }
 
+impl ModalityStates {
+    /// States without clustering details (filled in by the caller where they exist).
+    fn new(method: Method, labels: Vec<String>, assignment: Vec<u32>) -> Self {
+        ModalityStates {
+            method,
+            labels,
+            assignment,
+            feature_names: Vec::new(),
+            centres: Vec::new(),
+            pca_centres: Vec::new(),
+            explained_variance: Vec::new(),
+            total_variance: 0.0,
+            iterations: 0,
+            converged: true,
+        }
+    }
+}
+
 /// Honest statistics about how well the samples fill the table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TableStats {
@@ -401,18 +419,11 @@ fn discretize_modality(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ModalityStates, DiscretizeError> {
     match &modality.features {
-        ModalityFeatures::Categorical(Labels { codes, levels, .. }) => Ok(ModalityStates {
-            method: Method::Categorical,
-            labels: levels.clone(),
-            assignment: codes.clone(),
-            feature_names: Vec::new(),
-            centres: Vec::new(),
-            pca_centres: Vec::new(),
-            explained_variance: Vec::new(),
-            total_variance: 0.0,
-            iterations: 0,
-            converged: true,
-        }),
+        ModalityFeatures::Categorical(Labels { codes, levels, .. }) => Ok(ModalityStates::new(
+            Method::Categorical,
+            levels.clone(),
+            codes.clone(),
+        )),
         ModalityFeatures::Numeric { names, columns } => {
             if columns.len() > MAX_FEATURES {
                 return Err(DiscretizeError::TooManyFeatures {
@@ -468,17 +479,11 @@ fn cluster_states(
     if dim == 0 {
         // Every feature is constant: all samples are one state.
         let samples = columns.first().map_or(0, Vec::len);
+        let assignment = vec![0; samples];
         return ModalityStates {
-            method: Method::KMeans,
-            labels: vec!["c0".into()],
-            assignment: vec![0; samples],
-            feature_names: Vec::new(),
-            centres: group_means(columns, &vec![0; samples], 1, weights),
+            centres: group_means(columns, &assignment, 1, weights),
             pca_centres: vec![Vec::new()],
-            explained_variance: Vec::new(),
-            total_variance: 0.0,
-            iterations: 0,
-            converged: true,
+            ..ModalityStates::new(Method::KMeans, vec!["c0".into()], assignment)
         };
     }
     let result = kmeans(
@@ -491,17 +496,15 @@ fn cluster_states(
         report,
     );
     let centres = group_means(columns, &result.assignment, result.centres.len(), weights);
+    let labels = (0..result.centres.len()).map(|c| format!("c{c}")).collect();
     ModalityStates {
-        method: Method::KMeans,
-        labels: (0..result.centres.len()).map(|c| format!("c{c}")).collect(),
-        assignment: result.assignment,
-        feature_names: Vec::new(),
         centres,
         pca_centres: result.centres,
         explained_variance: pca.explained_variance,
         total_variance: pca.total_variance,
         iterations: result.iterations,
         converged: result.converged,
+        ..ModalityStates::new(Method::KMeans, labels, result.assignment)
     }
 }
 
@@ -526,6 +529,11 @@ fn weighted_dot(a: &[f64], b: &[f64], w: Option<&[f64]>) -> f64 {
         }
     }
     (acc[0] + acc[1]) + (acc[2] + acc[3])
+}
+
+/// Weight of sample `i` (1 when unweighted).
+fn weight_of(weights: Option<&[f64]>, i: usize) -> f64 {
+    weights.map_or(1.0, |w| w[i])
 }
 
 fn total_weight(n: usize, w: Option<&[f64]>) -> f64 {
@@ -827,7 +835,7 @@ fn seed_centres(
     rng: &mut SplitMix64,
 ) -> Vec<f64> {
     let n = points.len() / dim;
-    let weight = |i: usize| weights.map_or(1.0, |w| w[i]);
+    let weight = |i: usize| weight_of(weights, i);
     let draw = |scores: &dyn Fn(usize) -> f64, total: f64, rng: &mut SplitMix64| {
         let target = rng.next_f64() * total;
         let mut acc = 0.0;
@@ -914,7 +922,7 @@ fn lloyd(
 ) -> KMeansResult {
     let n = points.len() / dim;
     let k = centres.len() / dim;
-    let weight = |i: usize| weights.map_or(1.0, |w| w[i]);
+    let weight = |i: usize| weight_of(weights, i);
     let mut assignment = vec![u32::MAX; n];
     let mut distance = vec![0.0; n];
     let mut iterations = 0;
@@ -1021,7 +1029,7 @@ fn group_means<C: AsRef<[f64]>>(
     groups: usize,
     weights: Option<&[f64]>,
 ) -> Vec<Vec<f64>> {
-    let weight = |i: usize| weights.map_or(1.0, |w| w[i]);
+    let weight = |i: usize| weight_of(weights, i);
     let mut mass = vec![0.0; groups];
     let mut members = vec![0usize; groups];
     for (i, &g) in assignment.iter().enumerate() {
@@ -1062,7 +1070,7 @@ fn short_number(x: f64) -> String {
 /// share a bin, so there are fewer bins when values repeat.
 fn quantile_states(values: &[f64], weights: Option<&[f64]>, bins: usize) -> ModalityStates {
     let n = values.len();
-    let weight = |i: usize| weights.map_or(1.0, |w| w[i]);
+    let weight = |i: usize| weight_of(weights, i);
     let total: f64 = (0..n).map(weight).sum();
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&i, &j| values[i].total_cmp(&values[j]));
@@ -1113,16 +1121,8 @@ fn quantile_states(values: &[f64], weights: Option<&[f64]>, bins: usize) -> Moda
         .collect();
     let centres = group_means(&[values], &assignment, used.len(), weights);
     ModalityStates {
-        method: Method::QuantileBins,
-        labels,
-        assignment,
-        feature_names: Vec::new(),
         centres,
-        pca_centres: Vec::new(),
-        explained_variance: Vec::new(),
-        total_variance: 0.0,
-        iterations: 0,
-        converged: true,
+        ..ModalityStates::new(Method::QuantileBins, labels, assignment)
     }
 }
 
