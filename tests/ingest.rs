@@ -81,6 +81,14 @@ fn text_in_a_declared_numeric_column_names_line_column_and_text() {
 }
 
 #[test]
+fn long_offending_text_is_shortened_in_messages() {
+    let long = "word ".repeat(40);
+    let bytes = format!("a\n1\n{long}\n");
+    let err = error_naming(numeric(&["a"]), bytes.as_bytes(), &["line 3", "…"]);
+    assert!(err.to_string().len() < 200, "{err}");
+}
+
+#[test]
 fn infinite_values_are_rejected_with_their_text() {
     error_naming(
         named(),
