@@ -1,4 +1,6 @@
-//! Ingestion and discretisation, end to end through the public API.
+//! Ingestion and discretisation, end to end through the public API (native only:
+//! proptest does not build for wasm32; `tests/determinism.rs` runs in both).
+#![cfg(not(target_arch = "wasm32"))]
 
 use pidscope::data::{
     assemble, counts_table_from_parsed, looks_like_counts_table, read_counts_table,
