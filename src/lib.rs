@@ -5,11 +5,12 @@
 //! al. (NeurIPS 2023): I(X1,X2;Y) = redundancy + unique1 + unique2 + synergy, in bits.
 //!
 //! The core (joint tables, information measures, estimators, ingestion) knows nothing
-//! of JavaScript, files or clocks; `wasm` is the only module that talks to the
+//! of JavaScript, files or clocks; the `wasm` module (built for wasm32 only) is the only one that talks to the
 //! browser, and the `pidscope` binary reuses the same core natively.
 
 pub mod data;
 pub mod discretize;
+pub mod examples;
 pub mod info;
 pub mod table;
 

@@ -1,0 +1,46 @@
+// Shared set-up for the end-to-end tests: serve dist/ on a free loopback port, drive
+// Debian's Chromium through playwright-core, and record everything a test must
+// assert about: console errors, uncaught page errors, and requests to other hosts.
+import { chromium } from 'playwright-core';
+import { serve } from '../../scripts/serve.mjs';
+
+const DIST = new URL('../../dist', import.meta.url).pathname;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = [
+  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic',
+  '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/** Starts the server and the browser once per test file. */
+export async function startSession() {
+  const server = await serve(DIST, 0);
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  return {
+    origin,
+    browser,
+    /** A fresh page with its own recorders. */
+    async open(path = '/', { acceptDownloads = true } = {}) {
+      const context = await browser.newContext({ acceptDownloads });
+      const page = await context.newPage();
+      const record = { consoleErrors: [], pageErrors: [], foreignRequests: [], requests: [] };
+      const watch = (target) => {
+        target.on('console', (msg) => msg.type() === 'error' && record.consoleErrors.push(msg.text()));
+      };
+      watch(page);
+      page.on('worker', watch);
+      page.on('pageerror', (error) => record.pageErrors.push(error.message));
+      context.on('request', (request) => {
+        const url = request.url();
+        record.requests.push(url);
+        if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:')) record.foreignRequests.push(url);
+      });
+      await page.goto(origin + path);
+      return { page, context, record };
+    },
+    async close() {
+      await browser.close();
+      await new Promise((ok) => server.close(ok));
+    },
+  };
+}

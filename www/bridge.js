@@ -1,0 +1,115 @@
+// The main thread's side of the worker: request/response by id, progress events,
+// cancellation by terminating the worker (the only way to stop wasm at once), and
+// restart after a crash so one panic never leaves the page without an engine.
+
+/** Error raised for a cancelled request. */
+export class CancelledError extends Error {
+  constructor(message = 'cancelled') {
+    super(message);
+    this.name = 'CancelledError';
+  }
+}
+
+/** Error raised when the engine crashed (a Rust panic or a worker failure). */
+export class EngineCrashError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'EngineCrashError';
+  }
+}
+
+const MAX_QUICK_RESTARTS = 3; // crashes within a second of start: stop retrying
+
+export class WorkerBridge extends EventTarget {
+  #url;
+  #worker = null;
+  #pending = new Map();
+  #nextId = 1;
+  #startedAt = 0;
+  #quickRestarts = 0;
+
+  /** @param {URL|string} url module worker script */
+  constructor(url) {
+    super();
+    this.#url = url;
+    this.#spawn();
+  }
+
+  /**
+   * Calls `method` in the worker. Resolves to its result, rejects with its error.
+   * @param {string} method
+   * @param {object} [params]
+   * @param {{onProgress?: (p: object) => void, signal?: AbortSignal, transfer?: Transferable[]}} [options]
+   */
+  call(method, params = {}, { onProgress, signal, transfer = [] } = {}) {
+    if (signal?.aborted) return Promise.reject(new CancelledError());
+    return new Promise((resolve, reject) => {
+      const id = this.#nextId++;
+      this.#pending.set(id, { resolve, reject, onProgress });
+      signal?.addEventListener('abort', () => this.cancel(id), { once: true });
+      this.#worker.postMessage({ id, method, params }, transfer);
+    });
+  }
+
+  /** Cancels one request at once. Other requests in flight are cancelled too, since the worker restarts. */
+  cancel(id) {
+    if (!this.#pending.has(id)) return;
+    this.#restart(new CancelledError());
+  }
+
+  /** Number of requests waiting for an answer. */
+  get busy() {
+    return this.#pending.size;
+  }
+
+  #spawn() {
+    this.#startedAt = performance.now();
+    const worker = new Worker(this.#url, { type: 'module', name: 'pidscope-engine' });
+    worker.onmessage = (event) => this.#onMessage(event.data);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      this.#crash(event.message || 'the computation engine failed to load');
+    };
+    worker.onmessageerror = () => this.#crash('a message from the computation engine could not be read');
+    this.#worker = worker;
+  }
+
+  #onMessage(message) {
+    const entry = this.#pending.get(message.id);
+    if (!entry) return; // an answer to a cancelled request
+    if (message.type === 'progress') {
+      entry.onProgress?.(message.data);
+      return;
+    }
+    this.#pending.delete(message.id);
+    if (message.type === 'result') {
+      entry.resolve(message.data);
+    } else {
+      const { name, message: text, fatal } = message.error ?? {};
+      const error = fatal ? new EngineCrashError(text) : Object.assign(new Error(text), { name: name || 'Error' });
+      entry.reject(error);
+      if (fatal) this.#crash(text, false);
+    }
+  }
+
+  #restart(reason) {
+    this.#worker.terminate();
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const { reject } of pending) reject(reason);
+    this.#spawn();
+  }
+
+  #crash(message, rejectPending = true) {
+    const quick = performance.now() - this.#startedAt < 1000;
+    this.#quickRestarts = quick ? this.#quickRestarts + 1 : 0;
+    const detail = { message, restarted: this.#quickRestarts <= MAX_QUICK_RESTARTS };
+    if (detail.restarted) {
+      this.#restart(new EngineCrashError(message));
+    } else if (rejectPending) {
+      for (const { reject } of this.#pending.values()) reject(new EngineCrashError(message));
+      this.#pending.clear();
+    }
+    this.dispatchEvent(new CustomEvent('crash', { detail }));
+  }
+}

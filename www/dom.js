@@ -1,0 +1,28 @@
+// Builds DOM nodes from plain values. Text is always inserted as text, never as HTML,
+// so nothing read from a file or a link can inject markup.
+
+/**
+ * h('p', {class: 'x', dataset: {testid: 'y'}}, 'text', childNode)
+ * @returns {HTMLElement}
+ */
+export function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs ?? {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'dataset') Object.assign(node.dataset, value);
+    else if (key.startsWith('on') && typeof value === 'function') node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? '' : String(value));
+  }
+  node.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false).map((c) => (c instanceof Node ? c : String(c))));
+  return node;
+}
+
+/** Shows `message` in the page's alert banner; the banner stays until dismissed or replaced. */
+export function showBanner(message) {
+  const banner = document.getElementById('banner');
+  banner.replaceChildren(
+    h('span', { class: 'message', dataset: { testid: 'banner-message' } }, message),
+    h('button', { type: 'button', 'aria-label': 'Dismiss message', onclick: () => (banner.hidden = true) }, 'Dismiss'),
+  );
+  banner.hidden = false;
+}
