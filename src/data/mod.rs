@@ -1,0 +1,178 @@
+//! From raw CSV bytes to typed columns, column roles and count tables.
+//!
+//! Everything here is pure core code: bytes are *pushed* in chunks (from a file
+//! reader natively, from `File.stream()` in the page's worker), there are no files,
+//! clocks or JavaScript types. The pieces:
+//!
+//! - [`CsvReader`]: streaming CSV parser on `csv-core` with delimiter detection,
+//!   BOM/CRLF/quote handling and per-column type inference → [`ParsedTable`].
+//! - [`counts`]: the `x1,x2,y,count` table format, reader, writer and detector.
+//! - [`roles`]: which columns are X1, X2, Y, Ŷ and the weight; a guess from the
+//!   column names; assembling one [`Dataset`] from one or several parsed tables.
+//!
+//! Every failure is a [`DataError`] naming the file, the 1-based line, the column and
+//! the offending text, so a person can find and fix it.
+
+pub mod column;
+pub mod counts;
+pub mod csv;
+pub mod roles;
+
+pub use column::{Column, ColumnData, ColumnKind, MISSING_CODE};
+pub use counts::{
+    counts_table_from_parsed, looks_like_counts_table, read_counts_table, write_counts_csv,
+    CountsColumns, StateOrder,
+};
+pub use csv::{
+    parse_csv, ColumnReport, CsvReader, IngestOptions, IngestProgress, IngestReport, Limits,
+    ParsedTable,
+};
+pub use roles::{
+    assemble, Alignment, AssembleOptions, AssemblyReport, Dataset, Labels, Modality,
+    ModalityFeatures, Roles,
+};
+
+/// Longest piece of offending text quoted in an error message, in characters.
+pub const MAX_QUOTED_CHARS: usize = 40;
+
+/// Shortens user text for an error message (at a character boundary, with an ellipsis).
+pub fn quote_text(text: &str) -> String {
+    match text.char_indices().nth(MAX_QUOTED_CHARS) {
+        None => text.to_string(),
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+    }
+}
+
+/// Why data could not be read or assembled. Every variant that comes from a place in a
+/// file names that file (its display name), the 1-based line, and where it applies the
+/// column and the (shortened) text found there.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DataError {
+    #[error("{file}: the file is empty")]
+    EmptyFile { file: String },
+    #[error("{file}: the file has a header line but no data rows")]
+    NoRows { file: String },
+    #[error("{file}, line {line}: expected {expected} fields like the header, found {found}")]
+    RaggedRow {
+        file: String,
+        line: u64,
+        expected: usize,
+        found: usize,
+    },
+    #[error("{file}, line {line}, column '{column}': '{text}' is not a number, but the column must be numeric")]
+    TextInNumericColumn {
+        file: String,
+        line: u64,
+        column: String,
+        text: String,
+    },
+    #[error("{file}, line {line}, column '{column}': '{text}' is infinite (or too large for a 64-bit float)")]
+    InfiniteValue {
+        file: String,
+        line: u64,
+        column: String,
+        text: String,
+    },
+    #[error("{file}, line {line}, column '{column}': the text is not valid UTF-8 (starts '{text}'); save the file as UTF-8")]
+    InvalidUtf8 {
+        file: String,
+        line: u64,
+        column: String,
+        text: String,
+    },
+    #[error("{file}, line {line}, column '{column}': found a NUL byte; this looks like a binary file (or UTF-16), not CSV text")]
+    BinaryData {
+        file: String,
+        line: u64,
+        column: String,
+    },
+    #[error("{file}, line {line}, column '{column}': a field is larger than {limit} bytes (starts '{text}'); is a quote left open?")]
+    FieldTooLarge {
+        file: String,
+        line: u64,
+        column: String,
+        limit: usize,
+        text: String,
+    },
+    #[error("{file}: the header has more than {limit} columns")]
+    TooManyColumns { file: String, limit: usize },
+    #[error("{file}, line {line}: more than {limit} data rows")]
+    TooManyRows { file: String, line: u64, limit: u64 },
+    #[error("{file}, line 1: column name '{column}' appears twice (columns {first} and {second})")]
+    DuplicateHeader {
+        file: String,
+        column: String,
+        first: usize,
+        second: usize,
+    },
+    #[error("{file}: there is no column '{column}' (columns: {available})")]
+    UnknownColumn {
+        file: String,
+        column: String,
+        available: String,
+    },
+    #[error("column '{column}' is in more than one file ({files}); write it as 'FILE::{column}'")]
+    AmbiguousColumn { column: String, files: String },
+    #[error("{file}, line {line}, column '{column}': {problem} ('{text}')")]
+    BadCount {
+        file: String,
+        line: u64,
+        column: String,
+        text: String,
+        problem: &'static str,
+    },
+    #[error("{file}, line {line}, column '{column}': weight '{text}' must be a finite number ≥ 0")]
+    BadWeight {
+        file: String,
+        line: u64,
+        column: String,
+        text: String,
+    },
+    #[error("column '{column}' is used both as {first} and as {second}")]
+    ColumnInTwoRoles {
+        column: String,
+        first: &'static str,
+        second: &'static str,
+    },
+    #[error("no column is given for {role}")]
+    EmptyRole { role: &'static str },
+    #[error("could not guess the column roles: {reason}; name them explicitly")]
+    CannotGuessRoles { reason: String },
+    #[error("{file}, column '{column}': {distinct} distinct values as a label (at most {limit}); a label must be a class, not a measurement")]
+    TooManyLabelStates {
+        file: String,
+        column: String,
+        distinct: usize,
+        limit: usize,
+    },
+    #[error("{file}, column '{column}': {levels} categories are too many to one-hot encode next to numeric columns (at most {limit})")]
+    TooManyCategories {
+        file: String,
+        column: String,
+        levels: usize,
+        limit: usize,
+    },
+    #[error("files cannot be aligned by row: '{first}' has {first_rows} rows, '{other}' has {other_rows}")]
+    RowCountMismatch {
+        first: String,
+        first_rows: usize,
+        other: String,
+        other_rows: usize,
+    },
+    #[error("{file}, line {line}, column '{column}': id '{text}' appears twice")]
+    DuplicateId {
+        file: String,
+        line: u64,
+        column: String,
+        text: String,
+    },
+    #[error("no rows are left: {reason}")]
+    NoRowsLeft { reason: String },
+    #[error("no input tables were given")]
+    NoTables,
+    #[error("{file}: {source}")]
+    Table {
+        file: String,
+        source: crate::table::TableError,
+    },
+}

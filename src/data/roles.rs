@@ -1,0 +1,754 @@
+//! Column roles (X1, X2, Y, Ŷ, weight) and assembling a [`Dataset`] from one or more
+//! parsed tables.
+//!
+//! **Guessing roles** ([`Roles::guess`]), case-insensitive on column names:
+//! - Y: the first column named `label`, `labels`, `y`, `target`, `class`, `outcome`.
+//! - Ŷ: `yhat`, `y_hat`, `y_pred`, `prediction`, or any name starting with `pred`.
+//! - weight: `weight`, `weights`, `sample_weight`.
+//! - ignored as row identifiers: `id`, `index`, `idx`, `row`, and names starting
+//!   with `unnamed` (pandas' index column).
+//! - every other column is a feature. Features are grouped by prefix: the part before
+//!   the first `_ . - : /` or space, or without one the name minus trailing digits
+//!   (`cam_0`…`cam_63` → `cam`, `lidar3` → `lidar`). With two or more groups, X1 is the
+//!   first group and X2 all the others; with a single group the features are split in
+//!   half in column order. With several tables ([`Roles::guess_tables`]) X1 is the
+//!   first table's features and X2 the second's.
+//!
+//! **Assembling** ([`assemble`]): tables are aligned by row (equal row counts) or
+//! joined on an id column (inner join on the id's text; rows of the first table
+//! without a match elsewhere are dropped and counted). A column name is looked up in
+//! every table; one present in several is written `FILE::column`. Rows with a missing
+//! value in any used column are dropped and counted per column. Y and Ŷ are
+//! categorical by value (numbers by their decimal form), at most
+//! [`AssembleOptions::max_label_states`] states. A modality of one categorical column
+//! keeps its categories; several categorical columns form joint categories `a|b`;
+//! numeric columns (with any categorical ones one-hot encoded) are features for
+//! [`crate::discretize`].
+
+use super::column::Interner;
+use super::counts::reorder;
+use super::{quote_text, Column, ColumnData, DataError, ParsedTable, StateOrder};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Which columns play which part. Names may be written `FILE::column` when several
+/// tables have a column of that name.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Roles {
+    pub x1: Vec<String>,
+    pub x2: Vec<String>,
+    pub y: String,
+    /// Model predictions Ŷ (optional), analysable in place of Y.
+    pub yhat: Vec<String>,
+    /// Per-row sample weights (optional).
+    pub weight: Option<String>,
+}
+
+const LABEL_NAMES: [&str; 6] = ["label", "labels", "y", "target", "class", "outcome"];
+const PREDICTION_NAMES: [&str; 4] = ["yhat", "y_hat", "y_pred", "prediction"];
+const WEIGHT_NAMES: [&str; 3] = ["weight", "weights", "sample_weight"];
+const ID_NAMES: [&str; 4] = ["id", "index", "idx", "row"];
+
+/// What a column's name says it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NameRole {
+    Label,
+    Prediction,
+    Weight,
+    Id,
+    Feature,
+}
+
+fn name_role(name: &str) -> NameRole {
+    let lower = name.to_ascii_lowercase();
+    let is = |list: &[&str]| list.contains(&lower.as_str());
+    if is(&LABEL_NAMES) {
+        NameRole::Label
+    } else if is(&PREDICTION_NAMES) || lower.starts_with("pred") {
+        NameRole::Prediction
+    } else if is(&WEIGHT_NAMES) {
+        NameRole::Weight
+    } else if is(&ID_NAMES) || lower.starts_with("unnamed") {
+        NameRole::Id
+    } else {
+        NameRole::Feature
+    }
+}
+
+/// The group a feature column belongs to (see the module docs).
+fn feature_prefix(name: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    match lower.find(['_', '.', '-', ':', '/', ' ']) {
+        Some(0) | None => lower
+            .trim_end_matches(|c: char| c.is_ascii_digit())
+            .to_string(),
+        Some(cut) => lower[..cut].to_string(),
+    }
+}
+
+impl Roles {
+    /// Guesses roles from the column names of one table (rules in the module docs).
+    pub fn guess(column_names: &[&str]) -> Result<Roles, DataError> {
+        let mut roles = Roles::default();
+        let mut features: Vec<&str> = Vec::new();
+        for &name in column_names {
+            match name_role(name) {
+                NameRole::Label if roles.y.is_empty() => roles.y = name.to_string(),
+                NameRole::Prediction => roles.yhat.push(name.to_string()),
+                NameRole::Weight if roles.weight.is_none() => roles.weight = Some(name.to_string()),
+                NameRole::Id => {}
+                _ => features.push(name),
+            }
+        }
+        if roles.y.is_empty() {
+            return Err(DataError::CannotGuessRoles {
+                reason: format!("no column is named {}", LABEL_NAMES.join(", ")),
+            });
+        }
+        let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+        for name in features {
+            let prefix = feature_prefix(name);
+            match groups.iter_mut().find(|(p, _)| *p == prefix) {
+                Some((_, members)) => members.push(name.to_string()),
+                None => groups.push((prefix, vec![name.to_string()])),
+            }
+        }
+        let mut groups = groups.into_iter().map(|(_, members)| members);
+        match (groups.next(), groups.len()) {
+            (Some(first), 0) if first.len() >= 2 => {
+                let half = first.len().div_ceil(2);
+                roles.x1 = first[..half].to_vec();
+                roles.x2 = first[half..].to_vec();
+            }
+            (Some(first), rest) if rest > 0 => {
+                roles.x1 = first;
+                roles.x2 = groups.flatten().collect();
+            }
+            _ => {
+                return Err(DataError::CannotGuessRoles {
+                    reason: "fewer than two feature columns".into(),
+                })
+            }
+        }
+        Ok(roles)
+    }
+
+    /// Guesses roles over several tables: with two or more, X1 is the first table's
+    /// features and X2 the second's (names qualified as `FILE::column` where needed);
+    /// with one, as [`Roles::guess`].
+    pub fn guess_tables(tables: &[ParsedTable]) -> Result<Roles, DataError> {
+        let Some(first) = tables.first() else {
+            return Err(DataError::NoTables);
+        };
+        if tables.len() == 1 {
+            return Roles::guess(&first.column_names());
+        }
+        let count = |name: &str| {
+            tables
+                .iter()
+                .filter(|t| t.columns().iter().any(|c| c.name == name))
+                .count()
+        };
+        let qualified = |table: &ParsedTable, name: &str| {
+            if count(name) > 1 {
+                format!("{}::{name}", table.name())
+            } else {
+                name.to_string()
+            }
+        };
+        let mut roles = Roles::default();
+        let mut features: Vec<Vec<String>> = vec![Vec::new(); tables.len()];
+        for (t, table) in tables.iter().enumerate() {
+            for name in table.column_names() {
+                match name_role(name) {
+                    NameRole::Label if roles.y.is_empty() => roles.y = qualified(table, name),
+                    NameRole::Prediction => roles.yhat.push(qualified(table, name)),
+                    NameRole::Weight if roles.weight.is_none() => {
+                        roles.weight = Some(qualified(table, name))
+                    }
+                    NameRole::Feature => features[t].push(qualified(table, name)),
+                    _ => {}
+                }
+            }
+        }
+        if roles.y.is_empty() {
+            return Err(DataError::CannotGuessRoles {
+                reason: format!("no column in any file is named {}", LABEL_NAMES.join(", ")),
+            });
+        }
+        roles.x1 = std::mem::take(&mut features[0]);
+        roles.x2 = std::mem::take(&mut features[1]);
+        roles.validate()?;
+        Ok(roles)
+    }
+
+    /// Every (column, role) pair, in role order.
+    fn assignments(&self) -> Vec<(&str, &'static str)> {
+        let mut all: Vec<(&str, &'static str)> = Vec::new();
+        all.extend(self.x1.iter().map(|c| (c.as_str(), "X1")));
+        all.extend(self.x2.iter().map(|c| (c.as_str(), "X2")));
+        all.push((self.y.as_str(), "Y"));
+        all.extend(self.yhat.iter().map(|c| (c.as_str(), "Ŷ")));
+        all.extend(self.weight.iter().map(|c| (c.as_str(), "weight")));
+        all
+    }
+
+    /// Checks that X1, X2 and Y are given and no column has two roles.
+    pub fn validate(&self) -> Result<(), DataError> {
+        for (empty, role) in [
+            (self.x1.is_empty(), "X1"),
+            (self.x2.is_empty(), "X2"),
+            (self.y.is_empty(), "Y"),
+        ] {
+            if empty {
+                return Err(DataError::EmptyRole { role });
+            }
+        }
+        let all = self.assignments();
+        for (i, (column, role)) in all.iter().enumerate() {
+            if let Some((_, first)) = all[..i].iter().find(|(c, _)| c == column) {
+                return Err(DataError::ColumnInTwoRoles {
+                    column: column.to_string(),
+                    first,
+                    second: role,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How rows of several tables belong together.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Alignment {
+    /// Row i of every table is the same sample (all tables must have as many rows).
+    #[default]
+    ByRow,
+    /// Rows with equal text in this column (present in every table) are one sample.
+    OnId(String),
+}
+
+/// Settings for [`assemble`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssembleOptions {
+    pub alignment: Alignment,
+    /// Largest number of distinct values a Y or Ŷ column may have.
+    pub max_label_states: usize,
+    /// Largest number of categories one-hot encoded next to numeric features.
+    pub max_one_hot_levels: usize,
+    /// Order of the states of categorical Y, Ŷ and modalities.
+    pub state_order: StateOrder,
+}
+
+impl Default for AssembleOptions {
+    fn default() -> Self {
+        AssembleOptions {
+            alignment: Alignment::ByRow,
+            max_label_states: 1000,
+            max_one_hot_levels: 64,
+            state_order: StateOrder::Natural,
+        }
+    }
+}
+
+/// A categorical variable: one code per sample and the state names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Labels {
+    pub name: String,
+    pub codes: Vec<u32>,
+    pub levels: Vec<String>,
+}
+
+/// The features of one modality.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ModalityFeatures {
+    /// Already discrete: the categories are the states.
+    Categorical(Labels),
+    /// Numeric features, one `Vec` per feature (column-major), to be clustered.
+    Numeric {
+        names: Vec<String>,
+        columns: Vec<Vec<f64>>,
+    },
+}
+
+/// One modality (X1 or X2): the source columns and their features.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Modality {
+    pub columns: Vec<String>,
+    pub features: ModalityFeatures,
+}
+
+/// What assembling did to the rows.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AssemblyReport {
+    /// Rows of the first table.
+    pub rows_in: usize,
+    /// Rows of the first table with no match in another table (join on id only).
+    pub rows_unmatched: usize,
+    /// Rows dropped because a used column had a missing value.
+    pub rows_dropped_missing: usize,
+    /// Per used column with missing values: how many of the aligned rows had one.
+    pub missing_by_column: Vec<(String, usize)>,
+    /// Samples kept.
+    pub rows_used: usize,
+}
+
+/// Aligned samples with every role resolved: what [`crate::discretize`] consumes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dataset {
+    pub x1: Modality,
+    pub x2: Modality,
+    pub y: Labels,
+    pub yhat: Vec<Labels>,
+    pub weights: Option<Vec<f64>>,
+    pub report: AssemblyReport,
+}
+
+impl Dataset {
+    /// Number of samples.
+    pub fn rows(&self) -> usize {
+        self.y.codes.len()
+    }
+
+    /// The variable to explain: Y, or the Ŷ column called `prediction`.
+    pub fn target(&self, prediction: Option<&str>) -> Result<&Labels, DataError> {
+        match prediction {
+            None => Ok(&self.y),
+            Some(name) => {
+                self.yhat
+                    .iter()
+                    .find(|l| l.name == name)
+                    .ok_or_else(|| DataError::UnknownColumn {
+                        file: "Ŷ columns".into(),
+                        column: name.to_string(),
+                        available: self
+                            .yhat
+                            .iter()
+                            .map(|l| format!("'{}'", l.name))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    })
+            }
+        }
+    }
+}
+
+/// A resolved column: which table it is in and the column itself.
+struct Source<'a> {
+    table: usize,
+    column: &'a Column,
+}
+
+/// Finds `name` (or `FILE::column`) among `tables`.
+fn resolve<'a>(tables: &'a [ParsedTable], name: &str) -> Result<Source<'a>, DataError> {
+    if let Some((file, column)) = name.split_once("::") {
+        if let Some(t) = tables.iter().position(|t| t.name() == file) {
+            return Ok(Source {
+                table: t,
+                column: tables[t].column(column)?,
+            });
+        }
+    }
+    let found: Vec<usize> = (0..tables.len())
+        .filter(|&t| tables[t].column(name).is_ok())
+        .collect();
+    match found.as_slice() {
+        [t] => Ok(Source {
+            table: *t,
+            column: tables[*t].column(name)?,
+        }),
+        [] if tables.len() == 1 => Err(tables[0].unknown_column(name)),
+        [] => Err(DataError::UnknownColumn {
+            file: tables
+                .iter()
+                .map(ParsedTable::name)
+                .collect::<Vec<_>>()
+                .join(", "),
+            column: name.to_string(),
+            available: tables
+                .iter()
+                .flat_map(|t| t.column_names())
+                .take(12)
+                .map(|n| format!("'{n}'"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
+        several => Err(DataError::AmbiguousColumn {
+            column: name.to_string(),
+            files: several
+                .iter()
+                .map(|&t| tables[t].name())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
+    }
+}
+
+/// For every table, the source row of each aligned sample.
+fn align(
+    tables: &[ParsedTable],
+    alignment: &Alignment,
+) -> Result<(Vec<Vec<usize>>, usize), DataError> {
+    let first = &tables[0];
+    match alignment {
+        Alignment::ByRow => {
+            for other in &tables[1..] {
+                if other.rows() != first.rows() {
+                    return Err(DataError::RowCountMismatch {
+                        first: first.name().to_string(),
+                        first_rows: first.rows(),
+                        other: other.name().to_string(),
+                        other_rows: other.rows(),
+                    });
+                }
+            }
+            Ok((vec![(0..first.rows()).collect(); tables.len()], 0))
+        }
+        Alignment::OnId(id) => {
+            let index_of = |table: &ParsedTable| -> Result<HashMap<String, usize>, DataError> {
+                let column = table.column(id)?;
+                let mut index = HashMap::with_capacity(table.rows());
+                for row in 0..table.rows() {
+                    if column.is_missing(row) {
+                        continue;
+                    }
+                    let key = column.text(row);
+                    if index.contains_key(&key) {
+                        return Err(DataError::DuplicateId {
+                            file: table.name().to_string(),
+                            line: table.line_of_row(row),
+                            column: id.clone(),
+                            text: quote_text(&key),
+                        });
+                    }
+                    index.insert(key, row);
+                }
+                Ok(index)
+            };
+            let others = tables[1..]
+                .iter()
+                .map(index_of)
+                .collect::<Result<Vec<_>, _>>()?;
+            // Checks the first table's ids are unique too.
+            index_of(first)?;
+            let first_ids = first.column(id)?;
+            let mut rows: Vec<Vec<usize>> = vec![Vec::new(); tables.len()];
+            let mut unmatched = 0;
+            'rows: for row in 0..first.rows() {
+                let key = first_ids.text(row);
+                let mut matched = Vec::with_capacity(others.len());
+                for index in &others {
+                    match index.get(&key) {
+                        Some(&r) if !first_ids.is_missing(row) => matched.push(r),
+                        _ => {
+                            unmatched += 1;
+                            continue 'rows;
+                        }
+                    }
+                }
+                rows[0].push(row);
+                for (t, r) in matched.into_iter().enumerate() {
+                    rows[t + 1].push(r);
+                }
+            }
+            Ok((rows, unmatched))
+        }
+    }
+}
+
+/// A categorical variable from `column` at the given source rows: only the states that
+/// occur, ordered by `order`.
+fn labels_at(column: &Column, rows: &[usize], order: StateOrder) -> Labels {
+    let (codes, levels) = column.as_categories();
+    let mut compact: HashMap<u32, u32> = HashMap::new();
+    let mut used = Vec::new();
+    let codes: Vec<u32> = rows
+        .iter()
+        .map(|&r| {
+            *compact.entry(codes[r]).or_insert_with(|| {
+                used.push(levels.get(codes[r] as usize).cloned().unwrap_or_default());
+                (used.len() - 1) as u32
+            })
+        })
+        .collect();
+    let (codes, levels) = reorder(codes, used, order);
+    Labels {
+        name: column.name.clone(),
+        codes,
+        levels,
+    }
+}
+
+fn numeric_at(values: &[f64], rows: &[usize]) -> Vec<f64> {
+    rows.iter().map(|&r| values[r]).collect()
+}
+
+/// Aligns `tables`, resolves `roles` and drops rows with missing values.
+pub fn assemble(
+    tables: &[ParsedTable],
+    roles: &Roles,
+    options: &AssembleOptions,
+) -> Result<Dataset, DataError> {
+    if tables.is_empty() {
+        return Err(DataError::NoTables);
+    }
+    roles.validate()?;
+    let resolve_all = |names: &[String]| {
+        names
+            .iter()
+            .map(|n| resolve(tables, n))
+            .collect::<Result<Vec<_>, _>>()
+    };
+    let x1 = resolve_all(&roles.x1)?;
+    let x2 = resolve_all(&roles.x2)?;
+    let y = resolve(tables, &roles.y)?;
+    let yhat = resolve_all(&roles.yhat)?;
+    let weight = roles
+        .weight
+        .as_deref()
+        .map(|w| resolve(tables, w))
+        .transpose()?;
+
+    let (aligned, rows_unmatched) = align(tables, &options.alignment)?;
+    let samples = aligned[0].len();
+
+    // Drop samples with a missing value in any used column, counting per column.
+    let used: Vec<&Source> = x1
+        .iter()
+        .chain(&x2)
+        .chain(std::iter::once(&y))
+        .chain(&yhat)
+        .chain(weight.as_ref())
+        .collect();
+    let mut keep = vec![true; samples];
+    let mut missing_by_column = Vec::new();
+    for source in &used {
+        let rows = &aligned[source.table];
+        let mut missing = 0;
+        for (sample, &row) in rows.iter().enumerate() {
+            if source.column.is_missing(row) {
+                missing += 1;
+                keep[sample] = false;
+            }
+        }
+        if missing > 0 {
+            missing_by_column.push((source.column.name.clone(), missing));
+        }
+    }
+    let kept: Vec<usize> = (0..samples).filter(|&s| keep[s]).collect();
+    if kept.is_empty() {
+        return Err(DataError::NoRowsLeft {
+            reason: if samples == 0 {
+                "no row has a matching id in every file".into()
+            } else {
+                "every row has a missing value in a used column".into()
+            },
+        });
+    }
+    // Source rows of the kept samples, per table (computed once, shared by all columns).
+    let source_rows: Vec<Vec<usize>> = aligned
+        .iter()
+        .map(|rows| kept.iter().map(|&s| rows[s]).collect())
+        .collect();
+    drop(aligned);
+    let rows_of = |source: &Source| -> &[usize] { &source_rows[source.table] };
+
+    let label = |source: &Source| -> Result<Labels, DataError> {
+        let labels = labels_at(source.column, rows_of(source), options.state_order);
+        if labels.levels.len() > options.max_label_states {
+            return Err(DataError::TooManyLabelStates {
+                file: tables[source.table].name().to_string(),
+                column: source.column.name.clone(),
+                distinct: labels.levels.len(),
+                limit: options.max_label_states,
+            });
+        }
+        Ok(labels)
+    };
+
+    let weights = match &weight {
+        None => None,
+        Some(source) => {
+            let rows = rows_of(source);
+            match &source.column.data {
+                ColumnData::Numeric(values) => {
+                    if let Some(&row) = rows.iter().find(|&&r| values[r] < 0.0) {
+                        return Err(DataError::BadWeight {
+                            file: tables[source.table].name().to_string(),
+                            line: tables[source.table].line_of_row(row),
+                            column: source.column.name.clone(),
+                            text: source.column.text(row),
+                        });
+                    }
+                    Some(numeric_at(values, rows))
+                }
+                ColumnData::Categorical { .. } => {
+                    let (row, text) = source
+                        .column
+                        .became_categorical_at
+                        .clone()
+                        .unwrap_or_else(|| (rows[0], source.column.text(rows[0])));
+                    return Err(DataError::BadWeight {
+                        file: tables[source.table].name().to_string(),
+                        line: tables[source.table].line_of_row(row),
+                        column: source.column.name.clone(),
+                        text: quote_text(&text),
+                    });
+                }
+            }
+        }
+    };
+
+    let modality = |sources: &[Source], names: &[String]| -> Result<Modality, DataError> {
+        let features = modality_features(sources, &source_rows, tables, options)?;
+        Ok(Modality {
+            columns: names.to_vec(),
+            features,
+        })
+    };
+
+    Ok(Dataset {
+        x1: modality(&x1, &roles.x1)?,
+        x2: modality(&x2, &roles.x2)?,
+        y: label(&y)?,
+        yhat: yhat.iter().map(label).collect::<Result<_, _>>()?,
+        weights,
+        report: AssemblyReport {
+            rows_in: tables[0].rows(),
+            rows_unmatched,
+            rows_dropped_missing: samples - kept.len(),
+            missing_by_column,
+            rows_used: kept.len(),
+        },
+    })
+}
+
+/// The features of one modality (rules in the module docs).
+fn modality_features(
+    sources: &[Source],
+    source_rows: &[Vec<usize>],
+    tables: &[ParsedTable],
+    options: &AssembleOptions,
+) -> Result<ModalityFeatures, DataError> {
+    let all_categorical = sources
+        .iter()
+        .all(|s| matches!(s.column.data, ColumnData::Categorical { .. }));
+    if all_categorical {
+        let parts: Vec<Labels> = sources
+            .iter()
+            .map(|s| labels_at(s.column, &source_rows[s.table], options.state_order))
+            .collect();
+        if let [only] = parts.as_slice() {
+            return Ok(ModalityFeatures::Categorical(only.clone()));
+        }
+        // Several categorical columns: the state is the tuple of their values.
+        let samples = parts.first().map_or(0, |p| p.codes.len());
+        let mut interner = Interner::default();
+        let codes = (0..samples)
+            .map(|i| {
+                let key = parts
+                    .iter()
+                    .map(|p| p.levels[p.codes[i] as usize].as_str())
+                    .collect::<Vec<_>>()
+                    .join("|");
+                interner.code(&key)
+            })
+            .collect();
+        let (codes, levels) = reorder(codes, interner.into_levels(), options.state_order);
+        let name = parts
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join("|");
+        return Ok(ModalityFeatures::Categorical(Labels {
+            name,
+            codes,
+            levels,
+        }));
+    }
+    let mut names = Vec::new();
+    let mut columns = Vec::new();
+    for source in sources {
+        let rows = &source_rows[source.table];
+        match &source.column.data {
+            ColumnData::Numeric(values) => {
+                names.push(source.column.name.clone());
+                columns.push(numeric_at(values, rows));
+            }
+            ColumnData::Categorical { .. } => {
+                let labels = labels_at(source.column, rows, options.state_order);
+                if labels.levels.len() > options.max_one_hot_levels {
+                    return Err(DataError::TooManyCategories {
+                        file: tables[source.table].name().to_string(),
+                        column: source.column.name.clone(),
+                        levels: labels.levels.len(),
+                        limit: options.max_one_hot_levels,
+                    });
+                }
+                for (code, level) in labels.levels.iter().enumerate() {
+                    names.push(format!("{}={level}", labels.name));
+                    columns.push(
+                        labels
+                            .codes
+                            .iter()
+                            .map(|&c| f64::from(u8::from(c == code as u32)))
+                            .collect(),
+                    );
+                }
+            }
+        }
+    }
+    Ok(ModalityFeatures::Numeric { names, columns })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guesses_modalities_from_prefixes() {
+        let roles = Roles::guess(&[
+            "id", "cam_0", "cam_1", "lidar_0", "lidar_1", "label", "pred_a", "weight",
+        ])
+        .unwrap();
+        assert_eq!(roles.x1, ["cam_0", "cam_1"]);
+        assert_eq!(roles.x2, ["lidar_0", "lidar_1"]);
+        assert_eq!(roles.y, "label");
+        assert_eq!(roles.yhat, ["pred_a"]);
+        assert_eq!(roles.weight.as_deref(), Some("weight"));
+        let single = Roles::guess(&["x1", "x2", "y"]).unwrap();
+        assert_eq!(
+            (single.x1, single.x2),
+            (vec!["x1".to_string()], vec!["x2".to_string()])
+        );
+        assert!(matches!(
+            Roles::guess(&["a", "b"]),
+            Err(DataError::CannotGuessRoles { .. })
+        ));
+        assert!(matches!(
+            Roles::guess(&["a", "y"]),
+            Err(DataError::CannotGuessRoles { .. })
+        ));
+    }
+
+    #[test]
+    fn rejects_a_column_in_two_roles() {
+        let roles = Roles {
+            x1: vec!["a".into()],
+            x2: vec!["b".into(), "a".into()],
+            y: "y".into(),
+            ..Roles::default()
+        };
+        let err = roles.validate().unwrap_err();
+        assert_eq!(
+            err,
+            DataError::ColumnInTwoRoles {
+                column: "a".into(),
+                first: "X1",
+                second: "X2"
+            }
+        );
+        assert!(err.to_string().contains("'a'"));
+    }
+}

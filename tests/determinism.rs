@@ -1,0 +1,68 @@
+//! The discretisation gives bit-identical results natively and in WebAssembly: the
+//! same fingerprint is asserted on both (run the wasm side with
+//! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+//! cargo test --target wasm32-unknown-unknown --test determinism`).
+
+use pidscope::data::{assemble, AssembleOptions, CsvReader, IngestOptions, Roles};
+use pidscope::discretize::{discretize, DiscretizeOptions, SplitMix64};
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+/// FNV-1a over 64-bit words.
+fn fingerprint(words: impl IntoIterator<Item = u64>) -> u64 {
+    words.into_iter().fold(0xcbf2_9ce4_8422_2325, |h, w| {
+        (h ^ w).wrapping_mul(0x0000_0100_0000_01B3)
+    })
+}
+
+/// Noise from uniforms only (no `ln`/`cos`, whose last bits may differ by platform).
+fn noise(rng: &mut SplitMix64) -> f64 {
+    (0..4).map(|_| rng.next_f64()).sum::<f64>() - 2.0
+}
+
+#[test]
+fn discretisation_fingerprint_is_the_same_on_every_platform() {
+    let mut rng = SplitMix64::new(99);
+    let mut csv = String::from("a_0,a_1,a_2,b_0,b_1,label,weight\n");
+    for _ in 0..3000 {
+        let (u, v) = (rng.next_f64() * 3.0, rng.next_f64() * 3.0);
+        let label = if u + v + noise(&mut rng) > 3.0 {
+            "hi"
+        } else {
+            "lo"
+        };
+        csv += &format!(
+            "{},{},{},{},{},{label},{}\n",
+            u + noise(&mut rng),
+            2.0 * u - v + noise(&mut rng),
+            u * v + noise(&mut rng),
+            v + 0.1 * noise(&mut rng),
+            v * v + noise(&mut rng),
+            1.0 + rng.next_f64(),
+        );
+    }
+    let mut reader = CsvReader::new(IngestOptions::named("det.csv"));
+    for chunk in csv.as_bytes().chunks(4096) {
+        reader.push(chunk).expect("generated CSV parses");
+    }
+    let table = reader.finish().expect("generated CSV parses");
+    let roles = Roles::guess(&table.column_names()).expect("roles are guessable");
+    let data = assemble(&[table], &roles, &AssembleOptions::default()).expect("assembles");
+    let result =
+        discretize(&data, None, &DiscretizeOptions::default(), &mut |_| {}).expect("discretises");
+    let words = result
+        .x1
+        .assignment
+        .iter()
+        .chain(&result.x2.assignment)
+        .map(|&s| u64::from(s))
+        .chain(result.table.p().iter().map(|p| p.to_bits()))
+        .chain(result.x1.pca_centres.iter().flatten().map(|c| c.to_bits()))
+        .chain(result.x2.explained_variance.iter().map(|v| v.to_bits()));
+    assert_eq!(result.table.shape(), [20, 20, 2]);
+    assert_eq!(fingerprint(words), EXPECTED);
+}
+
+/// Computed natively; the wasm run must reproduce it bit for bit.
+const EXPECTED: u64 = 12735629690931249249;
