@@ -10,6 +10,7 @@
 
 pub mod examples;
 pub mod info;
+pub mod share;
 pub mod table;
 
 #[cfg(target_arch = "wasm32")]
