@@ -45,6 +45,7 @@ pub use state::{
 };
 
 use crate::table::TableError;
+use codec::crc32;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -56,7 +57,7 @@ pub const VERSION: u32 = 1;
 pub const FILE_FORMAT: &str = "pidscope-analysis";
 
 /// Largest analysis file accepted, in bytes.
-pub const MAX_FILE_BYTES: usize = 16 << 20;
+pub const MAX_FILE_BYTES: usize = 8 << 20;
 
 /// Why a link or analysis file could not be read. Every message is plain text meant
 /// for the person who opened the link (the page must show it as text, never as HTML).
@@ -202,7 +203,7 @@ pub enum ShareError {
 
 /// Turns one version's canonical JSON into the **latest** [`ShareState`], running the
 /// migrations from that version on.
-type Decoder = fn(&Value) -> Result<ShareState, ShareError>;
+type Decoder = fn(&[u8]) -> Result<ShareState, ShareError>;
 
 /// Every version this build reads, oldest first, with its decoder. Adding version
 /// N+1 (see `docs/share.md`): freeze version N's types in its own module, make its
@@ -211,14 +212,14 @@ const DECODERS: &[(u32, Decoder)] = &[(1, v1::decode)];
 
 /// Version 1, the current one.
 mod v1 {
-    use super::{from_json, ShareError, ShareState, Value};
+    use super::{from_json, ShareError, ShareState};
 
     /// The v1 schema. It is the current [`ShareState`] until version 2 exists; then
     /// this alias becomes a frozen copy of today's types and `decode` ends with
     /// `.map(migrate_v1_to_v2)`.
     type State = ShareState;
 
-    pub(super) fn decode(json: &Value) -> Result<ShareState, ShareError> {
+    pub(super) fn decode(json: &[u8]) -> Result<ShareState, ShareError> {
         from_json::<State>(json)
     }
 }
@@ -243,12 +244,18 @@ fn decoder(version: u64) -> Result<Decoder, ShareError> {
     }
 }
 
-/// Deserialises `T` from JSON, naming the offending field on failure.
-fn from_json<T: serde::de::DeserializeOwned>(json: &Value) -> Result<T, ShareError> {
-    serde_path_to_error::deserialize(json).map_err(|e| ShareError::Malformed {
-        field: e.path().to_string(),
-        detail: e.inner().to_string(),
-    })
+/// Deserialises `T` from JSON text (straight into `T`: no intermediate tree, so memory
+/// stays proportional to the content), naming the offending field on failure.
+fn from_json<T: serde::de::DeserializeOwned>(json: &[u8]) -> Result<T, ShareError> {
+    let malformed = |field: String, e: serde_json::Error| ShareError::Malformed {
+        field,
+        detail: e.to_string(),
+    };
+    let mut de = serde_json::Deserializer::from_slice(json);
+    let value = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| malformed(e.path().to_string(), e.into_inner()))?;
+    de.end().map_err(|e| malformed(".".to_string(), e))?;
+    Ok(value)
 }
 
 /// The canonical bytes of a state: compact JSON with object keys sorted (the form of
@@ -277,8 +284,6 @@ pub fn encode_link(state: &ShareState) -> String {
         codec::base64url_encode(&codec::deflate(&bytes))
     )
 }
-
-use codec::crc32;
 
 /// Decodes a link as pasted or found in the URL: the bare `<version>.<data>`, or text
 /// containing `#s=<version>.<data>` (a full URL), or `s=<version>.<data>`; surrounding
@@ -310,11 +315,7 @@ pub fn decode_link(text: &str) -> Result<ShareState, ShareError> {
     let (json, trailer) = payload.split_at(split);
     let stored = u32::from_le_bytes([trailer[0], trailer[1], trailer[2], trailer[3]]);
     verify_checksum(stored, json)?;
-    let value: Value = serde_json::from_slice(json).map_err(|e| ShareError::Malformed {
-        field: ".".to_string(),
-        detail: e.to_string(),
-    })?;
-    finish(decode, &value)
+    finish(decode, json)
 }
 
 fn parse_version(prefix: &str) -> Result<u64, ShareError> {
@@ -338,7 +339,7 @@ fn verify_checksum(stored: u32, canonical: &[u8]) -> Result<(), ShareError> {
 }
 
 /// Runs a version's decoder, then validates the latest state.
-fn finish(decode: Decoder, json: &Value) -> Result<ShareState, ShareError> {
+fn finish(decode: Decoder, json: &[u8]) -> Result<ShareState, ShareError> {
     let state = decode(json)?;
     state.validate()?;
     Ok(state)
@@ -443,6 +444,7 @@ pub fn decode_file(text: &str) -> Result<ShareState, ShareError> {
     let state = top
         .remove("state")
         .ok_or_else(|| not_ours("it has no `state`"))?;
-    verify_checksum(stored, &canonical_bytes(&state))?;
-    finish(decode, &state)
+    let canonical = canonical_bytes(&state);
+    verify_checksum(stored, &canonical)?;
+    finish(decode, &canonical)
 }

@@ -303,7 +303,7 @@ fn malformed_content_names_the_field() {
     let state = xor_state();
     assert_eq!(
         message_for_edit(&state, |v| v["source"]["table"]["shape"] = "2x2x2".into()),
-        "the shared analysis is malformed at `source.table.shape`: invalid type: string \"2x2x2\", expected an array of length 3"
+        "the shared analysis is malformed at `source.table.shape`: invalid type: string \"2x2x2\", expected an array of length 3 at line 1 column 223"
     );
     assert!(
         message_for_edit(&state, |v| v["results"]["synergy"] = Value::Null).starts_with(
@@ -316,8 +316,18 @@ fn malformed_content_names_the_field() {
         message_for_edit(&state, |v| v["source"]["table"]["weights"][3] = "x".into())
             .contains("malformed at `source.table.weights[3]`: invalid value: string \"x\"")
     );
-    assert!(message(&link_with_json("1", b"{\"source\": "))
-        .starts_with("the shared analysis is malformed at `.`: EOF while parsing"));
+    assert_eq!(
+        message(&link_with_json("1", b"{\"source\": ")),
+        "the shared analysis is malformed at `source`: EOF while parsing a value at line 1 column 11"
+    );
+    let trailing = [canonical_json(&state), b"x".to_vec()].concat();
+    assert_eq!(
+        message(&link_with_json("1", &trailing)),
+        format!(
+            "the shared analysis is malformed at `.`: trailing characters at line 1 column {}",
+            trailing.len()
+        )
+    );
 }
 
 #[test]
