@@ -794,6 +794,26 @@ mod properties {
         }
 
         #[test]
+        fn absurd_tables_never_panic(
+            shape in [(); 3].map(|()| prop_oneof![0usize..4, 0usize..70_000]),
+            weights in prop::collection::vec(
+                prop_oneof![any::<f64>(), Just(f64::NAN), Just(-0.0), Just(1e308)],
+                0..64,
+            ),
+            labels in [0usize..5, 0usize..5, 0usize..5],
+        ) {
+            let mut state = xor_state();
+            *table_of(&mut state) = CountTable {
+                shape,
+                labels: labels.map(|n| super::labels(n, "s")),
+                weights,
+            };
+            let expected = state.validate().map_err(|e| e.to_string()).err();
+            let decoded = decode_link(&encode_link(&state)).map_err(|e| e.to_string());
+            prop_assert_eq!(decoded.err(), expected);
+        }
+
+        #[test]
         fn damaged_links_never_panic_and_never_decode_to_another_state(
             state in states(),
             at in any::<prop::sample::Index>(),
