@@ -274,7 +274,8 @@ fn canonical_bytes(value: &Value) -> Vec<u8> {
 /// Encodes `state` as a link body `<version>.<data>` (the page puts it after `#s=`).
 ///
 /// Encoding does not validate: a state that fails [`ShareState::validate`] yields a
-/// link that decodes to the same error.
+/// link that decodes to the same error (except non-finite stored results, which JSON
+/// cannot carry: they arrive as `null` and are reported as malformed at their field).
 pub fn encode_link(state: &ShareState) -> String {
     let mut bytes = canonical_json(state);
     let checksum = crc32(&bytes);
