@@ -286,6 +286,13 @@ pub fn encode_link(state: &ShareState) -> String {
     )
 }
 
+/// The full URL of the page at `base` showing `state`: `base` without any fragment, then
+/// `#s=` and [`encode_link`]'s text (what the CLI's `link --base URL` prints).
+pub fn share_url(base: &str, state: &ShareState) -> String {
+    let page = base.split_once('#').map_or(base, |(page, _)| page);
+    format!("{page}{FRAGMENT_KEY}{}", encode_link(state))
+}
+
 /// Decodes a link as pasted or found in the URL: the bare `<version>.<data>`, or text
 /// containing `#s=<version>.<data>` (a full URL), or `s=<version>.<data>`; surrounding
 /// whitespace is ignored. Text containing `%` is percent-decoded once, and once more if

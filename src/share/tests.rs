@@ -196,6 +196,21 @@ fn link_text_may_be_a_url_or_percent_encoded_once_or_twice() {
 }
 
 #[test]
+fn share_urls_replace_any_fragment_and_decode() {
+    let state = xor_state();
+    let link = encode_link(&state);
+    for base in [
+        "https://example.org/p/",
+        "https://example.org/p/#s=1.old",
+        "https://example.org/p/#",
+    ] {
+        let url = share_url(base, &state);
+        assert_eq!(url, format!("https://example.org/p/#s={link}"));
+        assert_eq!(decode_link(&url), Ok(state.clone()));
+    }
+}
+
+#[test]
 fn empty_links_are_refused() {
     for text in ["", "   \n", "#s=", "https://example.org/#s="] {
         assert_eq!(
