@@ -76,16 +76,20 @@ pub enum ShareError {
         prefix: String,
     },
     /// Made by a newer pidscope than this page.
-    #[error("this link was made by a newer pidscope (version {version}); this page reads up to {supported}: open it with a newer pidscope")]
+    #[error("this {what} was made by a newer pidscope (version {version}); this page reads up to {supported}: open it with a newer pidscope")]
     FutureVersion {
+        /// `link` or `analysis file`.
+        what: &'static str,
         /// The link's version.
         version: u64,
         /// The newest version this build reads.
         supported: u32,
     },
     /// A version number that no pidscope ever wrote or that is no longer read.
-    #[error("this link has version {version}, which this pidscope does not know (it reads versions {oldest} to {supported})")]
+    #[error("this {what} has version {version}, which this pidscope does not know (it reads versions {oldest} to {supported})")]
     UnknownVersion {
+        /// `link` or `analysis file`.
+        what: &'static str,
         /// The link's version.
         version: u64,
         /// The oldest version this build reads.
@@ -224,19 +228,27 @@ mod v1 {
     }
 }
 
-/// The decoder for `version`, or the error that says why there is none.
-fn decoder(version: u64) -> Result<Decoder, ShareError> {
+/// What the error messages call a link.
+const LINK: &str = "link";
+/// What the error messages call an analysis file.
+const FILE: &str = "analysis file";
+
+/// The decoder for `version` of a link or file (`what`), or the error that says why
+/// there is none.
+fn decoder(version: u64, what: &'static str) -> Result<Decoder, ShareError> {
     if let Some((_, decode)) = DECODERS.iter().find(|(v, _)| u64::from(*v) == version) {
         return Ok(*decode);
     }
     let oldest = DECODERS.first().map_or(VERSION, |(v, _)| *v);
     if version > u64::from(VERSION) {
         Err(ShareError::FutureVersion {
+            what,
             version,
             supported: VERSION,
         })
     } else {
         Err(ShareError::UnknownVersion {
+            what,
             version,
             oldest,
             supported: VERSION,
@@ -303,7 +315,7 @@ pub fn share_url(base: &str, state: &ShareState) -> String {
 pub fn decode_link(text: &str) -> Result<ShareState, ShareError> {
     if text.len() > MAX_LINK_BYTES {
         return Err(ShareError::InputTooLong {
-            what: "link",
+            what: LINK,
             got: text.len(),
             max: MAX_LINK_BYTES,
         });
@@ -313,7 +325,7 @@ pub fn decode_link(text: &str) -> Result<ShareState, ShareError> {
         return Err(ShareError::Empty);
     }
     let (prefix, data) = link.split_once('.').ok_or(ShareError::MissingVersion)?;
-    let decode = decoder(parse_version(prefix)?)?;
+    let decode = decoder(parse_version(prefix)?, LINK)?;
     if data.is_empty() {
         return Err(ShareError::Truncated);
     }
@@ -421,7 +433,7 @@ fn format_checksum(crc: u32) -> String {
 pub fn decode_file(text: &str) -> Result<ShareState, ShareError> {
     if text.len() > MAX_FILE_BYTES {
         return Err(ShareError::InputTooLong {
-            what: "analysis file",
+            what: FILE,
             got: text.len(),
             max: MAX_FILE_BYTES,
         });
@@ -441,7 +453,7 @@ pub fn decode_file(text: &str) -> Result<ShareState, ShareError> {
         .get("version")
         .and_then(Value::as_u64)
         .ok_or_else(|| not_ours("it has no numeric `version`"))?;
-    let decode = decoder(version)?;
+    let decode = decoder(version, FILE)?;
     let stored = top
         .get("checksum")
         .and_then(Value::as_str)

@@ -160,11 +160,11 @@ fn dispatch_reads_every_listed_version_and_names_the_others() {
         assert_eq!(decode_link(&link), Ok(xor_state()), "version {version}");
     }
     assert!(matches!(
-        decoder(0),
+        decoder(0, LINK),
         Err(ShareError::UnknownVersion { version: 0, .. })
     ));
     assert!(matches!(
-        decoder(u64::from(VERSION) + 1),
+        decoder(u64::from(VERSION) + 1, LINK),
         Err(ShareError::FutureVersion { .. })
     ));
 }
@@ -492,7 +492,7 @@ fn analysis_files_are_checked() {
     assert!(expect_err(&file.replace("pidscope-analysis", "other")).contains("`format` is not"));
     assert!(
         expect_err(&file.replace("\"version\": 1", "\"version\": 7"))
-            .contains("made by a newer pidscope (version 7)")
+            .contains("this analysis file was made by a newer pidscope (version 7)")
     );
     assert!(expect_err(&file.replace("\"crc32:", "\"md5:")).contains("no `checksum`"));
     assert!(expect_err(&file.replace("\"y1\"", "\"Y1\"")).contains("checksum does not match"));
