@@ -306,8 +306,8 @@ pub fn share_url(base: &str, state: &ShareState) -> String {
 }
 
 /// Decodes a link as pasted or found in the URL: the bare `<version>.<data>`, or text
-/// containing `#s=<version>.<data>` (a full URL), or `s=<version>.<data>`; surrounding
-/// whitespace is ignored. Text containing `%` is percent-decoded once, and once more if
+/// containing `#s=<version>.<data>` (a full URL), or `s=<version>.<data>`; whitespace
+/// anywhere is ignored (e-mail clients break long links over lines). Text containing `%` is percent-decoded once, and once more if
 /// it still contains `%` (a link URL-encoded twice, e.g. `%252E`); a link still
 /// encoded after that is refused with [`ShareError::OverEncoded`].
 ///

@@ -19,11 +19,15 @@ const MAX_PERCENT_ROUNDS: usize = 2;
 /// The marker the page puts before the state in its URL fragment.
 pub const FRAGMENT_KEY: &str = "#s=";
 
-/// Reduces what a person pasted to `<version>.<payload>`: trims whitespace, keeps what
+/// Reduces what a person pasted to `<version>.<payload>`: drops whitespace anywhere
+/// (line breaks inserted by e-mail clients; a link never contains any), keeps what
 /// follows `#s=` in a full URL (or a leading `s=`), and percent-decodes once or twice
 /// when the text still contains `%` (links that went through one or two URL-encoders).
 pub fn unwrap_link(text: &str) -> Result<Cow<'_, str>, ShareError> {
     let mut link = Cow::Borrowed(strip_url(text));
+    if link.contains(char::is_whitespace) {
+        link = Cow::Owned(link.split_whitespace().collect());
+    }
     for _ in 0..MAX_PERCENT_ROUNDS {
         if !link.contains('%') {
             return Ok(link);
@@ -223,6 +227,7 @@ mod tests {
         for text in [
             "1.abc-_",
             "  1.abc-_\n",
+            "1.ab\n c-_",
             "https://x.org/pidscope/#s=1.abc-_",
             "s=1.abc-_",
             "1%2Eabc-_",
