@@ -313,13 +313,7 @@ pub fn share_url(base: &str, state: &ShareState) -> String {
 ///
 /// The result is validated ([`ShareState::validate`]). Never panics.
 pub fn decode_link(text: &str) -> Result<ShareState, ShareError> {
-    if text.len() > MAX_LINK_BYTES {
-        return Err(ShareError::InputTooLong {
-            what: LINK,
-            got: text.len(),
-            max: MAX_LINK_BYTES,
-        });
-    }
+    check_input_len(text, LINK, MAX_LINK_BYTES)?;
     let link = codec::unwrap_link(text)?;
     if link.is_empty() {
         return Err(ShareError::Empty);
@@ -336,6 +330,18 @@ pub fn decode_link(text: &str) -> Result<ShareState, ShareError> {
     let stored = u32::from_le_bytes([trailer[0], trailer[1], trailer[2], trailer[3]]);
     verify_checksum(stored, json)?;
     finish(decode, json)
+}
+
+/// Refuses input over its cap before any work is done on it.
+fn check_input_len(text: &str, what: &'static str, max: usize) -> Result<(), ShareError> {
+    if text.len() > max {
+        return Err(ShareError::InputTooLong {
+            what,
+            got: text.len(),
+            max,
+        });
+    }
+    Ok(())
 }
 
 fn parse_version(prefix: &str) -> Result<u64, ShareError> {
@@ -431,13 +437,7 @@ fn format_checksum(crc: u32) -> String {
 /// this or an older version), verifying its checksum and validating the state.
 /// Never panics.
 pub fn decode_file(text: &str) -> Result<ShareState, ShareError> {
-    if text.len() > MAX_FILE_BYTES {
-        return Err(ShareError::InputTooLong {
-            what: FILE,
-            got: text.len(),
-            max: MAX_FILE_BYTES,
-        });
-    }
+    check_input_len(text, FILE, MAX_FILE_BYTES)?;
     let not_ours = |why: &str| ShareError::NotAnalysisFile(why.to_string());
     let mut file: Value = serde_json::from_str(text)
         .map_err(|e| ShareError::NotAnalysisFile(format!("it is not valid JSON ({e})")))?;
