@@ -9,6 +9,7 @@
 //! browser, and the `pidscope` binary reuses the same core natively.
 
 pub mod info;
+pub mod pid;
 pub mod table;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,0 +1,724 @@
+//! The maximum-entropy coupling q* = argmax_{q ∈ Δp} H_q(Y | X1, X2), solved exactly.
+//!
+//! Method (see `docs/cvx.md`): Newton's method on an entropically smoothed dual with
+//! only (|X1| + |X2|)·|Y| variables, followed along a decreasing smoothing parameter ε;
+//! each Newton system is solved by preconditioned conjugate gradients using cheap
+//! Hessian–vector products. The result is certified by a primal point made exactly
+//! feasible (Sinkhorn scaling per label) and a feasible dual point.
+//!
+//! Everything inside this module is in **nats**; the public results are in **bits**.
+
+use super::PidError;
+use crate::table::JointTable;
+use serde::{Deserialize, Serialize};
+
+const LN2: f64 = std::f64::consts::LN_2;
+
+/// Tolerances and iteration caps of [`max_entropy_coupling`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CvxOptions {
+    /// Stop once the certified bracket on h* is at most this wide, in bits.
+    pub tolerance_bits: f64,
+    /// Cap on the total number of Newton steps.
+    pub max_newton: usize,
+    /// Cap on conjugate-gradient iterations per Newton system.
+    pub max_cg: usize,
+    /// Cap on Sinkhorn sweeps when making the primal point exactly feasible.
+    pub max_sinkhorn: usize,
+    /// Factor by which the smoothing ε shrinks between stages (0 < factor < 1).
+    pub epsilon_factor: f64,
+}
+
+impl Default for CvxOptions {
+    fn default() -> Self {
+        CvxOptions {
+            tolerance_bits: 5e-8,
+            max_newton: 400,
+            max_cg: 400,
+            max_sinkhorn: 5000,
+            epsilon_factor: 0.1,
+        }
+    }
+}
+
+/// The optimal coupling and its certificate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Coupling {
+    /// q*(x1, x2, y), same layout as the table; exactly in Δp up to `feasibility_l1`.
+    pub q: Vec<f64>,
+    /// H_q(Y | X1, X2) of the returned `q`, in bits: a certified lower bound on h*.
+    pub h_lower_bits: f64,
+    /// A certified upper bound on h* = max_{q ∈ Δp} H_q(Y | X1, X2), in bits
+    /// (from a feasible dual point, or from min(H(Y|X1), H(Y|X2))).
+    pub h_upper_bits: f64,
+    /// Width of the bracket plus a bound for the residual infeasibility, in bits.
+    pub certificate_bits: f64,
+    /// L1 norm of the marginal residual of `q` (its distance from Δp's constraints).
+    pub feasibility_l1: f64,
+    /// Newton steps taken.
+    pub iterations: usize,
+    /// Conjugate-gradient iterations taken in total.
+    pub cg_iterations: usize,
+    /// Whether `certificate_bits <= tolerance_bits` was reached within the caps.
+    pub converged: bool,
+}
+
+/// The support-reduced problem: cells (x1, x2) with their admissible labels.
+struct Problem {
+    n1: usize,
+    n2: usize,
+    ny: usize,
+    /// α(x1, y) = p(x1, y), `x1 * ny + y`.
+    alpha: Vec<f64>,
+    /// β(x2, y) = p(x2, y), `x2 * ny + y`.
+    beta: Vec<f64>,
+    /// p(y).
+    p_y: Vec<f64>,
+    /// p(x1) and p(x2).
+    p_x1: Vec<f64>,
+    p_x2: Vec<f64>,
+    cell_x1: Vec<u32>,
+    cell_x2: Vec<u32>,
+    /// Entries of cell c are `start[c]..start[c+1]` in `ys`.
+    start: Vec<u32>,
+    ys: Vec<u32>,
+    /// Upper bound min(H(Y|X1), H(Y|X2)) on h*, in nats.
+    h_upper_theory: f64,
+}
+
+impl Problem {
+    fn new(table: &JointTable) -> Problem {
+        let [n1, n2, ny] = table.shape();
+        let alpha = table.p_x1_y();
+        let beta = table.p_x2_y();
+        let p_y = table.p_y();
+        let p_x1: Vec<f64> = alpha.chunks_exact(ny).map(|r| r.iter().sum()).collect();
+        let p_x2: Vec<f64> = beta.chunks_exact(ny).map(|r| r.iter().sum()).collect();
+        let mut cell_x1 = Vec::new();
+        let mut cell_x2 = Vec::new();
+        let mut start = vec![0u32];
+        let mut ys = Vec::new();
+        for x1 in 0..n1 {
+            if p_x1[x1] <= 0.0 {
+                continue;
+            }
+            for x2 in 0..n2 {
+                if p_x2[x2] <= 0.0 {
+                    continue;
+                }
+                let before = ys.len();
+                for y in 0..ny {
+                    if alpha[x1 * ny + y] > 0.0 && beta[x2 * ny + y] > 0.0 {
+                        ys.push(y as u32);
+                    }
+                }
+                if ys.len() > before {
+                    cell_x1.push(x1 as u32);
+                    cell_x2.push(x2 as u32);
+                    start.push(ys.len() as u32);
+                }
+            }
+        }
+        let hc = |m: &[f64]| {
+            crate::info::conditional_entropy(m, ny) * LN2 // bits → nats
+        };
+        let h_upper_theory = hc(&alpha).min(hc(&beta));
+        Problem {
+            n1,
+            n2,
+            ny,
+            alpha,
+            beta,
+            p_y,
+            p_x1,
+            p_x2,
+            cell_x1,
+            cell_x2,
+            start,
+            ys,
+            h_upper_theory,
+        }
+    }
+
+    fn ncells(&self) -> usize {
+        self.cell_x1.len()
+    }
+
+    fn nvars(&self) -> usize {
+        (self.n1 + self.n2) * self.ny
+    }
+
+    #[inline]
+    fn cell(&self, c: usize) -> (usize, usize, std::ops::Range<usize>) {
+        (
+            self.cell_x1[c] as usize * self.ny,
+            (self.n1 + self.cell_x2[c] as usize) * self.ny,
+            self.start[c] as usize..self.start[c + 1] as usize,
+        )
+    }
+
+    /// The product coupling q0(x1,x2,y) = p(x1,y)·p(x2,y)/p(y) on the cell entries:
+    /// always in Δp, and the maximiser of the joint entropy H(X1,X2,Y) over Δp.
+    fn product_coupling(&self) -> Vec<f64> {
+        let ny = self.ny;
+        let mut q = vec![0.0; self.ys.len()];
+        for c in 0..self.ncells() {
+            let (x1, x2, r) = (self.cell_x1[c] as usize, self.cell_x2[c] as usize, self.cell(c).2);
+            for k in r {
+                let y = self.ys[k] as usize;
+                q[k] = self.alpha[x1 * ny + y] * self.beta[x2 * ny + y] / self.p_y[y];
+            }
+        }
+        q
+    }
+
+    /// H_q(Y | X1, X2) in nats of entries `q` (cell layout).
+    fn cond_entropy(&self, q: &[f64]) -> f64 {
+        let mut h = 0.0;
+        for c in 0..self.ncells() {
+            let r = self.cell(c).2;
+            let w: f64 = q[r.clone()].iter().sum();
+            if w <= 0.0 {
+                continue;
+            }
+            for &v in &q[r] {
+                if v > 0.0 {
+                    h -= v * (v / w).ln();
+                }
+            }
+        }
+        h
+    }
+
+    /// L1 norm of the marginal residual of cell entries `q`.
+    fn residual_l1(&self, q: &[f64]) -> f64 {
+        let ny = self.ny;
+        let mut m = vec![0.0; self.nvars()];
+        for c in 0..self.ncells() {
+            let (a, b, r) = self.cell(c);
+            for k in r {
+                let y = self.ys[k] as usize;
+                m[a + y] += q[k];
+                m[b + y] += q[k];
+            }
+        }
+        let n1y = self.n1 * ny;
+        let ra: f64 = self.alpha.iter().zip(&m[..n1y]).map(|(a, b)| (a - b).abs()).sum();
+        let rb: f64 = self.beta.iter().zip(&m[n1y..]).map(|(a, b)| (a - b).abs()).sum();
+        ra.max(rb)
+    }
+
+    /// Sinkhorn scaling per label onto the marginals α(·,y), β(·,y), in place.
+    /// Returns the number of sweeps. Entries must be positive on every cell entry.
+    fn sinkhorn(&self, q: &mut [f64], max_sweeps: usize) -> usize {
+        let ny = self.ny;
+        let n1y = self.n1 * ny;
+        let mut m = vec![0.0; self.nvars()];
+        let mut sweeps = 0;
+        while sweeps < max_sweeps {
+            sweeps += 1;
+            // Rows (x1, y).
+            m.iter_mut().for_each(|v| *v = 0.0);
+            for c in 0..self.ncells() {
+                let (a, _, r) = self.cell(c);
+                for k in r {
+                    m[a + self.ys[k] as usize] += q[k];
+                }
+            }
+            let mut err = 0.0f64;
+            for i in 0..n1y {
+                if m[i] > 0.0 {
+                    err += (m[i] - self.alpha[i]).abs();
+                    m[i] = self.alpha[i] / m[i];
+                }
+            }
+            if err <= 1e-16 && sweeps > 1 {
+                break;
+            }
+            for c in 0..self.ncells() {
+                let (a, _, r) = self.cell(c);
+                for k in r {
+                    q[k] *= m[a + self.ys[k] as usize];
+                }
+            }
+            // Columns (x2, y).
+            m.iter_mut().for_each(|v| *v = 0.0);
+            for c in 0..self.ncells() {
+                let (_, b, r) = self.cell(c);
+                for k in r {
+                    m[b + self.ys[k] as usize] += q[k];
+                }
+            }
+            for i in n1y..m.len() {
+                if m[i] > 0.0 {
+                    m[i] = self.beta[i - n1y] / m[i];
+                }
+            }
+            for c in 0..self.ncells() {
+                let (_, b, r) = self.cell(c);
+                for k in r {
+                    q[k] *= m[b + self.ys[k] as usize];
+                }
+            }
+        }
+        sweeps
+    }
+
+    /// A feasible dual value (nats) from any (λ, μ): shifting every λ(x1,·) down by the
+    /// largest logsumexp in its row makes all cell constraints hold; likewise for
+    /// columns. Returns the better of the two: a certified lower bound on
+    /// min_q −H_q(Y|X1,X2), i.e. minus it is an upper bound on h*.
+    fn dual_bound(&self, z: &[f64]) -> f64 {
+        let ny = self.ny;
+        let n1y = self.n1 * ny;
+        let lin: f64 = self.alpha.iter().zip(&z[..n1y]).map(|(a, l)| a * l).sum::<f64>()
+            + self.beta.iter().zip(&z[n1y..]).map(|(b, m)| b * m).sum::<f64>();
+        let mut row = vec![f64::NEG_INFINITY; self.n1];
+        let mut col = vec![f64::NEG_INFINITY; self.n2];
+        let mut s = vec![0.0; ny];
+        for c in 0..self.ncells() {
+            let (a, b, r) = self.cell(c);
+            let l = lse(r.clone().map(|k| {
+                let y = self.ys[k] as usize;
+                z[a + y] + z[b + y]
+            }), &mut s);
+            let (x1, x2) = (self.cell_x1[c] as usize, self.cell_x2[c] as usize);
+            row[x1] = row[x1].max(l);
+            col[x2] = col[x2].max(l);
+        }
+        let shift_rows: f64 = (0..self.n1)
+            .filter(|&i| self.p_x1[i] > 0.0)
+            .map(|i| self.p_x1[i] * row[i])
+            .sum();
+        let shift_cols: f64 = (0..self.n2)
+            .filter(|&i| self.p_x2[i] > 0.0)
+            .map(|i| self.p_x2[i] * col[i])
+            .sum();
+        (lin - shift_rows).max(lin - shift_cols)
+    }
+}
+
+/// log Σ exp(v) over an iterator, using `buf` as scratch.
+#[inline]
+fn lse(values: impl Iterator<Item = f64>, buf: &mut Vec<f64>) -> f64 {
+    buf.clear();
+    buf.extend(values);
+    let m = buf.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if !m.is_finite() {
+        return m;
+    }
+    m + buf.iter().map(|v| (v - m).exp()).sum::<f64>().ln()
+}
+
+/// State of the smoothed dual at (z, ε): Φ_ε(z) = Σ α λ + Σ β μ − ε Σ_c w_c with
+/// w_c = exp(LSE_c(λ+μ)/ε − 1); primal point q_c = w_c softmax(λ+μ).
+struct Eval {
+    phi: f64,
+    /// q on the cell entries.
+    q: Vec<f64>,
+    /// w_c.
+    w: Vec<f64>,
+    /// LSE_c.
+    l: Vec<f64>,
+    /// ∇Φ = (α, β) − marginals(q).
+    grad: Vec<f64>,
+}
+
+impl Problem {
+    fn eval(&self, z: &[f64], eps: f64) -> Option<Eval> {
+        let ny = self.ny;
+        let n1y = self.n1 * ny;
+        let mut q = vec![0.0; self.ys.len()];
+        let mut w = vec![0.0; self.ncells()];
+        let mut l = vec![0.0; self.ncells()];
+        let mut grad = vec![0.0; self.nvars()];
+        grad[..n1y].copy_from_slice(&self.alpha);
+        grad[n1y..].copy_from_slice(&self.beta);
+        let mut phi: f64 = self.alpha.iter().zip(&z[..n1y]).map(|(a, l)| a * l).sum::<f64>()
+            + self.beta.iter().zip(&z[n1y..]).map(|(b, m)| b * m).sum::<f64>();
+        let mut wsum = 0.0;
+        for c in 0..self.ncells() {
+            let (a, b, r) = self.cell(c);
+            let mut mx = f64::NEG_INFINITY;
+            for k in r.clone() {
+                let y = self.ys[k] as usize;
+                let s = z[a + y] + z[b + y];
+                q[k] = s;
+                mx = mx.max(s);
+            }
+            let mut tot = 0.0;
+            for k in r.clone() {
+                let e = (q[k] - mx).exp();
+                q[k] = e;
+                tot += e;
+            }
+            let lc = mx + tot.ln();
+            let expo = lc / eps - 1.0;
+            if expo > 700.0 || !expo.is_finite() && expo > 0.0 {
+                return None;
+            }
+            let wc = expo.exp();
+            w[c] = wc;
+            l[c] = lc;
+            wsum += wc;
+            let scale = wc / tot;
+            for k in r {
+                let y = self.ys[k] as usize;
+                q[k] *= scale;
+                grad[a + y] -= q[k];
+                grad[b + y] -= q[k];
+            }
+        }
+        phi -= eps * wsum;
+        if !phi.is_finite() {
+            return None;
+        }
+        Some(Eval {
+            phi,
+            q,
+            w,
+            l,
+            grad,
+        })
+    }
+
+    /// out = H v, H = −∇²Φ_ε = Σ_c P_cᵀ (diag(q_c) + κ w_c π_c π_cᵀ) P_c, κ = 1/ε − 1.
+    fn hess_vec(&self, e: &Eval, kappa: f64, v: &[f64], out: &mut [f64], ridge: f64) {
+        for (o, vi) in out.iter_mut().zip(v) {
+            *o = ridge * vi;
+        }
+        for c in 0..self.ncells() {
+            let (a, b, r) = self.cell(c);
+            let wc = e.w[c];
+            if wc == 0.0 {
+                continue;
+            }
+            let mut dot = 0.0;
+            for k in r.clone() {
+                let y = self.ys[k] as usize;
+                dot += e.q[k] * (v[a + y] + v[b + y]);
+            }
+            let coef = kappa * dot / wc;
+            for k in r {
+                let y = self.ys[k] as usize;
+                let u = e.q[k] * (v[a + y] + v[b + y] + coef);
+                out[a + y] += u;
+                out[b + y] += u;
+            }
+        }
+    }
+
+    /// Block-Jacobi preconditioner: the ny×ny diagonal blocks of H per x1 and per x2,
+    /// Cholesky-factored in place (lower triangle). Inactive variables get 1.
+    fn preconditioner(&self, e: &Eval, kappa: f64, ridge: f64) -> Vec<f64> {
+        let ny = self.ny;
+        let nb = self.n1 + self.n2;
+        let mut blocks = vec![0.0; nb * ny * ny];
+        for c in 0..self.ncells() {
+            let (a, b, r) = self.cell(c);
+            let wc = e.w[c];
+            if wc == 0.0 {
+                continue;
+            }
+            let kw = kappa / wc;
+            for base in [a / ny, b / ny] {
+                let blk = &mut blocks[base * ny * ny..(base + 1) * ny * ny];
+                for i in r.clone() {
+                    let yi = self.ys[i] as usize;
+                    blk[yi * ny + yi] += e.q[i];
+                    let qi = e.q[i] * kw;
+                    for j in r.start..=i {
+                        let yj = self.ys[j] as usize;
+                        blk[yi * ny + yj] += qi * e.q[j];
+                    }
+                }
+            }
+        }
+        for blk in blocks.chunks_exact_mut(ny * ny) {
+            for i in 0..ny {
+                blk[i * ny + i] += ridge;
+            }
+            cholesky_in_place(blk, ny);
+        }
+        blocks
+    }
+
+    fn apply_prec(&self, blocks: &[f64], r: &[f64], out: &mut [f64]) {
+        let ny = self.ny;
+        for ((blk, rv), ov) in blocks
+            .chunks_exact(ny * ny)
+            .zip(r.chunks_exact(ny))
+            .zip(out.chunks_exact_mut(ny))
+        {
+            ov.copy_from_slice(rv);
+            cholesky_solve(blk, ny, ov);
+        }
+    }
+
+    /// Solves H d = g by preconditioned conjugate gradients to relative residual `tol`.
+    fn pcg(
+        &self,
+        e: &Eval,
+        kappa: f64,
+        g: &[f64],
+        tol: f64,
+        max_iter: usize,
+    ) -> (Vec<f64>, usize) {
+        let n = g.len();
+        let gnorm = g.iter().map(|v| v * v).sum::<f64>().sqrt();
+        let scale = e.w.iter().sum::<f64>().max(1e-300);
+        let ridge = 1e-13 * scale;
+        let blocks = self.preconditioner(e, kappa, ridge);
+        let mut x = vec![0.0; n];
+        let mut r = g.to_vec();
+        let mut zv = vec![0.0; n];
+        self.apply_prec(&blocks, &r, &mut zv);
+        let mut p = zv.clone();
+        let mut rz: f64 = r.iter().zip(&zv).map(|(a, b)| a * b).sum();
+        let mut hp = vec![0.0; n];
+        let mut it = 0;
+        if gnorm == 0.0 {
+            return (x, 0);
+        }
+        while it < max_iter {
+            it += 1;
+            self.hess_vec(e, kappa, &p, &mut hp, ridge);
+            let php: f64 = p.iter().zip(&hp).map(|(a, b)| a * b).sum();
+            if php <= 0.0 || !php.is_finite() {
+                break;
+            }
+            let step = rz / php;
+            for i in 0..n {
+                x[i] += step * p[i];
+                r[i] -= step * hp[i];
+            }
+            let rnorm = r.iter().map(|v| v * v).sum::<f64>().sqrt();
+            if rnorm <= tol * gnorm {
+                break;
+            }
+            self.apply_prec(&blocks, &r, &mut zv);
+            let rz_new: f64 = r.iter().zip(&zv).map(|(a, b)| a * b).sum();
+            let beta = rz_new / rz;
+            rz = rz_new;
+            for i in 0..n {
+                p[i] = zv[i] + beta * p[i];
+            }
+        }
+        (x, it)
+    }
+}
+
+/// In-place Cholesky of a symmetric positive (semi)definite n×n matrix given by its
+/// lower triangle; tiny or negative pivots are replaced to keep it usable as a
+/// preconditioner.
+fn cholesky_in_place(a: &mut [f64], n: usize) {
+    for j in 0..n {
+        let mut d = a[j * n + j];
+        for k in 0..j {
+            d -= a[j * n + k] * a[j * n + k];
+        }
+        let d = if d > 1e-300 { d.sqrt() } else { 1.0 };
+        a[j * n + j] = d;
+        for i in j + 1..n {
+            let mut s = a[i * n + j];
+            for k in 0..j {
+                s -= a[i * n + k] * a[j * n + k];
+            }
+            a[i * n + j] = s / d;
+        }
+    }
+}
+
+fn cholesky_solve(l: &[f64], n: usize, x: &mut [f64]) {
+    for i in 0..n {
+        let mut s = x[i];
+        for k in 0..i {
+            s -= l[i * n + k] * x[k];
+        }
+        x[i] = s / l[i * n + i];
+    }
+    for i in (0..n).rev() {
+        let mut s = x[i];
+        for k in i + 1..n {
+            s -= l[k * n + i] * x[k];
+        }
+        x[i] = s / l[i * n + i];
+    }
+}
+
+/// Upper bound in nats on |H(q) − H(q')| when ‖q − q'‖₁ ≤ t over `n` cells
+/// (Fannes–Audenaert-type continuity bound, applied to both entropies in
+/// H(Y|X1,X2) = H(X1,X2,Y) − H(X1,X2)).
+fn continuity_bound(t: f64, n: usize) -> f64 {
+    if t <= 0.0 {
+        return 0.0;
+    }
+    let t = t.min(0.5);
+    let hb = -t * t.ln() - (1.0 - t) * (1.0 - t).ln();
+    2.0 * (t * (n.max(2) as f64).ln() + hb)
+}
+
+struct Certified {
+    q: Vec<f64>,
+    h_lower: f64,
+    h_upper: f64,
+    certificate: f64,
+    residual: f64,
+}
+
+impl Problem {
+    /// Makes cell entries `q` exactly feasible and brackets h* with the dual point `z`.
+    fn certify(&self, q: &[f64], z: Option<&[f64]>, q0: &[f64], opts: &CvxOptions) -> Certified {
+        // Mixing in a sliver of the (feasible, full-support) product coupling keeps every
+        // admissible entry positive, so Sinkhorn is well defined; by concavity of
+        // H_q(Y|X1,X2) it cannot lower the objective.
+        let theta = 1e-13;
+        let mut qf: Vec<f64> = q
+            .iter()
+            .zip(q0)
+            .map(|(a, b)| (1.0 - theta) * a + theta * b)
+            .collect();
+        self.sinkhorn(&mut qf, opts.max_sinkhorn);
+        let residual = self.residual_l1(&qf);
+        let h_lower = self.cond_entropy(&qf);
+        let h_upper = match z {
+            Some(z) => (-self.dual_bound(z)).min(self.h_upper_theory),
+            None => self.h_upper_theory,
+        };
+        // Rounding allowance: a few ulps of the entropies summed over the entries.
+        let rounding = 1e-14 * (1.0 + h_lower.abs());
+        let certificate = (h_upper - h_lower).max(0.0)
+            + continuity_bound(residual, self.ys.len())
+            + rounding;
+        Certified {
+            q: qf,
+            h_lower,
+            h_upper,
+            certificate,
+            residual,
+        }
+    }
+
+    fn to_table_layout(&self, q: &[f64]) -> Vec<f64> {
+        let ny = self.ny;
+        let mut out = vec![0.0; self.n1 * self.n2 * ny];
+        for c in 0..self.ncells() {
+            let (x1, x2) = (self.cell_x1[c] as usize, self.cell_x2[c] as usize);
+            for k in self.cell(c).2 {
+                out[(x1 * self.n2 + x2) * ny + self.ys[k] as usize] = q[k];
+            }
+        }
+        out
+    }
+}
+
+/// Computes the maximum-entropy coupling q* = argmax_{q ∈ Δp} H_q(Y | X1, X2), where
+/// Δp = {q ≥ 0 : q(x1,y) = p(x1,y), q(x2,y) = p(x2,y)}, with a certified bracket
+/// `h_lower_bits ≤ h* ≤ h_upper_bits` on h* = H_{q*}(Y | X1, X2) in **bits**.
+///
+/// Returns [`PidError::NotConverged`] never: if the caps in `opts` are hit the best
+/// certified point is returned with `converged = false`.
+pub fn max_entropy_coupling(table: &JointTable, opts: &CvxOptions) -> Result<Coupling, PidError> {
+    if !(opts.tolerance_bits > 0.0) || !(opts.epsilon_factor > 0.0 && opts.epsilon_factor < 1.0) {
+        return Err(PidError::InvalidOptions);
+    }
+    let prob = Problem::new(table);
+    let tol = opts.tolerance_bits * LN2;
+    let q0 = prob.product_coupling();
+    let finish = |cert: Certified, iterations: usize, cg: usize| {
+        let certificate_bits = cert.certificate / LN2;
+        Coupling {
+            q: prob.to_table_layout(&cert.q),
+            h_lower_bits: cert.h_lower / LN2,
+            h_upper_bits: cert.h_upper / LN2,
+            certificate_bits,
+            feasibility_l1: cert.residual,
+            iterations,
+            cg_iterations: cg,
+            converged: certificate_bits <= opts.tolerance_bits,
+        }
+    };
+    // The product coupling is optimal whenever it already attains the upper bound
+    // (e.g. one variable carries no information about Y, n1 = 1, ny = 1).
+    let start = prob.certify(&q0, None, &q0, opts);
+    if start.certificate <= tol || prob.ncells() == 0 {
+        return Ok(finish(start, 0, 0));
+    }
+
+    // Start on the central path at ε = 1, where the product coupling is exactly optimal:
+    // λ(x1,y) = ln p(x1,y) + 1, μ(x2,y) = ln p(x2,y) − ln p(y).
+    let ny = prob.ny;
+    let n1y = prob.n1 * ny;
+    let mut z = vec![0.0; prob.nvars()];
+    for i in 0..n1y {
+        if prob.alpha[i] > 0.0 {
+            z[i] = prob.alpha[i].ln() + 1.0;
+        }
+    }
+    for i in 0..prob.n2 * ny {
+        if prob.beta[i] > 0.0 {
+            z[n1y + i] = prob.beta[i].ln() - prob.p_y[i % ny].ln();
+        }
+    }
+    let log_n = (prob.ncells().max(2) as f64).ln();
+    let mut eps = 1.0;
+    let mut newton = 0;
+    let mut cg_total = 0;
+    let mut best = start;
+    let eps_min = 1e-14;
+    'stages: loop {
+        let last_stage = eps <= eps_min;
+        let kappa = 1.0 / eps - 1.0;
+        let mut e = match prob.eval(&z, eps) {
+            Some(e) => e,
+            None => return Err(PidError::Numerical("overflow in the smoothed dual")),
+        };
+        // Centre: damped Newton until the Newton decrement is small against ε.
+        let mut steps_here = 0;
+        loop {
+            if newton >= opts.max_newton {
+                break 'stages;
+            }
+            let (d, its) = prob.pcg(&e, kappa, &e.grad, 1e-4, opts.max_cg);
+            cg_total += its;
+            newton += 1;
+            steps_here += 1;
+            let dec: f64 = d.iter().zip(&e.grad).map(|(a, b)| a * b).sum();
+            let mut t = 1.0;
+            let mut accepted = None;
+            for _ in 0..60 {
+                let trial: Vec<f64> = z.iter().zip(&d).map(|(a, b)| a + t * b).collect();
+                if let Some(ne) = prob.eval(&trial, eps) {
+                    let gain = ne.phi - e.phi;
+                    if gain >= 0.25 * t * dec || (dec.abs() < 1e-15 * (1.0 + e.phi.abs()) && gain >= -1e-15 * (1.0 + e.phi.abs())) {
+                        accepted = Some((trial, ne));
+                        break;
+                    }
+                }
+                t *= 0.5;
+            }
+            let Some((nz, ne)) = accepted else { break };
+            z = nz;
+            e = ne;
+            if dec <= 1e-2 * eps {
+                break;
+            }
+            if steps_here > 50 {
+                break;
+            }
+        }
+        // Certify once the smoothing bias ε·ln N is comparable to the tolerance.
+        if eps * (1.0 + log_n) <= 10.0 * tol || last_stage {
+            let cert = prob.certify(&e.q, Some(&z), &q0, opts);
+            let done = cert.certificate <= tol;
+            if cert.certificate < best.certificate {
+                best = cert;
+            }
+            if done || last_stage {
+                break;
+            }
+        }
+        eps = (eps * opts.epsilon_factor).max(eps_min);
+    }
+    Ok(finish(best, newton, cg_total))
+}
