@@ -316,6 +316,8 @@ struct Eval {
     phi: f64,
     /// q on the cell entries.
     q: Vec<f64>,
+    /// softmax(λ+μ) per cell entry.
+    pi: Vec<f64>,
     /// w_c.
     w: Vec<f64>,
     /// LSE_c.
@@ -325,10 +327,11 @@ struct Eval {
 }
 
 impl Problem {
-    fn eval(&self, z: &[f64], eps: f64) -> Option<Eval> {
+    fn eval(&self, z: &[f64], eps: f64, ln_nu: &[f64]) -> Option<Eval> {
         let ny = self.ny;
         let n1y = self.n1 * ny;
         let mut q = vec![0.0; self.ys.len()];
+        let mut pi = vec![0.0; self.ys.len()];
         let mut w = vec![0.0; self.ncells()];
         let mut l = vec![0.0; self.ncells()];
         let mut grad = vec![0.0; self.nvars()];
@@ -353,18 +356,18 @@ impl Problem {
                 tot += e;
             }
             let lc = mx + tot.ln();
-            let expo = lc / eps - 1.0;
-            if expo > 700.0 || !expo.is_finite() && expo > 0.0 {
+            let expo = ln_nu[c] + lc / eps;
+            if expo > 700.0 || expo.is_nan() {
                 return None;
             }
             let wc = expo.exp();
             w[c] = wc;
             l[c] = lc;
             wsum += wc;
-            let scale = wc / tot;
             for k in r {
                 let y = self.ys[k] as usize;
-                q[k] *= scale;
+                pi[k] = q[k] / tot;
+                q[k] = wc * pi[k];
                 grad[a + y] -= q[k];
                 grad[b + y] -= q[k];
             }
@@ -376,6 +379,7 @@ impl Problem {
         Some(Eval {
             phi,
             q,
+            pi,
             w,
             l,
             grad,
@@ -390,18 +394,18 @@ impl Problem {
         for c in 0..self.ncells() {
             let (a, b, r) = self.cell(c);
             let wc = e.w[c];
-            if wc == 0.0 {
+            if wc < 1e-300 {
                 continue;
             }
             let mut dot = 0.0;
             for k in r.clone() {
                 let y = self.ys[k] as usize;
-                dot += e.q[k] * (v[a + y] + v[b + y]);
+                dot += e.pi[k] * (v[a + y] + v[b + y]);
             }
-            let coef = kappa * dot / wc;
+            let coef = kappa * wc * dot;
             for k in r {
                 let y = self.ys[k] as usize;
-                let u = e.q[k] * (v[a + y] + v[b + y] + coef);
+                let u = e.q[k] * (v[a + y] + v[b + y]) + coef * e.pi[k];
                 out[a + y] += u;
                 out[b + y] += u;
             }
@@ -417,19 +421,19 @@ impl Problem {
         for c in 0..self.ncells() {
             let (a, b, r) = self.cell(c);
             let wc = e.w[c];
-            if wc == 0.0 {
+            if wc < 1e-300 {
                 continue;
             }
-            let kw = kappa / wc;
+            let kw = kappa * wc;
             for base in [a / ny, b / ny] {
                 let blk = &mut blocks[base * ny * ny..(base + 1) * ny * ny];
                 for i in r.clone() {
                     let yi = self.ys[i] as usize;
                     blk[yi * ny + yi] += e.q[i];
-                    let qi = e.q[i] * kw;
+                    let pk = e.pi[i] * kw;
                     for j in r.start..=i {
                         let yj = self.ys[j] as usize;
-                        blk[yi * ny + yj] += qi * e.q[j];
+                        blk[yi * ny + yj] += pk * e.pi[j];
                     }
                 }
             }
@@ -645,14 +649,17 @@ pub fn max_entropy_coupling(table: &JointTable, opts: &CvxOptions) -> Result<Cou
         return Ok(finish(start, 0, 0));
     }
 
-    // Start on the central path at ε = 1, where the product coupling is exactly optimal:
-    // λ(x1,y) = ln p(x1,y) + 1, μ(x2,y) = ln p(x2,y) − ln p(y).
+    // Central path of the smoothed dual Φ_ε(λ,μ) = Σ αλ + Σ βμ − ε Σ_c exp(LSE_c(λ+μ)/ε),
+    // whose maximiser gives the primal point q_c = w_c softmax(λ+μ), w_c = exp(LSE_c/ε),
+    // the optimum of min Σ g(q_c) − ε H(w) (entropy of the cell masses w). At ε = 1 the
+    // product coupling is exactly central: λ(x1,y) = ln p(x1,y), μ(x2,y) = ln p(x2,y) − ln p(y).
+    // Each stage shrinks ε, predicts along the path's tangent and corrects by damped Newton.
     let ny = prob.ny;
     let n1y = prob.n1 * ny;
     let mut z = vec![0.0; prob.nvars()];
     for i in 0..n1y {
         if prob.alpha[i] > 0.0 {
-            z[i] = prob.alpha[i].ln() + 1.0;
+            z[i] = prob.alpha[i].ln();
         }
     }
     for i in 0..prob.n2 * ny {
@@ -660,37 +667,80 @@ pub fn max_entropy_coupling(table: &JointTable, opts: &CvxOptions) -> Result<Cou
             z[n1y + i] = prob.beta[i].ln() - prob.p_y[i % ny].ln();
         }
     }
-    let log_n = (prob.ncells().max(2) as f64).ln();
+    let ln_nu: Vec<f64> = vec![0.0; prob.ncells()];
     let mut eps = 1.0;
+    let mut e = prob
+        .eval(&z, eps, &ln_nu)
+        .ok_or(PidError::Numerical("overflow at the start point"))?;
     let mut newton = 0;
     let mut cg_total = 0;
     let mut best = start;
-    let eps_min = 1e-14;
-    'stages: loop {
-        let last_stage = eps <= eps_min;
+    let eps_min = 1e-13;
+    let log_n = (prob.ncells().max(2) as f64).ln();
+    let trace = trace_enabled();
+    'stages: for stage in 1.. {
+        if stage > 1 {
+            let eps_new = (eps * opts.epsilon_factor).max(eps_min);
+            // Predictor: H dz/dε = M(q_c LSE_c)/ε², the tangent of the central path.
+            let mut rhs = vec![0.0; prob.nvars()];
+            for c in 0..prob.ncells() {
+                let (a, b, r) = prob.cell(c);
+                let f = e.l[c] / (eps * eps);
+                for k in r {
+                    let y = prob.ys[k] as usize;
+                    rhs[a + y] += e.q[k] * f;
+                    rhs[b + y] += e.q[k] * f;
+                }
+            }
+            let (dz, its) = prob.pcg(&e, 1.0 / eps - 1.0, &rhs, 1e-6, opts.max_cg);
+            cg_total += its;
+            let de = eps_new - eps;
+            let zp: Vec<f64> = z.iter().zip(&dz).map(|(a, b)| a + de * b).collect();
+            let plain = prob.eval(&z, eps_new, &ln_nu);
+            let pred = prob.eval(&zp, eps_new, &ln_nu);
+            eps = eps_new;
+            match (pred, plain) {
+                (Some(p), Some(q)) if p.phi < q.phi => e = q,
+                (Some(p), _) => {
+                    z = zp;
+                    e = p;
+                }
+                (None, Some(q)) => e = q,
+                (None, None) => return Err(PidError::Numerical("overflow in the smoothed dual")),
+            }
+        }
         let kappa = 1.0 / eps - 1.0;
-        let mut e = match prob.eval(&z, eps) {
-            Some(e) => e,
-            None => return Err(PidError::Numerical("overflow in the smoothed dual")),
-        };
-        // Centre: damped Newton until the Newton decrement is small against ε.
         let mut steps_here = 0;
         loop {
             if newton >= opts.max_newton {
                 break 'stages;
             }
-            let (d, its) = prob.pcg(&e, kappa, &e.grad, 1e-4, opts.max_cg);
+            let (mut d, its) = prob.pcg(&e, kappa, &e.grad, 1e-4, opts.max_cg);
             cg_total += its;
             newton += 1;
             steps_here += 1;
+            // Cap the step so no cell's exponent LSE/ε moves by more than 200.
+            let mut maxds: f64 = 0.0;
+            for c in 0..prob.ncells() {
+                let (a, b, r) = prob.cell(c);
+                for k in r {
+                    let y = prob.ys[k] as usize;
+                    maxds = maxds.max((d[a + y] + d[b + y]).abs());
+                }
+            }
+            if maxds > 200.0 * eps {
+                let f = 200.0 * eps / maxds;
+                d.iter_mut().for_each(|v| *v *= f);
+            }
             let dec: f64 = d.iter().zip(&e.grad).map(|(a, b)| a * b).sum();
             let mut t = 1.0;
             let mut accepted = None;
-            for _ in 0..60 {
+            for _ in 0..40 {
                 let trial: Vec<f64> = z.iter().zip(&d).map(|(a, b)| a + t * b).collect();
-                if let Some(ne) = prob.eval(&trial, eps) {
+                if let Some(ne) = prob.eval(&trial, eps, &ln_nu) {
                     let gain = ne.phi - e.phi;
-                    if gain >= 0.25 * t * dec || (dec.abs() < 1e-15 * (1.0 + e.phi.abs()) && gain >= -1e-15 * (1.0 + e.phi.abs())) {
+                    let noise = 1e-15 * (1.0 + e.phi.abs());
+                    if gain >= 0.25 * t * dec || (dec <= noise && gain >= -noise) {
                         accepted = Some((trial, ne));
                         break;
                     }
@@ -700,25 +750,39 @@ pub fn max_entropy_coupling(table: &JointTable, opts: &CvxOptions) -> Result<Cou
             let Some((nz, ne)) = accepted else { break };
             z = nz;
             e = ne;
-            if dec <= 1e-2 * eps {
-                break;
+            if trace {
+                let gn: f64 = e.grad.iter().map(|v| v.abs()).sum();
+                eprintln!("  stage {stage} eps={eps:.1e} t={t} dec={dec:.2e} cg={its} |g|1={gn:.2e}");
             }
-            if steps_here > 50 {
+            let g1: f64 = e.grad.iter().map(|v| v.abs()).sum();
+            let gtol = tol.max((10.0 * eps).min(1e-3));
+            if t == 1.0 && dec <= 1e-2 * eps && g1 <= gtol || steps_here >= 50 {
                 break;
             }
         }
-        // Certify once the smoothing bias ε·ln N is comparable to the tolerance.
-        if eps * (1.0 + log_n) <= 10.0 * tol || last_stage {
+        if eps * (1.0 + log_n) <= 10.0 * tol || eps <= eps_min {
             let cert = prob.certify(&e.q, Some(&z), &q0, opts);
+            if trace {
+                eprintln!(
+                    "stage {stage} eps={eps:.1e} newton={newton} cg={cg_total} cert={:.2e} res={:.1e}",
+                    cert.certificate / LN2,
+                    cert.residual
+                );
+            }
             let done = cert.certificate <= tol;
             if cert.certificate < best.certificate {
                 best = cert;
             }
-            if done || last_stage {
+            if done || eps <= eps_min {
                 break;
             }
+        } else if trace {
+            eprintln!("stage {stage} eps={eps:.1e} newton={newton} cg={cg_total}");
         }
-        eps = (eps * opts.epsilon_factor).max(eps_min);
     }
     Ok(finish(best, newton, cg_total))
+}
+
+fn trace_enabled() -> bool {
+    cfg!(not(target_arch = "wasm32")) && option_env!("CVX_TRACE").is_some()
 }
