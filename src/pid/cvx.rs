@@ -264,6 +264,91 @@ impl Problem {
         sweeps
     }
 
+    /// Matrix scaling by Newton's method, label by label: finds row and column factors
+    /// e^a, e^b with q(x1,x2,y)·e^{a(x1)+b(x2)} matching α(·,y) and β(·,y). Converges
+    /// quadratically from the nearly feasible points the dual solver produces, where
+    /// Sinkhorn's alternating scaling can crawl (near-zero entries, sparse patterns).
+    fn newton_scaling(&self, q: &mut [f64]) {
+        let ny = self.ny;
+        for y in 0..ny {
+            // Entries of label y: (row, col, index into q).
+            let rows: Vec<usize> = (0..self.n1).filter(|&i| self.alpha[i * ny + y] > 0.0).collect();
+            let cols: Vec<usize> = (0..self.n2).filter(|&j| self.beta[j * ny + y] > 0.0).collect();
+            if rows.is_empty() || cols.is_empty() {
+                continue;
+            }
+            let mut row_pos = vec![usize::MAX; self.n1];
+            let mut col_pos = vec![usize::MAX; self.n2];
+            rows.iter().enumerate().for_each(|(p, &i)| row_pos[i] = p);
+            cols.iter().enumerate().for_each(|(p, &j)| col_pos[j] = p);
+            let mut ent = Vec::new();
+            for c in 0..self.ncells() {
+                for k in self.cell(c).2 {
+                    if self.ys[k] as usize == y {
+                        ent.push((row_pos[self.cell_x1[c] as usize], col_pos[self.cell_x2[c] as usize], k));
+                    }
+                }
+            }
+            let (nr, nc) = (rows.len(), cols.len());
+            let n = nr + nc;
+            let target: Vec<f64> = rows
+                .iter()
+                .map(|&i| self.alpha[i * ny + y])
+                .chain(cols.iter().map(|&j| self.beta[j * ny + y]))
+                .collect();
+            let resid = |q: &[f64], sums: &mut Vec<f64>| {
+                sums.iter_mut().for_each(|v| *v = 0.0);
+                for &(i, j, k) in &ent {
+                    sums[i] += q[k];
+                    sums[nr + j] += q[k];
+                }
+                sums.iter().zip(&target).map(|(s, t)| (s - t).abs()).sum::<f64>()
+            };
+            let mut sums = vec![0.0; n];
+            let mut err = resid(q, &mut sums);
+            let mut jac = vec![0.0; n * n];
+            let mut old = vec![0.0; ent.len()];
+            for _ in 0..30 {
+                if err <= 1e-16 {
+                    break;
+                }
+                jac.iter_mut().for_each(|v| *v = 0.0);
+                for i in 0..n {
+                    jac[i * n + i] = sums[i] * (1.0 + 1e-12) + 1e-300;
+                }
+                for &(i, j, k) in &ent {
+                    jac[(nr + j) * n + i] += q[k];
+                }
+                let mut step: Vec<f64> = sums.iter().zip(&target).map(|(s, t)| t - s).collect();
+                cholesky_in_place(&mut jac, n);
+                cholesky_solve(&jac, n, &mut step);
+                for (o, &(_, _, k)) in old.iter_mut().zip(&ent) {
+                    *o = q[k];
+                }
+                let mut t = 1.0;
+                let mut improved = false;
+                for _ in 0..30 {
+                    for (&o, &(i, j, k)) in old.iter().zip(&ent) {
+                        q[k] = o * (t * (step[i] + step[nr + j])).exp();
+                    }
+                    let e = resid(q, &mut sums);
+                    if e < err {
+                        err = e;
+                        improved = true;
+                        break;
+                    }
+                    t *= 0.5;
+                }
+                if !improved {
+                    for (&o, &(_, _, k)) in old.iter().zip(&ent) {
+                        q[k] = o;
+                    }
+                    break;
+                }
+            }
+        }
+    }
+
     /// A feasible dual value (nats) from any (λ, μ): shifting every λ(x1,·) down by the
     /// largest logsumexp in its row makes all cell constraints hold; likewise for
     /// columns. Returns the better of the two: a certified lower bound on
@@ -582,7 +667,11 @@ impl Problem {
             .zip(q0)
             .map(|(a, b)| (1.0 - theta) * a + theta * b)
             .collect();
-        self.sinkhorn(&mut qf, opts.max_sinkhorn);
+        self.sinkhorn(&mut qf, 20.min(opts.max_sinkhorn));
+        self.newton_scaling(&mut qf);
+        if self.residual_l1(&qf) > 1e-15 {
+            self.sinkhorn(&mut qf, opts.max_sinkhorn);
+        }
         let residual = self.residual_l1(&qf);
         let h_lower = self.cond_entropy(&qf);
         let h_upper = match z {
@@ -715,7 +804,7 @@ pub fn max_entropy_coupling(table: &JointTable, opts: &CvxOptions) -> Result<Cou
             if newton >= opts.max_newton {
                 break 'stages;
             }
-            let (mut d, its) = prob.pcg(&e, kappa, &e.grad, 1e-4, opts.max_cg);
+            let (mut d, its) = prob.pcg(&e, kappa, &e.grad, CG_RELATIVE_TOLERANCE, opts.max_cg);
             cg_total += its;
             newton += 1;
             steps_here += 1;
@@ -783,6 +872,12 @@ pub fn max_entropy_coupling(table: &JointTable, opts: &CvxOptions) -> Result<Cou
     Ok(finish(best, newton, cg_total))
 }
 
+/// Relative residual at which conjugate gradients stop (inexact Newton; measured:
+/// 0.1 needs ~25 % more Newton steps than 1e-3 but half the CG work).
+const CG_RELATIVE_TOLERANCE: f64 = 0.1;
+
+/// Progress lines on stderr for native builds compiled with `CVX_TRACE` set.
 fn trace_enabled() -> bool {
     cfg!(not(target_arch = "wasm32")) && option_env!("CVX_TRACE").is_some()
 }
+
