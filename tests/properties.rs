@@ -61,7 +61,7 @@ fn permuted(t: &JointTable, seed: u64) -> JointTable {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 128, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn agrees_with_the_exponential_cone_oracle(t in table()) {
