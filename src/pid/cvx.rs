@@ -520,21 +520,27 @@ impl Problem {
         for (o, vi) in out.iter_mut().zip(v) {
             *o = ridge * vi;
         }
+        let ny = self.ny;
+        let mut t = vec![0.0; ny];
         for c in 0..self.ncells() {
-            let (a, b, r) = self.cell(c);
             let wc = e.w[c];
             if wc < 1e-300 {
                 continue;
             }
+            let (a, b, r) = self.cell(c);
+            let ys = &self.ys[r.clone()];
+            let (q, pi) = (&e.q[r.clone()], &e.pi[r]);
+            let t = &mut t[..ys.len()];
+            let (va, vb) = (&v[a..a + ny], &v[b..b + ny]);
             let mut dot = 0.0;
-            for k in r.clone() {
-                let y = self.ys[k] as usize;
-                dot += e.pi[k] * (v[a + y] + v[b + y]);
+            for ((tk, &y), &p) in t.iter_mut().zip(ys).zip(pi) {
+                *tk = va[y as usize] + vb[y as usize];
+                dot += p * *tk;
             }
             let coef = kappa * wc * dot;
-            for k in r {
-                let y = self.ys[k] as usize;
-                let u = e.q[k] * (v[a + y] + v[b + y]) + coef * e.pi[k];
+            for k in 0..ys.len() {
+                let u = q[k] * t[k] + coef * pi[k];
+                let y = ys[k] as usize;
                 out[a + y] += u;
                 out[b + y] += u;
             }
@@ -567,11 +573,24 @@ impl Problem {
                 }
             }
         }
+        // Replace each block by its explicit inverse: applying it is then a small dense
+        // mat-vec, much faster than two triangular solves per CG iteration.
+        let mut col = vec![0.0; ny];
+        let mut inv = vec![0.0; ny * ny];
         for blk in blocks.chunks_exact_mut(ny * ny) {
             for i in 0..ny {
                 blk[i * ny + i] += ridge;
             }
             cholesky_in_place(blk, ny);
+            for j in 0..ny {
+                col.iter_mut().for_each(|v| *v = 0.0);
+                col[j] = 1.0;
+                cholesky_solve(blk, ny, &mut col);
+                for i in 0..ny {
+                    inv[i * ny + j] = col[i];
+                }
+            }
+            blk.copy_from_slice(&inv);
         }
         blocks
     }
@@ -583,8 +602,9 @@ impl Problem {
             .zip(r.chunks_exact(ny))
             .zip(out.chunks_exact_mut(ny))
         {
-            ov.copy_from_slice(rv);
-            cholesky_solve(blk, ny, ov);
+            for (o, row) in ov.iter_mut().zip(blk.chunks_exact(ny)) {
+                *o = row.iter().zip(rv).map(|(a, b)| a * b).sum();
+            }
         }
     }
 
@@ -825,7 +845,7 @@ pub fn max_entropy_coupling(table: &JointTable, opts: &CvxOptions) -> Result<Cou
                     rhs[b + y] += e.q[k] * f;
                 }
             }
-            let (dz, its) = prob.pcg(&e, 1.0 / eps - 1.0, &rhs, 1e-3, opts.max_cg);
+            let (dz, its) = prob.pcg(&e, 1.0 / eps - 1.0, &rhs, 1e-6, opts.max_cg);
             cg_total += its;
             let de = eps_new - eps;
             // Take the fraction of the predicted step whose point is most nearly central
