@@ -829,11 +829,11 @@ pub fn max_entropy_coupling(table: &JointTable, opts: &CvxOptions) -> Result<Cou
     let mut cg_total = 0;
     let mut best = start;
     let eps_min = 1e-13;
+    let mut factor = opts.epsilon_factor;
     let log_n = (prob.ncells().max(2) as f64).ln();
     let trace = trace_enabled();
     'stages: for stage in 1.. {
         if stage > 1 {
-            let eps_new = (eps * opts.epsilon_factor).max(eps_min);
             // Predictor: H dz/dε = M(q_c LSE_c)/ε², the tangent of the central path.
             let mut rhs = vec![0.0; prob.nvars()];
             for c in 0..prob.ncells() {
@@ -847,29 +847,43 @@ pub fn max_entropy_coupling(table: &JointTable, opts: &CvxOptions) -> Result<Cou
             }
             let (dz, its) = prob.pcg(&e, 1.0 / eps - 1.0, &rhs, 1e-6, opts.max_cg);
             cg_total += its;
-            let de = eps_new - eps;
-            // Take the fraction of the predicted step whose point is most nearly central
-            // (smallest marginal residual); 0 keeps the old point.
-            let mut chosen: Option<(f64, Vec<f64>, Eval)> = None;
-            for frac in [1.0, 0.0] {
-                let mut zp: Vec<f64> = z.iter().zip(&dz).map(|(a, b)| a + frac * de * b).collect();
-                for _ in 0..2 {
-                    prob.balance_masses(&mut zp, eps_new);
-                }
-                if let Some(p) = prob.eval(&zp, eps_new, &ln_nu) {
-                    let g1: f64 = p.grad.iter().map(|v| v.abs()).sum();
-                    if trace {
-                        let wsum: f64 = p.w.iter().sum();
-                        eprintln!("  predictor frac={frac} |g|1={g1:.2e} sum w={wsum:.3e} cg={its}");
+            // Adaptive step along the path: shrink ε by `factor`, predict, rebalance the
+            // masses; if the predicted point is far from central (marginal residual above
+            // PREDICTOR_ACCEPT) take a shorter step instead. Long steps come back as soon
+            // as they work again.
+            let mut chosen: Option<(f64, Vec<f64>, Eval, f64)> = None;
+            for attempt in 0..5 {
+                let eps_new = (eps * factor).max(eps_min);
+                let de = eps_new - eps;
+                for frac in [1.0, 0.0] {
+                    let mut zp: Vec<f64> =
+                        z.iter().zip(&dz).map(|(a, b)| a + frac * de * b).collect();
+                    for _ in 0..2 {
+                        prob.balance_masses(&mut zp, eps_new);
                     }
-                    if chosen.as_ref().is_none_or(|(best, _, _)| g1 < *best) {
-                        chosen = Some((g1, zp, p));
+                    if let Some(p) = prob.eval(&zp, eps_new, &ln_nu) {
+                        let g1: f64 = p.grad.iter().map(|v| v.abs()).sum();
+                        if trace {
+                            eprintln!("  predictor eps={eps_new:.2e} frac={frac} |g|1={g1:.2e}");
+                        }
+                        if chosen.as_ref().is_none_or(|(best, ..)| g1 < *best) {
+                            chosen = Some((g1, zp, p, eps_new));
+                        }
                     }
                 }
+                let good = chosen.as_ref().is_some_and(|(g1, ..)| *g1 <= PREDICTOR_ACCEPT);
+                if good || attempt == 4 {
+                    if good && attempt == 0 {
+                        factor = (factor * factor).max(opts.epsilon_factor);
+                    }
+                    break;
+                }
+                chosen = None;
+                factor = factor.sqrt();
             }
-            eps = eps_new;
-            let (_, zp, p) =
+            let (_, zp, p, eps_new) =
                 chosen.ok_or(PidError::Numerical("overflow in the smoothed dual"))?;
+            eps = eps_new;
             z = zp;
             e = p;
         }
@@ -885,13 +899,14 @@ pub fn max_entropy_coupling(table: &JointTable, opts: &CvxOptions) -> Result<Cou
             cg_total += its;
             newton += 1;
             steps_here += 1;
-            // Cap the step so no cell's exponent LSE/ε moves by more than 200.
+            // Cap the step so no exponent (λ+μ)/ε rises by more than 200 (overflow guard);
+            // falls are left to the line search.
             let mut maxds: f64 = 0.0;
             for c in 0..prob.ncells() {
                 let (a, b, r) = prob.cell(c);
                 for k in r {
                     let y = prob.ys[k] as usize;
-                    maxds = maxds.max((d[a + y] + d[b + y]).abs());
+                    maxds = maxds.max(d[a + y] + d[b + y]);
                 }
             }
             if maxds > 200.0 * eps {
@@ -968,6 +983,11 @@ pub fn max_entropy_coupling(table: &JointTable, opts: &CvxOptions) -> Result<Cou
 /// Relative residual at which conjugate gradients stop (inexact Newton; measured:
 /// 0.1 needs ~25 % more Newton steps than 1e-3 but half the CG work).
 const CG_RELATIVE_TOLERANCE: f64 = 0.1;
+
+/// Largest marginal residual ‖∇Φ‖₁ accepted at a predicted point; beyond it the step
+/// in ε is shortened. (Measured: a dead cell after a too-long step costs dozens of
+/// capped Newton steps to revive, a shorter step costs one more predictor.)
+const PREDICTOR_ACCEPT: f64 = 2e-2;
 
 /// Progress lines on stderr for native builds compiled with `CVX_TRACE` set.
 fn trace_enabled() -> bool {
