@@ -15,9 +15,20 @@ use std::time::Instant;
 
 fn main() {
     let quick = std::env::args().any(|a| a == "quick");
-    let sizes: [[usize; 3]; 5] = [[2, 2, 2], [10, 10, 5], [20, 20, 10], [50, 50, 10], [100, 100, 10]];
+    let sizes: [[usize; 3]; 5] = [
+        [2, 2, 2],
+        [10, 10, 5],
+        [20, 20, 10],
+        [50, 50, 10],
+        [100, 100, 10],
+    ];
     let kinds = [
-        ("dense", TableKind::Dirichlet { concentration_percent: 100 }),
+        (
+            "dense",
+            TableKind::Dirichlet {
+                concentration_percent: 100,
+            },
+        ),
         ("sparse", TableKind::Sparse { zero_percent: 70 }),
         ("near-det", TableKind::NearDeterministic),
     ];
@@ -29,7 +40,13 @@ fn main() {
     for shape in sizes {
         for (name, kind) in kinds {
             let cells = shape.iter().product::<usize>();
-            let reps = if quick { 1 } else if cells <= 5_000 { 7 } else { 3 };
+            let reps = if quick {
+                1
+            } else if cells <= 5_000 {
+                7
+            } else {
+                3
+            };
             let table = random_table(shape, kind, 42);
             let mut times = Vec::new();
             let mut last = None;
@@ -48,7 +65,10 @@ fn main() {
                 // Our h* as reported by pid_cvx: the certified primal value.
                 let _ = InfoTerms::of(&table);
                 match h {
-                    Some(h) => (format!("{:.1e}", (c.h_lower_bits - h).abs()), format!("{ms:.0}")),
+                    Some(h) => (
+                        format!("{:.1e}", (c.h_lower_bits - h).abs()),
+                        format!("{ms:.0}"),
+                    ),
                     None => ("oracle failed".into(), format!("{ms:.0}")),
                 }
             } else {

@@ -23,7 +23,10 @@ struct Case {
 }
 
 fn cases() -> Vec<Case> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference/cases.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/reference/cases.json"
+    );
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("reference cases must sit beside the project at {path}: {e}"));
     serde_json::from_str(&text).expect("cases.json parses")
@@ -63,5 +66,9 @@ fn every_reference_case_matches_to_its_tolerance() {
             ));
         }
     }
-    assert!(failures.is_empty(), "failing cases:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "failing cases:\n{}",
+        failures.join("\n")
+    );
 }

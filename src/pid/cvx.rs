@@ -163,7 +163,11 @@ impl Problem {
         let ny = self.ny;
         let mut q = vec![0.0; self.ys.len()];
         for c in 0..self.ncells() {
-            let (x1, x2, r) = (self.cell_x1[c] as usize, self.cell_x2[c] as usize, self.cell(c).2);
+            let (x1, x2, r) = (
+                self.cell_x1[c] as usize,
+                self.cell_x2[c] as usize,
+                self.cell(c).2,
+            );
             for k in r {
                 let y = self.ys[k] as usize;
                 q[k] = self.alpha[x1 * ny + y] * self.beta[x2 * ny + y] / self.p_y[y];
@@ -203,8 +207,18 @@ impl Problem {
             }
         }
         let n1y = self.n1 * ny;
-        let ra: f64 = self.alpha.iter().zip(&m[..n1y]).map(|(a, b)| (a - b).abs()).sum();
-        let rb: f64 = self.beta.iter().zip(&m[n1y..]).map(|(a, b)| (a - b).abs()).sum();
+        let ra: f64 = self
+            .alpha
+            .iter()
+            .zip(&m[..n1y])
+            .map(|(a, b)| (a - b).abs())
+            .sum();
+        let rb: f64 = self
+            .beta
+            .iter()
+            .zip(&m[n1y..])
+            .map(|(a, b)| (a - b).abs())
+            .sum();
         ra.max(rb)
     }
 
@@ -226,10 +240,10 @@ impl Problem {
                 }
             }
             let mut err = 0.0f64;
-            for i in 0..n1y {
-                if m[i] > 0.0 {
-                    err += (m[i] - self.alpha[i]).abs();
-                    m[i] = self.alpha[i] / m[i];
+            for (mi, &a) in m[..n1y].iter_mut().zip(&self.alpha) {
+                if *mi > 0.0 {
+                    err += (*mi - a).abs();
+                    *mi = a / *mi;
                 }
             }
             if err <= 1e-16 && sweeps > 1 {
@@ -249,9 +263,9 @@ impl Problem {
                     m[b + self.ys[k] as usize] += q[k];
                 }
             }
-            for i in n1y..m.len() {
-                if m[i] > 0.0 {
-                    m[i] = self.beta[i - n1y] / m[i];
+            for (mi, &b) in m[n1y..].iter_mut().zip(&self.beta) {
+                if *mi > 0.0 {
+                    *mi = b / *mi;
                 }
             }
             for c in 0..self.ncells() {
@@ -272,8 +286,12 @@ impl Problem {
         let ny = self.ny;
         for y in 0..ny {
             // Entries of label y: (row, col, index into q).
-            let rows: Vec<usize> = (0..self.n1).filter(|&i| self.alpha[i * ny + y] > 0.0).collect();
-            let cols: Vec<usize> = (0..self.n2).filter(|&j| self.beta[j * ny + y] > 0.0).collect();
+            let rows: Vec<usize> = (0..self.n1)
+                .filter(|&i| self.alpha[i * ny + y] > 0.0)
+                .collect();
+            let cols: Vec<usize> = (0..self.n2)
+                .filter(|&j| self.beta[j * ny + y] > 0.0)
+                .collect();
             if rows.is_empty() || cols.is_empty() {
                 continue;
             }
@@ -285,7 +303,11 @@ impl Problem {
             for c in 0..self.ncells() {
                 for k in self.cell(c).2 {
                     if self.ys[k] as usize == y {
-                        ent.push((row_pos[self.cell_x1[c] as usize], col_pos[self.cell_x2[c] as usize], k));
+                        ent.push((
+                            row_pos[self.cell_x1[c] as usize],
+                            col_pos[self.cell_x2[c] as usize],
+                            k,
+                        ));
                     }
                 }
             }
@@ -302,7 +324,10 @@ impl Problem {
                     sums[i] += q[k];
                     sums[nr + j] += q[k];
                 }
-                sums.iter().zip(&target).map(|(s, t)| (s - t).abs()).sum::<f64>()
+                sums.iter()
+                    .zip(&target)
+                    .map(|(s, t)| (s - t).abs())
+                    .sum::<f64>()
             };
             let mut sums = vec![0.0; n];
             let mut err = resid(q, &mut sums);
@@ -356,17 +381,30 @@ impl Problem {
     fn dual_bound(&self, z: &[f64]) -> f64 {
         let ny = self.ny;
         let n1y = self.n1 * ny;
-        let lin: f64 = self.alpha.iter().zip(&z[..n1y]).map(|(a, l)| a * l).sum::<f64>()
-            + self.beta.iter().zip(&z[n1y..]).map(|(b, m)| b * m).sum::<f64>();
+        let lin: f64 = self
+            .alpha
+            .iter()
+            .zip(&z[..n1y])
+            .map(|(a, l)| a * l)
+            .sum::<f64>()
+            + self
+                .beta
+                .iter()
+                .zip(&z[n1y..])
+                .map(|(b, m)| b * m)
+                .sum::<f64>();
         let mut row = vec![f64::NEG_INFINITY; self.n1];
         let mut col = vec![f64::NEG_INFINITY; self.n2];
         let mut s = vec![0.0; ny];
         for c in 0..self.ncells() {
             let (a, b, r) = self.cell(c);
-            let l = lse(r.clone().map(|k| {
-                let y = self.ys[k] as usize;
-                z[a + y] + z[b + y]
-            }), &mut s);
+            let l = lse(
+                r.clone().map(|k| {
+                    let y = self.ys[k] as usize;
+                    z[a + y] + z[b + y]
+                }),
+                &mut s,
+            );
             let (x1, x2) = (self.cell_x1[c] as usize, self.cell_x2[c] as usize);
             row[x1] = row[x1].max(l);
             col[x2] = col[x2].max(l);
@@ -422,8 +460,18 @@ impl Problem {
         let mut grad = vec![0.0; self.nvars()];
         grad[..n1y].copy_from_slice(&self.alpha);
         grad[n1y..].copy_from_slice(&self.beta);
-        let mut phi: f64 = self.alpha.iter().zip(&z[..n1y]).map(|(a, l)| a * l).sum::<f64>()
-            + self.beta.iter().zip(&z[n1y..]).map(|(b, m)| b * m).sum::<f64>();
+        let mut phi: f64 = self
+            .alpha
+            .iter()
+            .zip(&z[..n1y])
+            .map(|(a, l)| a * l)
+            .sum::<f64>()
+            + self
+                .beta
+                .iter()
+                .zip(&z[n1y..])
+                .map(|(b, m)| b * m)
+                .sum::<f64>();
         let mut wsum = 0.0;
         for c in 0..self.ncells() {
             let (a, b, r) = self.cell(c);
@@ -481,33 +529,43 @@ impl Problem {
         for pass in 0..2 {
             let n = if pass == 0 { self.n1 } else { self.n2 };
             // Log-sum of masses per row (or column), accumulated in the log domain.
+            let owner = if pass == 0 {
+                &self.cell_x1
+            } else {
+                &self.cell_x2
+            };
             let mut mx = vec![f64::NEG_INFINITY; n];
             let mut lse_c = vec![0.0; self.ncells()];
-            for c in 0..self.ncells() {
+            for (c, (lc, &o)) in lse_c.iter_mut().zip(owner).enumerate() {
                 let (a, b, r) = self.cell(c);
-                let l = lse(
+                *lc = lse(
                     r.map(|k| {
                         let y = self.ys[k] as usize;
                         z[a + y] + z[b + y]
                     }),
                     &mut buf,
                 ) / eps;
-                lse_c[c] = l;
-                let i = if pass == 0 { self.cell_x1[c] } else { self.cell_x2[c] } as usize;
-                mx[i] = mx[i].max(l);
+                mx[o as usize] = mx[o as usize].max(*lc);
             }
             let mut acc = vec![0.0; n];
-            for c in 0..self.ncells() {
-                let i = if pass == 0 { self.cell_x1[c] } else { self.cell_x2[c] } as usize;
-                acc[i] += (lse_c[c] - mx[i]).exp();
+            for (lc, &o) in lse_c.iter().zip(owner) {
+                acc[o as usize] += (lc - mx[o as usize]).exp();
             }
             for i in 0..n {
-                let target = if pass == 0 { self.p_x1[i] } else { self.p_x2[i] };
+                let target = if pass == 0 {
+                    self.p_x1[i]
+                } else {
+                    self.p_x2[i]
+                };
                 if target <= 0.0 || !mx[i].is_finite() {
                     continue;
                 }
                 let shift = eps * (target.ln() - mx[i] - acc[i].ln());
-                let base = if pass == 0 { i * ny } else { (self.n1 + i) * ny };
+                let base = if pass == 0 {
+                    i * ny
+                } else {
+                    (self.n1 + i) * ny
+                };
                 for v in &mut z[base..base + ny] {
                     *v += shift;
                 }
@@ -609,14 +667,7 @@ impl Problem {
     }
 
     /// Solves H d = g by preconditioned conjugate gradients to relative residual `tol`.
-    fn pcg(
-        &self,
-        e: &Eval,
-        kappa: f64,
-        g: &[f64],
-        tol: f64,
-        max_iter: usize,
-    ) -> (Vec<f64>, usize) {
+    fn pcg(&self, e: &Eval, kappa: f64, g: &[f64], tol: f64, max_iter: usize) -> (Vec<f64>, usize) {
         let n = g.len();
         let gnorm = g.iter().map(|v| v * v).sum::<f64>().sqrt();
         let scale = e.w.iter().sum::<f64>().max(1e-300);
@@ -744,9 +795,8 @@ impl Problem {
         };
         // Rounding allowance: a few ulps of the entropies summed over the entries.
         let rounding = 1e-14 * (1.0 + h_lower.abs());
-        let certificate = (h_upper - h_lower).max(0.0)
-            + continuity_bound(residual, self.ys.len())
-            + rounding;
+        let certificate =
+            (h_upper - h_lower).max(0.0) + continuity_bound(residual, self.ys.len()) + rounding;
         Certified {
             q: qf,
             h_lower,
@@ -776,7 +826,11 @@ impl Problem {
 /// Returns [`PidError::NotConverged`] never: if the caps in `opts` are hit the best
 /// certified point is returned with `converged = false`.
 pub fn max_entropy_coupling(table: &JointTable, opts: &CvxOptions) -> Result<Coupling, PidError> {
-    if !(opts.tolerance_bits > 0.0) || !(opts.epsilon_factor > 0.0 && opts.epsilon_factor < 1.0) {
+    let valid = opts.tolerance_bits > 0.0
+        && opts.epsilon_factor > 0.0
+        && opts.epsilon_factor < 1.0
+        && opts.tolerance_bits.is_finite();
+    if !valid {
         return Err(PidError::InvalidOptions);
     }
     let prob = Problem::new(table);
@@ -810,14 +864,14 @@ pub fn max_entropy_coupling(table: &JointTable, opts: &CvxOptions) -> Result<Cou
     let ny = prob.ny;
     let n1y = prob.n1 * ny;
     let mut z = vec![0.0; prob.nvars()];
-    for i in 0..n1y {
-        if prob.alpha[i] > 0.0 {
-            z[i] = prob.alpha[i].ln();
+    for (zi, &a) in z[..n1y].iter_mut().zip(&prob.alpha) {
+        if a > 0.0 {
+            *zi = a.ln();
         }
     }
-    for i in 0..prob.n2 * ny {
-        if prob.beta[i] > 0.0 {
-            z[n1y + i] = prob.beta[i].ln() - prob.p_y[i % ny].ln();
+    for (i, (zi, &b)) in z[n1y..].iter_mut().zip(&prob.beta).enumerate() {
+        if b > 0.0 {
+            *zi = b.ln() - prob.p_y[i % ny].ln();
         }
     }
     let ln_nu: Vec<f64> = vec![0.0; prob.ncells()];
@@ -871,7 +925,9 @@ pub fn max_entropy_coupling(table: &JointTable, opts: &CvxOptions) -> Result<Cou
                         }
                     }
                 }
-                let good = chosen.as_ref().is_some_and(|(g1, ..)| *g1 <= PREDICTOR_ACCEPT);
+                let good = chosen
+                    .as_ref()
+                    .is_some_and(|(g1, ..)| *g1 <= PREDICTOR_ACCEPT);
                 if good || attempt == 4 {
                     if good && attempt == 0 {
                         factor = (factor * factor).max(opts.epsilon_factor);
@@ -899,8 +955,7 @@ pub fn max_entropy_coupling(table: &JointTable, opts: &CvxOptions) -> Result<Cou
             cg_total += its;
             newton += 1;
             steps_here += 1;
-            // Cap the step so no exponent (λ+μ)/ε rises by more than 200 (overflow guard);
-            // falls are left to the line search.
+            // Cap the step so no λ(x1,y)+μ(x2,y) rises by more than MAX_RISE nats.
             let mut maxds: f64 = 0.0;
             for c in 0..prob.ncells() {
                 let (a, b, r) = prob.cell(c);
@@ -909,8 +964,8 @@ pub fn max_entropy_coupling(table: &JointTable, opts: &CvxOptions) -> Result<Cou
                     maxds = maxds.max(d[a + y] + d[b + y]);
                 }
             }
-            if maxds > 200.0 * eps {
-                let f = 200.0 * eps / maxds;
+            if maxds > MAX_RISE {
+                let f = MAX_RISE / maxds;
                 d.iter_mut().for_each(|v| *v *= f);
             }
             let dec: f64 = d.iter().zip(&e.grad).map(|(a, b)| a * b).sum();
@@ -933,7 +988,9 @@ pub fn max_entropy_coupling(table: &JointTable, opts: &CvxOptions) -> Result<Cou
             e = ne;
             if trace {
                 let gn: f64 = e.grad.iter().map(|v| v.abs()).sum();
-                eprintln!("  stage {stage} eps={eps:.1e} t={t} dec={dec:.2e} cg={its} |g|1={gn:.2e}");
+                eprintln!(
+                    "  stage {stage} eps={eps:.1e} t={t} dec={dec:.2e} cg={its} |g|1={gn:.2e}"
+                );
             }
             let g1: f64 = e.grad.iter().map(|v| v.abs()).sum();
             // Close to the end, try to certify early: the exact-feasibility step repairs
@@ -942,7 +999,10 @@ pub fn max_entropy_coupling(table: &JointTable, opts: &CvxOptions) -> Result<Cou
                 next_cert_at = g1 * 0.1;
                 let cert = prob.certify(&e.q, Some(&z), &q0, opts);
                 if trace {
-                    eprintln!("  early cert={:.2e} at |g|1={g1:.1e}", cert.certificate / LN2);
+                    eprintln!(
+                        "  early cert={:.2e} at |g|1={g1:.1e}",
+                        cert.certificate / LN2
+                    );
                 }
                 let done = cert.certificate <= tol;
                 if cert.certificate < best.certificate {
@@ -984,6 +1044,11 @@ pub fn max_entropy_coupling(table: &JointTable, opts: &CvxOptions) -> Result<Cou
 /// 0.1 needs ~25 % more Newton steps than 1e-3 but half the CG work).
 const CG_RELATIVE_TOLERANCE: f64 = 0.1;
 
+/// Largest rise of any λ(x1,y)+μ(x2,y) in one Newton step, in nats. Not scaled by ε:
+/// entries with tiny softmax weight must be free to move by many nats (reviving a label
+/// inside a cell); overflow of the cell masses exp(LSE/ε) is caught by the line search.
+const MAX_RISE: f64 = 50.0;
+
 /// Largest marginal residual ‖∇Φ‖₁ accepted at a predicted point; beyond it the step
 /// in ε is shortened. (Measured: a dead cell after a too-long step costs dozens of
 /// capped Newton steps to revive, a shorter step costs one more predictor.)
@@ -993,4 +1058,3 @@ const PREDICTOR_ACCEPT: f64 = 2e-2;
 fn trace_enabled() -> bool {
     cfg!(not(target_arch = "wasm32")) && option_env!("CVX_TRACE").is_some()
 }
-
