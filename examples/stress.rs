@@ -1,15 +1,32 @@
 //! Small-table stress: many random tables up to 8×8×6; writes failures as JSON.
 use pidscope::pid::random::{random_table, SplitMix64, TableKind};
 fn main() {
-    let n: u64 = std::env::args().nth(1).map(|s| s.parse().unwrap()).unwrap_or(5000);
-    let mut rng = SplitMix64::new(7);
+    let n: u64 = std::env::args()
+        .nth(1)
+        .map(|s| s.parse().unwrap())
+        .unwrap_or(5000);
+    let seed: u64 = std::env::args()
+        .nth(2)
+        .map(|s| s.parse().unwrap())
+        .unwrap_or(7);
+    let mut rng = SplitMix64::new(seed);
     let mut fails = 0;
     for i in 0..n {
-        let shape = [1 + (rng.next_u64() % 8) as usize, 1 + (rng.next_u64() % 8) as usize, 1 + (rng.next_u64() % 6) as usize];
+        let shape = [
+            1 + (rng.next_u64() % 8) as usize,
+            1 + (rng.next_u64() % 8) as usize,
+            1 + (rng.next_u64() % 6) as usize,
+        ];
         let kind = match rng.next_u64() % 4 {
-            0 => TableKind::Dirichlet { concentration_percent: 10 },
-            1 => TableKind::Dirichlet { concentration_percent: 500 },
-            2 => TableKind::Sparse { zero_percent: 30 + (rng.next_u64() % 60) as u32 },
+            0 => TableKind::Dirichlet {
+                concentration_percent: 10,
+            },
+            1 => TableKind::Dirichlet {
+                concentration_percent: 500,
+            },
+            2 => TableKind::Sparse {
+                zero_percent: 30 + (rng.next_u64() % 60) as u32,
+            },
             _ => TableKind::NearDeterministic,
         };
         let t = random_table(shape, kind, rng.next_u64());
@@ -17,8 +34,15 @@ fn main() {
         if !p.converged || p.certificate_bits > 1e-6 {
             fails += 1;
             let path = format!("/tmp/stress_fail_{i}.json");
-            std::fs::write(&path, serde_json::json!({"shape": t.shape(), "p": t.p()}).to_string()).unwrap();
-            println!("FAIL {i} {shape:?} {kind:?} cert {:.2e} it {} -> {path}", p.certificate_bits, p.iterations);
+            std::fs::write(
+                &path,
+                serde_json::json!({"shape": t.shape(), "p": t.p()}).to_string(),
+            )
+            .unwrap();
+            println!(
+                "FAIL {i} {shape:?} {kind:?} cert {:.2e} it {} -> {path}",
+                p.certificate_bits, p.iterations
+            );
         }
     }
     println!("{n} tables, {fails} failures");

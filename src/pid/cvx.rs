@@ -833,7 +833,7 @@ pub fn max_entropy_coupling(table: &JointTable, opts: &CvxOptions) -> Result<Cou
     // Rare stalls (seen on small near-deterministic tables) depend on the path taken:
     // retry once along a finer ε schedule and keep the better certificate.
     let finer = CvxOptions {
-        epsilon_factor: opts.epsilon_factor.sqrt(),
+        epsilon_factor: opts.epsilon_factor.sqrt().max(0.5),
         ..*opts
     };
     let mut second = solve(table, &finer)?;
@@ -1070,7 +1070,9 @@ fn solve(table: &JointTable, opts: &CvxOptions) -> Result<Coupling, PidError> {
                     .eval(&z, eps, &ln_nu)
                     .ok_or(PidError::Numerical("overflow in the smoothed dual"))?;
                 if trace {
-                    eprintln!("stage {stage} failed to centre: back to eps={eps:.1e}, factor {factor:.3}");
+                    eprintln!(
+                        "stage {stage} failed to centre: back to eps={eps:.1e}, factor {factor:.3}"
+                    );
                 }
                 continue 'stages;
             }
