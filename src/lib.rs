@@ -5,7 +5,7 @@
 //! al. (NeurIPS 2023): I(X1,X2;Y) = redundancy + unique1 + unique2 + synergy, in bits.
 //!
 //! The core (joint tables, information measures, estimators, ingestion) knows nothing
-//! of JavaScript, files or clocks; [`wasm`] is the only module that talks to the
+//! of JavaScript, files or clocks; `wasm` is the only module that talks to the
 //! browser, and the `pidscope` binary reuses the same core natively.
 
 pub mod info;

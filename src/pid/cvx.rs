@@ -842,8 +842,9 @@ impl Problem {
 /// Δp = {q ≥ 0 : q(x1,y) = p(x1,y), q(x2,y) = p(x2,y)}, with a certified bracket
 /// `h_lower_bits ≤ h* ≤ h_upper_bits` on h* = H_{q*}(Y | X1, X2) in **bits**.
 ///
-/// Returns [`PidError::NotConverged`] never: if the caps in `opts` are hit the best
-/// certified point is returned with `converged = false`.
+/// Errors only on invalid options or an unrecoverable floating-point failure; when the
+/// caps in `opts` are hit, the best certified point is returned with `converged = false`
+/// and an honest (wider) `certificate_bits`.
 pub fn max_entropy_coupling(table: &JointTable, opts: &CvxOptions) -> Result<Coupling, PidError> {
     let first = solve(table, opts)?;
     if first.converged {
