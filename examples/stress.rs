@@ -1,4 +1,5 @@
-//! Small-table stress: many random tables up to 8×8×6; writes failures as JSON.
+//! Stress: many random tables up to 8×8×6 (or 50×50×10 with `big`); failures go to
+//! /tmp as JSON. `cargo run --release --example stress -- N SEED [big]`.
 use pidscope::pid::random::{random_table, SplitMix64, TableKind};
 fn main() {
     let n: u64 = std::env::args()
@@ -11,11 +12,17 @@ fn main() {
         .unwrap_or(7);
     let mut rng = SplitMix64::new(seed);
     let mut fails = 0;
+    // A third argument `big` draws shapes up to 50×50×10 instead of 8×8×6.
+    let (m, my) = if std::env::args().nth(3).as_deref() == Some("big") {
+        (50, 10)
+    } else {
+        (8, 6)
+    };
     for i in 0..n {
         let shape = [
-            1 + (rng.next_u64() % 8) as usize,
-            1 + (rng.next_u64() % 8) as usize,
-            1 + (rng.next_u64() % 6) as usize,
+            1 + (rng.next_u64() % m) as usize,
+            1 + (rng.next_u64() % m) as usize,
+            1 + (rng.next_u64() % my) as usize,
         ];
         let kind = match rng.next_u64() % 4 {
             0 => TableKind::Dirichlet {
