@@ -542,52 +542,51 @@ impl Problem {
     /// w_c = exp(LSE_c/ε) of each row x1 sum to p(x1), then of each column to p(x2):
     /// an exact block-coordinate step on the mass part of the dual, which repairs the
     /// row/column-separable part of a poor warm start in one pass.
-    fn balance_masses(&self, z: &mut [f64], eps: f64) {
+    fn balance_masses(&self, z: &mut [f64], eps: f64, rounds: usize) {
         let ny = self.ny;
         let mut buf = Vec::with_capacity(ny);
-        for pass in 0..2 {
-            let n = if pass == 0 { self.n1 } else { self.n2 };
-            // Log-sum of masses per row (or column), accumulated in the log domain.
-            let owner = if pass == 0 {
-                &self.cell_x1
-            } else {
-                &self.cell_x2
-            };
-            let mut mx = vec![f64::NEG_INFINITY; n];
-            let mut lse_c = vec![0.0; self.ncells()];
-            for (c, (lc, &o)) in lse_c.iter_mut().zip(owner).enumerate() {
+        // LSE_c/ε once; a shift of λ(x1,·) or μ(x2,·) moves it by exactly shift/ε.
+        let mut lse_c: Vec<f64> = (0..self.ncells())
+            .map(|c| {
                 let (a, b, r) = self.cell(c);
-                *lc = lse(
+                lse(
                     r.map(|k| {
                         let y = self.ys[k] as usize;
                         z[a + y] + z[b + y]
                     }),
                     &mut buf,
-                ) / eps;
+                ) / eps
+            })
+            .collect();
+        for pass in 0..2 * rounds {
+            let rows = pass % 2 == 0;
+            let (n, owner, target) = if rows {
+                (self.n1, &self.cell_x1, &self.p_x1)
+            } else {
+                (self.n2, &self.cell_x2, &self.p_x2)
+            };
+            // Log-sum of masses per row (or column), in the log domain.
+            let mut mx = vec![f64::NEG_INFINITY; n];
+            for (lc, &o) in lse_c.iter().zip(owner) {
                 mx[o as usize] = mx[o as usize].max(*lc);
             }
             let mut acc = vec![0.0; n];
             for (lc, &o) in lse_c.iter().zip(owner) {
                 acc[o as usize] += (lc - mx[o as usize]).exp();
             }
+            let mut shift = vec![0.0; n];
             for i in 0..n {
-                let target = if pass == 0 {
-                    self.p_x1[i]
-                } else {
-                    self.p_x2[i]
-                };
-                if target <= 0.0 || !mx[i].is_finite() {
+                if target[i] <= 0.0 || !mx[i].is_finite() {
                     continue;
                 }
-                let shift = eps * (target.ln() - mx[i] - acc[i].ln());
-                let base = if pass == 0 {
-                    i * ny
-                } else {
-                    (self.n1 + i) * ny
-                };
+                shift[i] = target[i].ln() - mx[i] - acc[i].ln();
+                let base = if rows { i * ny } else { (self.n1 + i) * ny };
                 for v in &mut z[base..base + ny] {
-                    *v += shift;
+                    *v += eps * shift[i];
                 }
+            }
+            for (lc, &o) in lse_c.iter_mut().zip(owner) {
+                *lc += shift[o as usize];
             }
         }
     }
@@ -947,11 +946,16 @@ fn solve(table: &JointTable, opts: &CvxOptions) -> Result<Coupling, PidError> {
                 let eps_new = (eps * factor).max(eps_min);
                 let de = eps_new - eps;
                 for frac in [1.0, 0.0] {
+                    // The old point (frac 0) only matters when the prediction is poor.
+                    let predicted_well = chosen
+                        .as_ref()
+                        .is_some_and(|(g1, ..)| *g1 <= PREDICTOR_ACCEPT);
+                    if frac == 0.0 && predicted_well {
+                        continue;
+                    }
                     let mut zp: Vec<f64> =
                         z.iter().zip(&dz).map(|(a, b)| a + frac * de * b).collect();
-                    for _ in 0..2 {
-                        prob.balance_masses(&mut zp, eps_new);
-                    }
+                    prob.balance_masses(&mut zp, eps_new, 2);
                     if let Some(p) = prob.eval(&zp, eps_new, &ln_nu) {
                         let g1: f64 = p.grad.iter().map(|v| v.abs()).sum();
                         if trace {
