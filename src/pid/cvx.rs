@@ -604,6 +604,23 @@ impl Problem {
                 continue;
             }
             let (a, b, r) = self.cell(c);
+            if r.len() == ny {
+                // Full cell: labels are 0..ny in order; contiguous, vectorisable.
+                let (q, pi) = (&e.q[r.clone()], &e.pi[r]);
+                let (va, vb) = (&v[a..a + ny], &v[b..b + ny]);
+                let mut dot = 0.0;
+                for k in 0..ny {
+                    t[k] = va[k] + vb[k];
+                    dot += pi[k] * t[k];
+                }
+                let coef = kappa * wc * dot;
+                for k in 0..ny {
+                    let u = q[k] * t[k] + coef * pi[k];
+                    out[a + k] += u;
+                    out[b + k] += u;
+                }
+                continue;
+            }
             let ys = &self.ys[r.clone()];
             let (q, pi) = (&e.q[r.clone()], &e.pi[r]);
             let t = &mut t[..ys.len()];
@@ -800,7 +817,7 @@ impl Problem {
             .zip(q0)
             .map(|(a, b)| (1.0 - theta) * a + theta * b)
             .collect();
-        self.sinkhorn(&mut qf, 20.min(opts.max_sinkhorn));
+        self.sinkhorn(&mut qf, 5.min(opts.max_sinkhorn));
         self.newton_scaling(&mut qf);
         if self.residual_l1(&qf) > 1e-15 {
             self.sinkhorn(&mut qf, opts.max_sinkhorn);
