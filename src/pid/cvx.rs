@@ -891,29 +891,34 @@ impl Problem {
 /// caps in `opts` are hit, the best certified point is returned with `converged = false`
 /// and an honest (wider) `certificate_bits`.
 pub fn max_entropy_coupling(table: &JointTable, opts: &CvxOptions) -> Result<Coupling, PidError> {
-    let first = solve(table, opts)?;
-    if first.converged {
-        return Ok(first);
-    }
-    // Rare stalls (seen on small near-deterministic tables) depend on the path taken:
-    // retry once along a finer ε schedule and keep the better certificate.
-    let finer = CvxOptions {
-        epsilon_factor: opts.epsilon_factor.sqrt().max(0.5),
-        ..*opts
-    };
-    let mut second = solve(table, &finer)?;
-    second.iterations += first.iterations;
-    second.cg_iterations += first.cg_iterations;
-    Ok(if second.certificate_bits < first.certificate_bits {
-        second
-    } else {
-        Coupling {
-            iterations: second.iterations,
-            cg_iterations: second.cg_iterations,
-            ..first
+    let mut best = solve(table, opts)?;
+    // Rare stalls (seen on small near-deterministic tables, ~1 in 10,000) depend on the
+    // path taken: retry along gentler ε schedules and keep the best certificate.
+    for factor in RETRY_FACTORS {
+        if best.converged || factor <= opts.epsilon_factor {
+            continue;
         }
-    })
+        let gentler = CvxOptions {
+            epsilon_factor: factor,
+            ..*opts
+        };
+        let next = solve(table, &gentler)?;
+        let (iterations, cg) = (
+            best.iterations + next.iterations,
+            best.cg_iterations + next.cg_iterations,
+        );
+        if next.certificate_bits < best.certificate_bits {
+            best = next;
+        }
+        best.iterations = iterations;
+        best.cg_iterations = cg;
+    }
+    Ok(best)
 }
+
+/// ε factors of the retries after a stalled solve (measured on the stalls found by
+/// `examples/stress.rs`: 0.7 solved every one in 40–50 Newton steps).
+const RETRY_FACTORS: [f64; 2] = [0.7, 0.9];
 
 fn solve(table: &JointTable, opts: &CvxOptions) -> Result<Coupling, PidError> {
     let valid = opts.tolerance_bits > 0.0
@@ -1178,7 +1183,7 @@ const DUAL_SHIFT_ROUNDS: usize = 50;
 /// Largest marginal residual ‖∇Φ‖₁ accepted at a predicted point; beyond it the step
 /// in ε is shortened. (Measured: a dead cell after a too-long step costs dozens of
 /// capped Newton steps to revive, a shorter step costs one more predictor.)
-const PREDICTOR_ACCEPT: f64 = 2e-2;
+const PREDICTOR_ACCEPT: f64 = 5e-2;
 
 /// Progress lines on stderr for native builds compiled with `CVX_TRACE` set.
 fn trace_enabled() -> bool {
