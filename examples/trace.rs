@@ -24,8 +24,12 @@ fn main() {
         let seed: u64 = a[5].parse().unwrap();
         random_table([n1, n2, ny], kind, seed)
     };
+    let mut opts = pidscope::pid::CvxOptions::default();
+    if let Some(f) = std::env::args().nth(6) {
+        opts.epsilon_factor = f.parse().unwrap();
+    }
     let t0 = std::time::Instant::now();
-    let c = pidscope::pid::max_entropy_coupling(&t, &Default::default()).unwrap();
+    let c = pidscope::pid::max_entropy_coupling(&t, &opts).unwrap();
     println!(
         "{:?} ms={:.2} it={} cg={} cert={:.2e} conv={} res={:.1e}",
         t.shape(),
