@@ -12,6 +12,7 @@ pub mod data;
 pub mod discretize;
 pub mod examples;
 pub mod info;
+pub mod pid;
 pub mod share;
 pub mod table;
 
