@@ -5,11 +5,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::{
-    counts_table_from_parsed, looks_like_counts_table, AssembleOptions, CountsColumns,
+    counts_table_from_parsed, looks_like_counts_table, Alignment, AssembleOptions, CountsColumns,
     DataError, ParsedTable, Roles, StateOrder,
 };
 use crate::discretize::{
-    discretize, DiscretizeError, DiscretizeOptions, Method, ModalityStates, Progress, TableStats,
+    discretize, table_from_states, DiscretizeError, DiscretizeOptions, Method, ModalityStates,
+    Progress, TableStats,
 };
 use crate::info::InfoTerms;
 use crate::pid::{pid_cvx, Pid, PidError};
@@ -44,6 +45,8 @@ pub struct AnalysisSettings {
     pub pca: usize,
     /// Seed of the clustering's random start.
     pub seed: u64,
+    /// Join several files on this id column instead of aligning them row by row.
+    pub join_on: Option<String>,
 }
 
 impl Default for AnalysisSettings {
@@ -52,11 +55,22 @@ impl Default for AnalysisSettings {
             clusters: 20,
             pca: 5,
             seed: 0,
+            join_on: None,
         }
     }
 }
 
 impl AnalysisSettings {
+    fn assemble_options(&self) -> AssembleOptions {
+        AssembleOptions {
+            alignment: match &self.join_on {
+                Some(id) => Alignment::OnId(id.clone()),
+                None => Alignment::ByRow,
+            },
+            ..AssembleOptions::default()
+        }
+    }
+
     fn discretize_options(&self) -> DiscretizeOptions {
         DiscretizeOptions {
             clusters: self.clusters,
@@ -69,7 +83,7 @@ impl AnalysisSettings {
 
 /// A stage of the work, for progress bars.
 #[derive(Debug, Clone, Serialize)]
-#[serde(tag = "stage", rename_all = "snake_case")]
+#[serde(tag = "phase", rename_all = "snake_case")]
 pub enum Stage {
     /// Discretising one modality (standardise, PCA, k-means), or counting the table.
     Clustering(Progress),
@@ -129,7 +143,8 @@ impl ModalitySummary {
             columns: columns.to_vec(),
             method: states.method,
             states: states.labels.len(),
-            explained_variance_share: (states.method == Method::KMeans && states.total_variance > 0.0)
+            explained_variance_share: (states.method == Method::KMeans
+                && states.total_variance > 0.0)
                 .then(|| kept / states.total_variance),
             iterations: states.iterations,
             converged: states.converged,
@@ -177,6 +192,39 @@ pub fn analyse_target(
     })
 }
 
+/// The analysis of a table given directly (a counts file, a built-in example, an
+/// edited table): its PID and information terms, with no clustering involved.
+pub fn analyse_joint_table(
+    kind: &str,
+    table: &JointTable,
+    names: Names,
+    stats: Option<TableStats>,
+    settings: &AnalysisSettings,
+) -> Result<Analysis, AnalysisError> {
+    Ok(Analysis {
+        kind: kind.to_string(),
+        dataset: analyse_target(&names.y, table, stats)?,
+        names,
+        models: Vec::new(),
+        x1: None,
+        x2: None,
+        report: None,
+        roles: None,
+        settings: settings.clone(),
+    })
+}
+
+impl Names {
+    /// The plain names X1, X2, Y.
+    pub fn plain() -> Names {
+        Names {
+            x1: "X1".into(),
+            x2: "X2".into(),
+            y: "Y".into(),
+        }
+    }
+}
+
 /// Whether the parsed files form a counts table (one file with x1, x2, y, count columns).
 pub fn is_counts_input(tables: &[ParsedTable]) -> bool {
     tables
@@ -205,58 +253,61 @@ pub fn analyse(
         }
         let columns = counts_columns_of(first);
         let table = counts_table_from_parsed(first, &columns, StateOrder::Natural)?;
-        progress(Stage::Solving { target: "y".into() });
-        let stats = TableStats::of_table(&table);
-        return Ok(Analysis {
-            kind: "counts".into(),
-            names: Names {
-                x1: columns.x1,
-                x2: columns.x2,
-                y: columns.y.clone(),
-            },
-            dataset: analyse_target(&columns.y, &table, Some(stats))?,
-            models: Vec::new(),
-            x1: None,
-            x2: None,
-            report: None,
-            roles: None,
-            settings: settings.clone(),
+        progress(Stage::Solving {
+            target: columns.y.clone(),
         });
+        let names = Names {
+            x1: columns.x1,
+            x2: columns.x2,
+            y: columns.y,
+        };
+        // Sample statistics only mean something when the weights are counts, not probabilities.
+        let counts = table
+            .p()
+            .iter()
+            .all(|p| (p * table.total_weight()).fract().abs() < 1e-9);
+        let stats = counts.then(|| TableStats::of_table(&table));
+        return analyse_joint_table("counts", &table, names, stats, settings);
     }
 
     let roles = match roles {
         Some(roles) => roles.clone(),
         None => Roles::guess_tables(tables)?,
     };
-    let dataset = crate::data::assemble(tables, &roles, &AssembleOptions::default())?;
-    let options = settings.discretize_options();
-    let mut targets = vec![None];
-    targets.extend(roles.yhat.iter().map(|name| Some(name.as_str())));
-    let mut results = Vec::with_capacity(targets.len());
-    let mut summaries = None;
-    for target in targets {
-        let discrete = discretize(&dataset, target, &options, &mut |p| {
-            progress(Stage::Clustering(p))
-        })?;
-        let name = target.unwrap_or(&roles.y);
+    let dataset = crate::data::assemble(tables, &roles, &settings.assemble_options())?;
+    // Cluster the modalities once; every target (Y, then each Ŷ) reuses the states.
+    let discrete = discretize(&dataset, None, &settings.discretize_options(), &mut |p| {
+        progress(Stage::Clustering(p))
+    })?;
+    progress(Stage::Solving {
+        target: roles.y.clone(),
+    });
+    let dataset_result = analyse_target(&roles.y, &discrete.table, Some(discrete.stats.clone()))?;
+    let mut models = Vec::with_capacity(roles.yhat.len());
+    for name in &roles.yhat {
+        let target = dataset.target(Some(name))?;
+        let (table, stats) = table_from_states(
+            [
+                &discrete.x1.assignment,
+                &discrete.x2.assignment,
+                &target.codes,
+            ],
+            [
+                discrete.x1.labels.clone(),
+                discrete.x2.labels.clone(),
+                target.levels.clone(),
+            ],
+            dataset.weights.as_deref(),
+        )?;
         progress(Stage::Solving {
-            target: name.to_string(),
+            target: name.clone(),
         });
-        results.push(analyse_target(
-            name,
-            &discrete.table,
-            Some(discrete.stats.clone()),
-        )?);
-        summaries.get_or_insert_with(|| {
-            (
-                ModalitySummary::of(&roles.x1, &discrete.x1),
-                ModalitySummary::of(&roles.x2, &discrete.x2),
-            )
-        });
+        models.push(analyse_target(name, &table, Some(stats))?);
     }
-    let mut results = results.into_iter();
-    let dataset_result = results.next().ok_or(AnalysisError::NoInput)?;
-    let (x1, x2) = summaries.unzip();
+    let (x1, x2) = (
+        ModalitySummary::of(&roles.x1, &discrete.x1),
+        ModalitySummary::of(&roles.x2, &discrete.x2),
+    );
     Ok(Analysis {
         kind: "samples".into(),
         names: Names {
@@ -265,9 +316,9 @@ pub fn analyse(
             y: roles.y.clone(),
         },
         dataset: dataset_result,
-        models: results.collect(),
-        x1,
-        x2,
+        models,
+        x1: Some(x1),
+        x2: Some(x2),
         report: Some(dataset.report),
         roles: Some(roles),
         settings: settings.clone(),

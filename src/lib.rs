@@ -8,6 +8,7 @@
 //! of JavaScript, files or clocks; the `wasm` module (built for wasm32 only) is the only one that talks to the
 //! browser, and the `pidscope` binary reuses the same core natively.
 
+pub mod analysis;
 pub mod data;
 pub mod discretize;
 pub mod examples;

@@ -1,16 +1,20 @@
 //! The JavaScript boundary: the only module that uses wasm-bindgen.
 //!
-//! Every export takes plain numbers, arrays or strings and returns a JSON-compatible
-//! object; every core error is turned into one `js_sys::Error` (with `name` set to the
-//! area it came from) by [`BoundaryError`].
+//! Every export takes plain numbers, arrays, strings or JSON-like objects and returns
+//! a JSON-compatible object; every core error becomes one `js_sys::Error` (with
+//! `name` set to the area it came from) through [`BoundaryError`].
 
 use std::sync::Mutex;
 
-use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
+use crate::analysis::{analyse, analyse_joint_table, AnalysisError, AnalysisSettings, Names};
+use crate::data::{
+    looks_like_counts_table, CsvReader, DataError, IngestOptions, ParsedTable, Roles,
+};
 use crate::examples::Gate;
-use crate::info::InfoTerms;
 use crate::table::{JointTable, TableError};
 
 /// Errors from any core area, on their way to JavaScript.
@@ -18,10 +22,22 @@ use crate::table::{JointTable, TableError};
 enum BoundaryError {
     #[error(transparent)]
     Table(#[from] TableError),
+    #[error(transparent)]
+    Data(#[from] DataError),
+    #[error(transparent)]
+    Analysis(#[from] AnalysisError),
     #[error("unknown example '{0}'")]
     UnknownExample(String),
     #[error("shape must have 3 entries (n1, n2, ny), got {0}")]
     ShapeArity(usize),
+    #[error("a file named '{0}' is already loaded; remove it first or rename the new one")]
+    DuplicateFile(String),
+    #[error("no file named '{0}' is loaded")]
+    NoSuchFile(String),
+    #[error("no file is being read (call startFile first)")]
+    NotReading,
+    #[error("invalid request from the page: {0}")]
+    Request(String),
     #[error("could not convert the result for JavaScript: {0}")]
     Serialize(String),
 }
@@ -30,8 +46,13 @@ impl BoundaryError {
     fn area(&self) -> &'static str {
         match self {
             BoundaryError::Table(_) | BoundaryError::ShapeArity(_) => "TableError",
+            BoundaryError::Data(_)
+            | BoundaryError::DuplicateFile(_)
+            | BoundaryError::NoSuchFile(_)
+            | BoundaryError::NotReading => "DataError",
+            BoundaryError::Analysis(_) => "AnalysisError",
             BoundaryError::UnknownExample(_) => "ExampleError",
-            BoundaryError::Serialize(_) => "InternalError",
+            BoundaryError::Request(_) | BoundaryError::Serialize(_) => "InternalError",
         }
     }
 }
@@ -45,6 +66,12 @@ impl From<BoundaryError> for JsValue {
 }
 
 type Result<T> = std::result::Result<T, BoundaryError>;
+type JsResult<T = JsValue> = std::result::Result<T, JsValue>;
+
+/// Runs one export's body: its error, whatever core area it comes from, crosses as one `js_sys::Error`.
+fn boundary<T>(body: impl FnOnce() -> Result<T>) -> JsResult<T> {
+    body().map_err(JsValue::from)
+}
 
 /// The message of the last panic, kept so the worker can report it after the trap.
 static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
@@ -83,6 +110,10 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue> {
         .map_err(|e| BoundaryError::Serialize(e.to_string()))
 }
 
+fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| BoundaryError::Request(e.to_string()))
+}
+
 fn table_from(shape: &[u32], weights: Vec<f64>) -> Result<JointTable> {
     let &[n1, n2, ny] = shape else {
         return Err(BoundaryError::ShapeArity(shape.len()));
@@ -93,47 +124,303 @@ fn table_from(shape: &[u32], weights: Vec<f64>) -> Result<JointTable> {
     )?)
 }
 
-/// A table and everything computed from it, as the page shows it.
-#[derive(Serialize)]
-struct Analysis<'a> {
-    name: Option<&'a str>,
-    shape: [usize; 3],
-    p: &'a [f64],
-    labels: [&'a [String]; 3],
-    info: InfoTerms,
-}
-
-fn analyse(name: Option<&str>, table: &JointTable) -> Result<JsValue> {
-    to_js(&Analysis {
-        name,
-        shape: table.shape(),
-        p: table.p(),
-        labels: [
-            table.labels(crate::table::Axis::X1),
-            table.labels(crate::table::Axis::X2),
-            table.labels(crate::table::Axis::Y),
-        ],
-        info: InfoTerms::of(table),
+/// PID (bits) of the table with `shape = [n1, n2, ny]` and row-major non-negative
+/// `weights` (normalised here); `labels`, if given, are the states' names per axis.
+#[wasm_bindgen(js_name = analyseTable)]
+pub fn analyse_table(shape: Vec<u32>, weights: Vec<f64>, labels: JsValue) -> JsResult {
+    boundary(|| {
+        let mut table = table_from(&shape, weights)?;
+        if !labels.is_null() && !labels.is_undefined() {
+            table = table.with_labels(from_js(labels)?)?;
+        }
+        let settings = AnalysisSettings::default();
+        to_js(&analyse_joint_table(
+            "table",
+            &table,
+            Names::plain(),
+            None,
+            &settings,
+        )?)
     })
 }
 
-/// Information terms (bits) of the table with `shape = [n1, n2, ny]` and row-major
-/// non-negative `weights` (normalised here).
-#[wasm_bindgen(js_name = analyseTable)]
-pub fn analyse_table(shape: Vec<u32>, weights: Vec<f64>) -> std::result::Result<JsValue, JsValue> {
-    let table = table_from(&shape, weights)?;
-    Ok(analyse(None, &table)?)
-}
-
-/// A built-in example (`XOR`, `AND`, `OR`, `COPY`, `RDN`, `UNQ`, `SUM`) and its terms.
+/// A built-in example (`XOR`, `AND`, `OR`, `COPY`, `RDN`, `UNQ`, `SUM`) and its PID.
 #[wasm_bindgen(js_name = analyseExample)]
-pub fn analyse_example(name: &str) -> std::result::Result<JsValue, JsValue> {
-    let gate = Gate::from_name(name).ok_or_else(|| BoundaryError::UnknownExample(name.into()))?;
-    Ok(analyse(Some(gate.name()), &gate.table())?)
+pub fn analyse_example(name: &str) -> JsResult {
+    boundary(|| {
+        let gate =
+            Gate::from_name(name).ok_or_else(|| BoundaryError::UnknownExample(name.into()))?;
+        let settings = AnalysisSettings::default();
+        to_js(&analyse_joint_table(
+            "example",
+            &gate.table(),
+            Names::plain(),
+            None,
+            &settings,
+        )?)
+    })
 }
 
 /// The names of the built-in examples.
 #[wasm_bindgen(js_name = exampleNames)]
 pub fn example_names() -> Vec<String> {
     Gate::ALL.iter().map(|g| g.name().to_string()).collect()
+}
+
+/// Rows shown in a file's preview.
+const PREVIEW_ROWS: usize = 8;
+
+/// What the page shows of a loaded file.
+#[derive(Serialize)]
+struct FileSummary {
+    name: String,
+    bytes: u64,
+    rows: usize,
+    kind: &'static str,
+    columns: Vec<crate::data::ColumnReport>,
+    preview: Vec<Vec<String>>,
+    missing_values: usize,
+}
+
+/// A column as the role picker lists it.
+#[derive(Serialize)]
+struct ColumnEntry {
+    /// The name roles use: the column's name, or `FILE::column` where several files have it.
+    qualified: String,
+    name: String,
+    file: Option<String>,
+    kind: crate::data::ColumnKind,
+}
+
+/// Roles as the page holds them: Y, weight and id may be unset.
+#[derive(Serialize, Deserialize, Default)]
+struct PageRoles {
+    x1: Vec<String>,
+    x2: Vec<String>,
+    y: Option<String>,
+    yhat: Vec<String>,
+    weight: Option<String>,
+    id: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ColumnsAndRoles {
+    columns: Vec<ColumnEntry>,
+    roles: PageRoles,
+    /// Why roles could not be guessed, if they could not.
+    roles_hint: Option<String>,
+}
+
+/// The parsed files of a session, kept inside the worker so rows never cross to the page.
+#[wasm_bindgen]
+pub struct Workspace {
+    tables: Vec<ParsedTable>,
+    reading: Option<CsvReader>,
+}
+
+impl Default for Workspace {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[wasm_bindgen]
+impl Workspace {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Workspace {
+        Workspace {
+            tables: Vec::new(),
+            reading: None,
+        }
+    }
+
+    /// Forgets every file.
+    pub fn clear(&mut self) {
+        self.tables.clear();
+        self.reading = None;
+    }
+
+    /// Starts reading a file; its bytes follow through [`Workspace::push`].
+    #[wasm_bindgen(js_name = startFile)]
+    pub fn start_file(&mut self, name: &str) -> JsResult<()> {
+        boundary(|| {
+            if self.tables.iter().any(|t| t.name() == name) {
+                return Err(BoundaryError::DuplicateFile(name.into()));
+            }
+            self.reading = Some(CsvReader::new(IngestOptions::named(name)));
+            Ok(())
+        })
+    }
+
+    /// Parses the next chunk of the file being read.
+    pub fn push(&mut self, chunk: &[u8]) -> JsResult<()> {
+        boundary(|| {
+            let reader = self.reading.as_mut().ok_or(BoundaryError::NotReading)?;
+            reader.push(chunk).inspect_err(|_| self.reading = None)?;
+            Ok(())
+        })
+    }
+
+    /// Ends the file being read and returns its summary (columns, types, preview).
+    #[wasm_bindgen(js_name = finishFile)]
+    pub fn finish_file(&mut self) -> JsResult {
+        boundary(|| self.finish_reading())
+    }
+
+    /// Forgets one file.
+    #[wasm_bindgen(js_name = removeFile)]
+    pub fn remove_file(&mut self, name: &str) -> JsResult<()> {
+        boundary(|| {
+            let before = self.tables.len();
+            self.tables.retain(|t| t.name() != name);
+            if self.tables.len() == before {
+                return Err(BoundaryError::NoSuchFile(name.into()));
+            }
+            Ok(())
+        })
+    }
+
+    /// Every column of every file, and the roles guessed from their names.
+    #[wasm_bindgen(js_name = columnsAndRoles)]
+    pub fn columns_and_roles(&self) -> JsResult {
+        boundary(|| to_js(&self.columns_with_roles()))
+    }
+
+    /// Analyses the loaded files with the page's roles and settings, reporting each
+    /// stage to `progress` (a JS function taking one object).
+    pub fn estimate(
+        &self,
+        roles: JsValue,
+        settings: JsValue,
+        progress: &js_sys::Function,
+    ) -> JsResult {
+        boundary(|| {
+            let page_roles: PageRoles = from_js(roles)?;
+            let mut settings: AnalysisSettings = from_js(settings)?;
+            settings.join_on = page_roles.id.clone();
+            let roles = Roles {
+                x1: page_roles.x1,
+                x2: page_roles.x2,
+                y: page_roles.y.unwrap_or_default(),
+                yhat: page_roles.yhat,
+                weight: page_roles.weight,
+            };
+            let analysis = analyse(&self.tables, Some(&roles), &settings, &mut |stage| {
+                if let Ok(value) = to_js(&stage) {
+                    // A failing progress callback must not stop the work.
+                    let _ = progress.call1(&JsValue::NULL, &value);
+                }
+            })?;
+            to_js(&analysis)
+        })
+    }
+}
+
+impl Workspace {
+    fn finish_reading(&mut self) -> Result<JsValue> {
+        let reader = self.reading.take().ok_or(BoundaryError::NotReading)?;
+        let table = reader.finish()?;
+        let report = table.report();
+        let preview = (0..table.rows().min(PREVIEW_ROWS))
+            .map(|row| table.columns().iter().map(|c| c.text(row)).collect())
+            .collect();
+        let summary = FileSummary {
+            name: table.name().to_string(),
+            bytes: report.bytes,
+            rows: report.rows,
+            kind: if looks_like_counts_table(&table.column_names()) {
+                "counts"
+            } else {
+                "samples"
+            },
+            missing_values: report.columns.iter().map(|c| c.missing).sum(),
+            columns: report.columns,
+            preview,
+        };
+        self.tables.push(table);
+        to_js(&summary)
+    }
+
+    fn columns_with_roles(&self) -> ColumnsAndRoles {
+        let all: Vec<&str> = self.tables.iter().flat_map(|t| t.column_names()).collect();
+        let columns = self
+            .tables
+            .iter()
+            .flat_map(|t| {
+                let several = self.tables.len() > 1;
+                let all = &all;
+                t.columns().iter().map(move |c| {
+                    let shared = all.iter().filter(|n| **n == c.name).count() > 1;
+                    ColumnEntry {
+                        qualified: if shared {
+                            format!("{}::{}", t.name(), c.name)
+                        } else {
+                            c.name.clone()
+                        },
+                        name: c.name.clone(),
+                        file: several.then(|| t.name().to_string()),
+                        kind: c.kind(),
+                    }
+                })
+            })
+            .collect();
+        let (roles, roles_hint) = if self.tables.is_empty() {
+            (PageRoles::default(), None)
+        } else {
+            match Roles::guess_tables(&self.tables) {
+                Ok(r) => (
+                    PageRoles {
+                        x1: r.x1,
+                        x2: r.x2,
+                        y: Some(r.y),
+                        yhat: r.yhat,
+                        weight: r.weight,
+                        id: None,
+                    },
+                    None,
+                ),
+                Err(e) => (PageRoles::default(), Some(e.to_string())),
+            }
+        };
+        ColumnsAndRoles {
+            columns,
+            roles,
+            roles_hint,
+        }
+    }
+}
+
+/// Benchmark hook for `scripts/bench-wasm.mjs`: solves the CVX problem on a seeded random
+/// table (Dirichlet(1), or 70 % zero cells when `sparse`) and returns
+/// `{ms, iterations, cg_iterations, certificate, converged}` (certificate in bits).
+#[wasm_bindgen]
+pub fn bench_cvx(n1: usize, n2: usize, ny: usize, seed: u64, sparse: bool) -> JsValue {
+    use crate::pid::random::{random_table, TableKind};
+    use crate::pid::{max_entropy_coupling, CvxOptions};
+    let kind = if sparse {
+        TableKind::Sparse { zero_percent: 70 }
+    } else {
+        TableKind::Dirichlet {
+            concentration_percent: 100,
+        }
+    };
+    let table = random_table([n1, n2, ny], kind, seed);
+    let t0 = js_sys::Date::now();
+    let result = max_entropy_coupling(&table, &CvxOptions::default());
+    let ms = js_sys::Date::now() - t0;
+    let out = js_sys::Object::new();
+    let set = |k: &str, v: JsValue| {
+        let _ = js_sys::Reflect::set(&out, &JsValue::from_str(k), &v);
+    };
+    set("ms", ms.into());
+    match result {
+        Ok(c) => {
+            set("iterations", (c.iterations as f64).into());
+            set("cg_iterations", (c.cg_iterations as f64).into());
+            set("certificate", c.certificate_bits.into());
+            set("converged", c.converged.into());
+        }
+        Err(e) => set("error", JsValue::from_str(&e.to_string())),
+    }
+    out.into()
 }

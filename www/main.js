@@ -87,11 +87,21 @@ async function addFiles(files) {
       for (const [i, summary] of answer.files.entries()) state.files.push({ file: files[i], summary, generation: bridge.generation });
       state.columns = answer.columns;
       state.roles = { ...EMPTY_ROLES, ...answer.roles };
+      const notes = answer.files.flatMap(textNotes);
+      if (answer.roles_hint) notes.push(`Column roles could not be guessed: ${answer.roles_hint}. Assign them below.`);
+      if (notes.length) showBanner(notes.join('\n'));
     });
   } catch (error) {
     reportError(error);
   }
   drawInput();
+}
+
+/** Columns that looked numeric until some text: said plainly, since a typo there changes the analysis. */
+function textNotes(summary) {
+  return summary.columns
+    .filter((c) => c.categorical_from)
+    .map(({ name, categorical_from: [line, text] }) => `${summary.name}, line ${line}, column '${name}': '${text}' is not a number, so the whole column is read as text (categories). If it should be numeric, fix that value.`);
 }
 
 async function removeFile(index) {
@@ -127,9 +137,9 @@ async function estimate() {
   try {
     const analysis = await exclusive('estimating', async (signal, onProgress) => {
       await ensureFilesLoaded(signal, onProgress);
-      return bridge.call('estimate', { roles: state.roles, settings: state.settings }, { signal, onProgress });
+      return bridge.call('estimate', { roles: state.roles, settings: state.settings, title }, { signal, onProgress });
     });
-    addAnalysis({ ...analysis, title: analysis.title ?? title });
+    addAnalysis(analysis);
   } catch (error) {
     reportError(error, `Could not analyse ${title}`);
   }

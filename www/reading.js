@@ -35,6 +35,14 @@ export function readResult(pid, { x1 = 'X1', x2 = 'X2', y = 'Y', hY } = {}) {
     if (share.synergy >= small) return `${name} adds little on its own, but losing it would also lose the ${pct(share.synergy)} that is synergy`;
     return `most of what ${name} says is also in ${other}, so losing ${name} should cost little`;
   };
+  if (share.unique1 < small && share.unique2 < small) {
+    // The same holds for both inputs: say it once.
+    const second =
+      share.synergy >= small
+        ? `Neither ${x1} nor ${x2} adds much on its own, but losing either would also lose the ${pct(share.synergy)} that is synergy.`
+        : `Each of ${x1} and ${x2} says what the other says, so losing either one should cost little.`;
+    return [headline, second];
+  }
   const second = `${capitalize(costOfLosing(x2, x1, 'unique2'))}; ${costOfLosing(x1, x2, 'unique1')}.`;
   return [headline, second];
 }

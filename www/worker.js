@@ -29,7 +29,7 @@ async function loadFiles({ files, replace = false }, progress) {
   const report = throttled(progress);
   const summaries = [];
   for (const file of files) {
-    workspace.startFile(file.name, file.size);
+    workspace.startFile(file.name);
     const reader = file.stream().getReader();
     let loaded = 0;
     try {
@@ -48,17 +48,37 @@ async function loadFiles({ files, replace = false }, progress) {
   return { files: summaries, ...workspace.columnsAndRoles() };
 }
 
+/** The page's view of an analysis: the dataset's PID at the top level, models beside it. */
+function forPage(analysis, title) {
+  const { dataset, ...rest } = analysis;
+  return { ...rest, title, target: dataset.name, pid: dataset.pid, info: dataset.info, table: dataset.table, stats: dataset.stats };
+}
+
+const STAGE_NAMES = { standardise: 'standardising', pca: 'PCA', seeding: 'k-means++ seeding', quantile_bins: 'quantile bins', table: 'counting the table' };
+
+/** A progress report from the core, as the page's progress bar shows it. */
+function describeStage(update) {
+  if (update.phase === 'solving') return { stage: 'solving', message: `Solving the PID for ${update.target}`, fraction: 0.95 };
+  const base = update.modality === 'X1' ? 0 : update.modality === 'X2' ? 0.45 : 0.9;
+  const within = update.stage === 'lloyd' ? update.iteration / Math.max(1, update.max_iterations) : 0;
+  const what = update.stage === 'lloyd' ? `k-means iteration ${update.iteration}` : STAGE_NAMES[update.stage] ?? update.stage;
+  return { stage: 'clustering', message: update.modality === 'Y' ? 'Counting the joint table' : `Clustering ${update.modality}: ${what}`, fraction: base + 0.45 * within };
+}
+
 const methods = {
   version: () => core.version(),
   examples: () => core.exampleNames(),
-  example: ({ name }) => core.analyseExample(String(name)),
-  table: ({ shape, weights, labels }) => core.analyseTable(Uint32Array.from(shape), Float64Array.from(weights), labels ?? null),
+  example: ({ name }) => forPage(core.analyseExample(String(name)), `Example: the ${String(name).toUpperCase()} gate`),
+  table: ({ shape, weights, labels, title }) => forPage(core.analyseTable(Uint32Array.from(shape), Float64Array.from(weights), labels ?? null), title ?? 'Table'),
   loadFiles,
   forgetFile: ({ name }) => {
     workspace.removeFile(String(name));
     return workspace.columnsAndRoles();
   },
-  estimate: ({ roles, settings }, progress) => workspace.estimate(roles, settings, throttled(progress)),
+  estimate: ({ roles, settings, title }, progress) => {
+    const report = throttled(progress);
+    return forPage(workspace.estimate(roles, settings, (update) => report(describeStage(update))), title);
+  },
   panicForTest: ({ message }) => core.panicForTest(String(message ?? '')),
 };
 

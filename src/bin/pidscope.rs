@@ -156,50 +156,38 @@ fn expand(patterns: &str, tables: &[ParsedTable]) -> Vec<String> {
     out
 }
 
-fn roles_from(args: &EstimateArgs, tables: &[ParsedTable]) -> Result<Option<Roles>, CliError> {
+/// Roles from the options; what an option does not name keeps its guess, minus any
+/// column that an option put in another role.
+fn roles_from(args: &EstimateArgs, tables: &[ParsedTable]) -> Option<Roles> {
     let given = [&args.x1, &args.x2, &args.y, &args.yhat, &args.weight];
     if given.iter().all(|o| o.is_none()) {
-        return Ok(None);
+        return None;
     }
-    let mut roles = match Roles::guess_tables(tables) {
-        Ok(guess) => guess,
-        Err(_) => Roles::default(),
-    };
-    if let Some(x1) = &args.x1 {
-        roles.x1 = expand(x1, tables);
-    }
-    if let Some(x2) = &args.x2 {
-        roles.x2 = expand(x2, tables);
-    }
-    if let Some(y) = &args.y {
-        roles.y = y.clone();
-    }
-    if let Some(yhat) = &args.yhat {
-        roles.yhat = expand(yhat, tables);
-    }
-    if let Some(weight) = &args.weight {
-        roles.weight = Some(weight.clone());
-    }
-    // A column named for one role leaves the guessed ones.
-    let named: Vec<String> = roles
-        .x1
-        .iter()
-        .chain(&roles.x2)
-        .chain(&roles.yhat)
-        .chain(std::iter::once(&roles.y))
+    let guess = Roles::guess_tables(tables).unwrap_or_default();
+    let list = |option: &Option<String>| option.as_deref().map(|p| expand(p, tables));
+    let (x1, x2, yhat) = (list(&args.x1), list(&args.x2), list(&args.yhat));
+    let explicit: Vec<String> = [&x1, &x2, &yhat]
+        .into_iter()
+        .flatten()
+        .flatten()
+        .chain([&args.y, &args.weight].into_iter().flatten())
         .cloned()
         .collect();
-    if args.x1.is_none() {
-        roles.x1.retain(|c| !named_elsewhere(c, &named, &roles.x1));
-    }
-    if args.x2.is_none() {
-        roles.x2.retain(|c| !named_elsewhere(c, &named, &roles.x2));
-    }
-    Ok(Some(roles))
-}
-
-fn named_elsewhere(column: &str, named: &[String], own: &[String]) -> bool {
-    named.iter().filter(|n| *n == column).count() > own.iter().filter(|n| *n == column).count()
+    let unclaimed = |cols: Vec<String>| -> Vec<String> {
+        cols.into_iter().filter(|c| !explicit.contains(c)).collect()
+    };
+    let single = |option: &Option<String>, guessed: Option<String>| {
+        option
+            .clone()
+            .or_else(|| guessed.filter(|g| !explicit.contains(g)))
+    };
+    Some(Roles {
+        x1: x1.unwrap_or_else(|| unclaimed(guess.x1)),
+        x2: x2.unwrap_or_else(|| unclaimed(guess.x2)),
+        y: single(&args.y, Some(guess.y)).unwrap_or_default(),
+        yhat: yhat.unwrap_or_else(|| unclaimed(guess.yhat)),
+        weight: single(&args.weight, guess.weight),
+    })
 }
 
 const ATOMS: [(&str, &str); 4] = [
@@ -220,12 +208,12 @@ fn target_json(t: &TargetAnalysis, scale: f64) -> Map<String, Value> {
     let mut out = Map::new();
     out.insert("target".into(), json!(t.name));
     for key in ATOMS.iter().chain(&TERMS).map(|(k, _)| *k) {
-        out.insert(key.into(), json!(pid[key].as_f64().unwrap_or(f64::NAN) * scale));
+        out.insert(
+            key.into(),
+            json!(pid[key].as_f64().unwrap_or(f64::NAN) * scale),
+        );
     }
-    out.insert(
-        "certificate".into(),
-        json!(t.pid.certificate_bits * scale),
-    );
+    out.insert("certificate".into(), json!(t.pid.certificate_bits * scale));
     out.insert("iterations".into(), json!(t.pid.iterations));
     out.insert("converged".into(), json!(t.pid.converged));
     out.insert("shape".into(), json!(t.table.shape));
@@ -298,7 +286,11 @@ fn print_table(analysis: &Analysis, files: &[String], unit: &str, scale: f64) {
             let bits = v[*key].as_f64().unwrap_or(f64::NAN);
             let total = v["mi_joint"].as_f64().unwrap_or(0.0);
             let cell = if i < ATOMS.len() && total > 0.0 {
-                format!("{:.6} {:>5.1}%", bits * scale, 100.0 * bits.max(0.0) / total)
+                format!(
+                    "{:.6} {:>5.1}%",
+                    bits * scale,
+                    100.0 * bits.max(0.0) / total
+                )
             } else {
                 format!("{:.6}", bits * scale)
             };
@@ -312,7 +304,11 @@ fn print_table(analysis: &Analysis, files: &[String], unit: &str, scale: f64) {
         println!(
             "{}: {} to within {:.1e} {unit} ({} solver iterations); table {}×{}×{}",
             t.name,
-            if p.converged { "exact" } else { "NOT converged; certified only" },
+            if p.converged {
+                "exact"
+            } else {
+                "NOT converged; certified only"
+            },
             p.certificate_bits * scale,
             p.iterations,
             t.table.shape[0],
@@ -332,7 +328,7 @@ fn estimate(args: &[String]) -> Result<(), CliError> {
         .iter()
         .map(|f| read_file(f))
         .collect::<Result<Vec<_>, _>>()?;
-    let roles = roles_from(&args, &tables)?;
+    let roles = roles_from(&args, &tables);
     let analysis =
         analyse(&tables, roles.as_ref(), &args.settings, &mut |_| {}).map_err(CliError::input)?;
     let (unit, scale) = if args.nats {

@@ -7,19 +7,24 @@ const pid = (redundancy, unique1, unique2, synergy) => ({ redundancy, unique1, u
 test('redundant modalities: losing either should cost little', () => {
   const [headline, cost] = readResult(pid(1, 0, 0, 0), { x1: 'camera', x2: 'LiDAR', y: 'action' });
   assert.match(headline, /redundant \(100%\)/);
-  assert.match(cost, /^Most of what LiDAR says is also in camera, so losing LiDAR should cost little/);
+  assert.match(cost, /^Each of camera and LiDAR says what the other says, so losing either one should cost little/);
 });
 
 test('XOR: synergy dominates and predicts the cost of losing a modality', () => {
   const [headline, cost] = readResult(pid(0, 0, 0, 1));
   assert.match(headline, /synergistic \(100%\)/);
-  assert.match(cost, /X2 adds little on its own, but losing it would also lose the 100% that is synergy/);
+  assert.match(cost, /^Neither X1 nor X2 adds much on its own, but losing either would also lose the 100% that is synergy/);
 });
 
 test('uniqueness sets the cost of losing a modality', () => {
   const [headline, cost] = readResult(pid(0.2, 0.7, 0.1, 0));
   assert.match(headline, /comes from X1 alone \(70% unique to X1\)/);
   assert.match(cost, /^Losing X2 would cost at least its 10% unique share; losing X1 would cost at least its 70%/);
+});
+
+test('one unique input: losing the other costs little', () => {
+  const [, cost] = readResult(pid(0.5, 0.5, 0, 0), { x1: 'camera', x2: 'LiDAR' });
+  assert.match(cost, /^Most of what LiDAR says is also in camera, so losing LiDAR should cost little; losing camera would cost at least its 50% unique share/);
 });
 
 test('nothing to decompose is said plainly', () => {

@@ -11,6 +11,13 @@ export function finishPlot(figure, kind, legendItems = []) {
   const main = svgs.at(-1);
   main?.setAttribute('data-role', 'plot');
   main?.setAttribute('role', 'img');
+  // Plot titles are <h2>; inside a result card a chart is one level below.
+  const title = figure.querySelector(':scope > h2');
+  if (title) {
+    const h3 = document.createElement('h3');
+    h3.textContent = title.textContent;
+    title.replaceWith(h3);
+  }
   figure.classList.add('chart', kind);
   figure.legendItems = legendItems;
   return figure;

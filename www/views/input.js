@@ -57,7 +57,7 @@ export function dropZone(onFiles) {
 
 /** A file's summary line and a preview of its first rows, with each column's type. */
 export function filePreview(file, { onRemove } = {}) {
-  const { name, bytes, rows, columns, preview, kind, dropped_rows: dropped } = file;
+  const { name, bytes, rows, columns, preview, kind, missing_values: missing } = file;
   const head = h(
     'tr',
     {},
@@ -73,7 +73,7 @@ export function filePreview(file, { onRemove } = {}) {
       h('strong', {}, name),
       ` — ${size(bytes)}, ${rows.toLocaleString()} rows, ${columns.length} columns`,
       kind === 'counts' ? ' · recognised as a counts table (x1, x2, y, count)' : '',
-      dropped ? ` · ${dropped.toLocaleString()} rows with missing values dropped` : '',
+      missing ? ` · ${missing.toLocaleString()} missing values (rows with one in a used column are dropped)` : '',
       ' ',
       onRemove ? h('button', { type: 'button', class: 'link', onclick: onRemove, 'aria-label': `Remove ${name}` }, 'remove') : null,
     ),
