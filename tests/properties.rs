@@ -1,5 +1,7 @@
 //! Property tests of the CVX estimator on random tables up to 8×8×6 against an
 //! independent oracle (clarabel, exponential cones) and the PID identities.
+// Native only: proptest, the clarabel oracle and the reference file need no browser.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 
