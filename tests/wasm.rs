@@ -17,7 +17,7 @@ fn get(value: &JsValue, path: &[&str]) -> JsValue {
 #[wasm_bindgen_test]
 fn xor_example_has_one_bit_jointly_and_none_alone() {
     let a = wasm::analyse_example("xor").expect("XOR is built in");
-    assert_eq!(get(&a, &["name"]).as_string().as_deref(), Some("XOR"));
+    assert_eq!(get(&a, &["kind"]).as_string().as_deref(), Some("example"));
     assert_eq!(
         get(&a, &["dataset", "info", "mi_joint"]).as_f64(),
         Some(1.0)
