@@ -1,43 +1,71 @@
-// Bundles the page (www/) and the worker with esbuild and writes the static site to dist/.
+// Bundles the page (www/) and the worker with esbuild and writes the static site to
+// dist/, plus dist/pidscope.html: the whole tool in one file that opens from file://.
 // Run by scripts/build.sh after the wasm is bound into target/pkg/.
+import { createHash } from 'node:crypto';
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 const root = new URL('..', import.meta.url).pathname;
 const www = join(root, 'www');
 const dist = join(root, 'dist');
+const wasmFile = join(root, 'target/pkg/pidscope_bg.wasm');
 
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
-await esbuild.build({
-  entryPoints: { main: join(www, 'main.js'), worker: join(www, 'worker.js') },
+const common = {
   bundle: true,
-  format: 'esm',
   target: 'es2022',
   minify: true,
-  sourcemap: 'linked',
-  outdir: dist,
   alias: { 'pidscope-wasm': join(root, 'target/pkg/pidscope.js') },
   logLevel: 'warning',
-});
+};
 
+// 1. The static site: ES modules, the worker fetches the wasm beside it.
+await esbuild.build({
+  ...common,
+  entryPoints: { main: join(www, 'main.js'), worker: join(www, 'worker.js') },
+  format: 'esm',
+  sourcemap: 'linked',
+  outdir: dist,
+  define: { __WASM_BASE64__: 'null', __WORKER_SOURCE__: 'null' },
+});
 for (const file of ['index.html', 'style.css', 'favicon.svg']) copyFileSync(join(www, file), join(dist, file));
-copyFileSync(join(root, 'target/pkg/pidscope_bg.wasm'), join(dist, 'pidscope_bg.wasm'));
+copyFileSync(wasmFile, join(dist, 'pidscope_bg.wasm'));
+
+// 2. One self-contained file: the wasm inlined in a classic worker, the worker's code
+// inlined in the page, CSS and icon inlined; a CSP that allows exactly that script.
+const bundle = async (entry, define) => {
+  const out = await esbuild.build({ ...common, entryPoints: [entry], format: 'iife', write: false, define, logOverride: { 'empty-import-meta': 'silent' } });
+  return out.outputFiles[0].text;
+};
+const worker = await bundle(join(www, 'worker.js'), { __WASM_BASE64__: JSON.stringify(readFileSync(wasmFile).toString('base64')), __WORKER_SOURCE__: 'null' });
+const page = (await bundle(join(www, 'main.js'), { __WASM_BASE64__: 'null', __WORKER_SOURCE__: JSON.stringify(worker) })).replaceAll('</script', '<\\/script');
+const hash = createHash('sha256').update(page).digest('base64');
+const icon = `data:image/svg+xml;base64,${readFileSync(join(www, 'favicon.svg')).toString('base64')}`;
+const csp = `default-src 'none'; script-src 'sha256-${hash}' 'wasm-unsafe-eval'; worker-src blob:; style-src 'unsafe-inline'; img-src data: blob:; object-src 'none'; base-uri 'none'; form-action 'none'`;
+let html = readFileSync(join(www, 'index.html'), 'utf8');
+html = html
+  .replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, `<meta http-equiv="Content-Security-Policy" content="${csp}">`)
+  .replace(/<link rel="icon"[^>]*>/, `<link rel="icon" href="${icon}">`)
+  .replace(/<link rel="stylesheet"[^>]*>/, () => `<style>${readFileSync(join(www, 'style.css'), 'utf8')}</style>`)
+  .replace(/<script type="module" src="main.js"><\/script>/, '');
+html = html.replace('</body>', () => `<script>${page}</script>\n</body>`);
+writeFileSync(join(dist, 'pidscope.html'), html);
 
 // Print what a visitor downloads, raw and gzipped (source maps are not fetched).
-let raw = 0;
-let gz = 0;
+const sizes = {};
 const rows = [];
+let site = [0, 0];
 for (const name of readdirSync(dist).sort()) {
   if (name.endsWith('.map')) continue;
   const bytes = readFileSync(join(dist, name));
   const z = gzipSync(bytes, { level: 9 }).length;
-  raw += statSync(join(dist, name)).size;
-  gz += z;
+  sizes[name] = { bytes: bytes.length, gzip: z };
+  if (name !== 'pidscope.html') site = [site[0] + bytes.length, site[1] + z];
   rows.push(`  ${name.padEnd(22)} ${(bytes.length / 1024).toFixed(1).padStart(8)} KiB  ${(z / 1024).toFixed(1).padStart(8)} KiB gzip`);
 }
-console.log(`dist/ written:\n${rows.join('\n')}\n  ${'total'.padEnd(22)} ${(raw / 1024).toFixed(1).padStart(8)} KiB  ${(gz / 1024).toFixed(1).padStart(8)} KiB gzip`);
-writeFileSync(join(dist, 'build-info.json'), JSON.stringify({ bytes: raw, gzipBytes: gz }, null, 2));
+console.log(`dist/ written:\n${rows.join('\n')}\n  ${'site (without pidscope.html)'.padEnd(22)} ${(site[0] / 1024).toFixed(1)} KiB, ${(site[1] / 1024).toFixed(1)} KiB gzip`);
+writeFileSync(join(dist, 'build-info.json'), JSON.stringify({ site: { bytes: site[0], gzip: site[1] }, files: sizes }, null, 2));

@@ -22,6 +22,7 @@ const MAX_QUICK_RESTARTS = 3; // crashes within a second of start: stop retrying
 
 export class WorkerBridge extends EventTarget {
   #url;
+  #type;
   #worker = null;
   #pending = new Map();
   #nextId = 1;
@@ -30,10 +31,14 @@ export class WorkerBridge extends EventTarget {
   /** Increases each time the worker (and all state it held) is replaced. */
   generation = 0;
 
-  /** @param {URL|string} url module worker script */
-  constructor(url) {
+  /**
+   * @param {URL|string} url the worker script
+   * @param {{type?: 'module'|'classic'}} [options]
+   */
+  constructor(url, { type = 'module' } = {}) {
     super();
     this.#url = url;
+    this.#type = type;
     this.#spawn();
   }
 
@@ -67,7 +72,7 @@ export class WorkerBridge extends EventTarget {
   #spawn() {
     this.generation += 1;
     this.#startedAt = performance.now();
-    const worker = new Worker(this.#url, { type: 'module', name: 'pidscope-engine' });
+    const worker = new Worker(this.#url, { type: this.#type, name: 'pidscope-engine' });
     worker.onmessage = (event) => this.#onMessage(event.data);
     worker.onerror = (event) => {
       event.preventDefault();

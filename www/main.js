@@ -7,7 +7,12 @@ import { assignRole, dropZone, filePreview, rolePicker } from './views/input.js'
 import { resultCard } from './views/results.js';
 import { DEFAULT_SETTINGS, settingsForm } from './views/settings.js';
 
-const bridge = new WorkerBridge(new URL('./worker.js', import.meta.url));
+// The single-file build carries the worker's code and starts it from a blob (a classic
+// worker: module workers from blobs fail under file://); the site loads worker.js.
+/* global __WORKER_SOURCE__ */
+const bridge = __WORKER_SOURCE__
+  ? new WorkerBridge(URL.createObjectURL(new Blob([__WORKER_SOURCE__], { type: 'text/javascript' })), { type: 'classic' })
+  : new WorkerBridge(new URL('./worker.js', import.meta.url));
 bridge.addEventListener('crash', ({ detail }) => {
   showBanner(
     `The computation engine stopped unexpectedly: ${detail.message}` +

@@ -3,7 +3,10 @@
 // The main thread only draws; rows never leave this worker.
 import init, * as core from 'pidscope-wasm';
 
-const ready = init({ module_or_path: new URL('./pidscope_bg.wasm', import.meta.url) }).then(() => {
+// The single-file build (pidscope.html) inlines the wasm as base64; the site fetches it.
+/* global __WASM_BASE64__ */
+const wasmSource = __WASM_BASE64__ ? Uint8Array.from(atob(__WASM_BASE64__), (c) => c.charCodeAt(0)) : new URL('./pidscope_bg.wasm', import.meta.url);
+const ready = init({ module_or_path: wasmSource }).then(() => {
   workspace = new core.Workspace();
 });
 /** @type {core.Workspace} the parsed files, kept between requests */

@@ -20,7 +20,7 @@ export async function startSession() {
     origin,
     browser,
     /** A fresh page with its own recorders. */
-    async open(path = '/', { acceptDownloads = true } = {}) {
+    async open(path = '/', { acceptDownloads = true, absolute = false } = {}) {
       const context = await browser.newContext({ acceptDownloads });
       const page = await context.newPage();
       const record = { consoleErrors: [], pageErrors: [], foreignRequests: [], requests: [] };
@@ -33,9 +33,9 @@ export async function startSession() {
       context.on('request', (request) => {
         const url = request.url();
         record.requests.push(url);
-        if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:')) record.foreignRequests.push(url);
+        if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:') && !url.startsWith('file:')) record.foreignRequests.push(url);
       });
-      await page.goto(origin + path);
+      await page.goto(absolute ? path : origin + path);
       return { page, context, record };
     },
     async close() {
