@@ -27,7 +27,8 @@ cargo test
 step "wasm tests in headless Chromium"
 cargo test --target wasm32-unknown-unknown --test wasm
 
-step "build the site"
+step "build the site (and the CLI the end-to-end tests call)"
+cargo build --bin pidscope
 bash scripts/build.sh
 
 step "JS unit and end-to-end tests (headless Chromium)"

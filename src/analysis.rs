@@ -14,6 +14,10 @@ use crate::discretize::{
 };
 use crate::info::InfoTerms;
 use crate::pid::{pid_cvx, Pid, PidError};
+use crate::share::{
+    results_agree, CountTable, Estimator, PidResults, Roles as ShareRoles,
+    Settings as ShareSettings, ShareError, ShareState, Source, Units,
+};
 use crate::table::{Axis, JointTable, TableError};
 
 /// Why an analysis could not be made.
@@ -27,6 +31,8 @@ pub enum AnalysisError {
     Pid(#[from] PidError),
     #[error(transparent)]
     Table(#[from] TableError),
+    #[error(transparent)]
+    Share(#[from] ShareError),
     #[error("no file to analyse: add a samples CSV or a counts table")]
     NoInput,
     #[error(
@@ -175,6 +181,9 @@ pub struct Analysis {
     pub report: Option<crate::data::AssemblyReport>,
     pub roles: Option<Roles>,
     pub settings: AnalysisSettings,
+    /// The gallery example analysed, for `example` analyses.
+    #[serde(default)]
+    pub example: Option<String>,
 }
 
 /// PID of one table, with its information terms, in bits.
@@ -211,6 +220,7 @@ pub fn analyse_joint_table(
         report: None,
         roles: None,
         settings: settings.clone(),
+        example: None,
     })
 }
 
@@ -322,6 +332,7 @@ pub fn analyse(
         report: Some(dataset.report),
         roles: Some(roles),
         settings: settings.clone(),
+        example: None,
     })
 }
 
@@ -368,4 +379,182 @@ fn modality_name(columns: &[String], fallback: &str) -> String {
             }
         }
     }
+}
+
+/// What a share link carries besides the analysis itself.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ShareMeta {
+    pub title: Option<String>,
+    pub note: Option<String>,
+    /// `bits` or `nats`: the unit the numbers were shown in.
+    pub units: Option<String>,
+    /// Names of the analysed files (never their contents).
+    pub files: Vec<String>,
+}
+
+impl PidResults {
+    fn of(pid: &Pid) -> PidResults {
+        PidResults {
+            redundancy: pid.redundancy,
+            unique1: pid.unique1,
+            unique2: pid.unique2,
+            synergy: pid.synergy,
+            mi_x1_y: pid.mi_x1_y,
+            mi_x2_y: pid.mi_x2_y,
+            mi_joint: pid.mi_joint,
+            certificate_bits: Some(pid.certificate_bits),
+        }
+    }
+}
+
+/// The weights to share: whole counts when the table was built from counts (short
+/// links), else the probabilities.
+fn shared_weights(table: &TableView) -> Vec<f64> {
+    let counts: Vec<f64> = table.p.iter().map(|p| p * table.total).collect();
+    let whole = counts
+        .iter()
+        .all(|c| (c - c.round()).abs() < 1e-6 * c.max(1.0));
+    if whole {
+        counts.iter().map(|c| c.round()).collect()
+    } else {
+        table.p.clone()
+    }
+}
+
+impl Analysis {
+    /// The share-link state of this analysis: its discrete table (never raw rows), the
+    /// settings and roles, and the results as shown.
+    pub fn to_share_state(&self, meta: &ShareMeta) -> ShareState {
+        let table = &self.dataset.table;
+        let counts = CountTable {
+            shape: table.shape,
+            labels: table.labels.clone(),
+            weights: shared_weights(table),
+        };
+        let source = match (self.kind.as_str(), &self.example) {
+            ("example", Some(name)) => Source::Example { name: name.clone() },
+            ("edited", base) => Source::EditedTable {
+                base_example: base.clone(),
+                table: counts,
+            },
+            _ => Source::Table(counts),
+        };
+        let clustered = self.kind == "samples";
+        let clusters = self.settings.clusters.min(u32::MAX as usize) as u32;
+        ShareState {
+            source,
+            settings: ShareSettings {
+                estimator: Some(Estimator::Cvx),
+                clusters: clustered.then_some([clusters, clusters]),
+                pca_components: clustered
+                    .then_some(self.settings.pca.min(u32::MAX as usize) as u32),
+                seed: clustered.then_some(self.settings.seed),
+                units: match meta.units.as_deref() {
+                    Some("nats") => Some(Units::Nats),
+                    Some("bits") => Some(Units::Bits),
+                    _ => None,
+                },
+                roles: self.roles.as_ref().map(|r| ShareRoles {
+                    x1: r.x1.clone(),
+                    x2: r.x2.clone(),
+                    y: r.y.clone(),
+                    yhat: r.yhat.clone(),
+                    weight: r.weight.clone(),
+                }),
+                files: meta.files.clone(),
+            },
+            title: meta.title.clone(),
+            note: meta.note.clone(),
+            results: PidResults::of(&self.dataset.pid),
+            model: self.models.first().map(|m| PidResults::of(&m.pid)),
+        }
+    }
+}
+
+/// A shared analysis opened again: recomputed from its table and checked against
+/// the numbers the link carried.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SharedAnalysis {
+    /// The analysis recomputed from the shared table.
+    pub analysis: Analysis,
+    /// The results as stored in the link.
+    pub stored: PidResults,
+    /// The model's results as stored (not recomputable: the link has no model table).
+    pub stored_model: Option<PidResults>,
+    /// Every number that differs from the stored one beyond the tolerance, in words.
+    pub mismatches: Vec<String>,
+    /// The tolerance used, in bits.
+    pub tolerance_bits: f64,
+    pub title: Option<String>,
+    pub note: Option<String>,
+    pub units: Option<String>,
+    pub files: Vec<String>,
+}
+
+/// Recomputes a shared analysis from its table and compares it with the stored
+/// results (agreeing to within both certificates, and never looser than 1e-6 bits).
+pub fn open_shared(state: &ShareState) -> Result<SharedAnalysis, AnalysisError> {
+    let table = state.table()?;
+    let (kind, example) = match &state.source {
+        Source::Example { name } => ("example", Some(name.clone())),
+        Source::EditedTable { base_example, .. } => ("edited", base_example.clone()),
+        Source::Table(_) => ("shared", None),
+    };
+    let names = match &state.settings.roles {
+        Some(roles) => Names {
+            x1: modality_name(&roles.x1, "X1"),
+            x2: modality_name(&roles.x2, "X2"),
+            y: if roles.y.is_empty() {
+                "Y".into()
+            } else {
+                roles.y.clone()
+            },
+        },
+        None => Names::plain(),
+    };
+    let stats = state
+        .table()
+        .ok()
+        .filter(|t| {
+            t.p()
+                .iter()
+                .all(|p| (p * t.total_weight()).fract().abs() < 1e-9)
+                && t.total_weight() > 1.0
+        })
+        .map(|t| TableStats::of_table(&t));
+    let mut analysis =
+        analyse_joint_table(kind, &table, names, stats, &AnalysisSettings::default())?;
+    analysis.example = example;
+    if let Some(clusters) = state.settings.clusters {
+        analysis.settings.clusters = clusters[0] as usize;
+    }
+    if let Some(pca) = state.settings.pca_components {
+        analysis.settings.pca = pca as usize;
+    }
+    if let Some(seed) = state.settings.seed {
+        analysis.settings.seed = seed;
+    }
+    let recomputed = PidResults::of(&analysis.dataset.pid);
+    let tolerance_bits = (state.results.certificate_bits.unwrap_or(0.0)
+        + analysis.dataset.pid.certificate_bits)
+        .max(1e-6);
+    let mismatches = match results_agree(&state.results, &recomputed, tolerance_bits) {
+        Ok(()) => Vec::new(),
+        Err(list) => list.iter().map(|m| m.to_string()).collect(),
+    };
+    Ok(SharedAnalysis {
+        analysis,
+        stored: state.results,
+        stored_model: state.model,
+        mismatches,
+        tolerance_bits,
+        title: state.title.clone(),
+        note: state.note.clone(),
+        units: state.settings.units.map(|u| match u {
+            Units::Bits => "bits".to_string(),
+            Units::Nats => "nats".to_string(),
+        }),
+        files: state.settings.files.clone(),
+    })
 }

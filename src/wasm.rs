@@ -10,11 +10,15 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use crate::analysis::{analyse, analyse_joint_table, AnalysisError, AnalysisSettings, Names};
+use crate::analysis::{
+    analyse, analyse_joint_table, open_shared, Analysis, AnalysisError, AnalysisSettings, Names,
+    ShareMeta,
+};
 use crate::data::{
     looks_like_counts_table, CsvReader, DataError, IngestOptions, ParsedTable, Roles,
 };
 use crate::examples::Gate;
+use crate::share::{decode_file, decode_link, encode_file, encode_link, ShareError, ShareState};
 use crate::table::{JointTable, TableError};
 
 /// Errors from any core area, on their way to JavaScript.
@@ -26,6 +30,8 @@ enum BoundaryError {
     Data(#[from] DataError),
     #[error(transparent)]
     Analysis(#[from] AnalysisError),
+    #[error(transparent)]
+    Share(#[from] ShareError),
     #[error("unknown example '{0}'")]
     UnknownExample(String),
     #[error("shape must have 3 entries (n1, n2, ny), got {0}")]
@@ -51,6 +57,7 @@ impl BoundaryError {
             | BoundaryError::NoSuchFile(_)
             | BoundaryError::NotReading => "DataError",
             BoundaryError::Analysis(_) => "AnalysisError",
+            BoundaryError::Share(_) => "ShareError",
             BoundaryError::UnknownExample(_) => "ExampleError",
             BoundaryError::Request(_) | BoundaryError::Serialize(_) => "InternalError",
         }
@@ -159,6 +166,47 @@ pub fn analyse_example(name: &str) -> JsResult {
             &settings,
         )?)
     })
+}
+
+/// The share-link state of an analysis (as `analyse*` returned it) with its meta data.
+fn share_state(analysis: JsValue, meta: JsValue) -> Result<ShareState> {
+    let analysis: Analysis = from_js(analysis)?;
+    let meta: ShareMeta = from_js(meta)?;
+    let state = analysis.to_share_state(&meta);
+    state.validate()?;
+    Ok(state)
+}
+
+/// The link data (`<version>.<data>`, to put after `#s=`) for an analysis.
+#[wasm_bindgen(js_name = shareLink)]
+pub fn share_link(analysis: JsValue, meta: JsValue) -> JsResult<String> {
+    boundary(|| Ok(encode_link(&share_state(analysis, meta)?)))
+}
+
+/// The downloadable analysis file (`.pidscope.json`) for an analysis.
+#[wasm_bindgen(js_name = shareFile)]
+pub fn share_file(analysis: JsValue, meta: JsValue) -> JsResult<String> {
+    boundary(|| Ok(encode_file(&share_state(analysis, meta)?)))
+}
+
+fn open_with(
+    text: &str,
+    decode: fn(&str) -> std::result::Result<ShareState, ShareError>,
+) -> JsResult {
+    boundary(|| to_js(&open_shared(&decode(text)?)?))
+}
+
+/// Opens a share link (the part after `#s=`, or the whole URL): the analysis
+/// recomputed from its table, with any disagreement with the stored numbers.
+#[wasm_bindgen(js_name = openLink)]
+pub fn open_link(text: &str) -> JsResult {
+    open_with(text, decode_link)
+}
+
+/// Opens a `.pidscope.json` analysis file, like [`open_link`].
+#[wasm_bindgen(js_name = openFile)]
+pub fn open_file(text: &str) -> JsResult {
+    open_with(text, decode_file)
 }
 
 /// The names of the built-in examples.

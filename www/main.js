@@ -84,7 +84,13 @@ async function ensureFilesLoaded(signal, onProgress) {
   for (const f of state.files) f.generation = bridge.generation;
 }
 
-async function addFiles(files) {
+const isAnalysisFile = (file) => /\.json$/i.test(file.name);
+
+async function addFiles(dropped) {
+  const analysisFiles = dropped.filter(isAnalysisFile);
+  if (analysisFiles.length) await openAnalysisFiles(analysisFiles);
+  const files = dropped.filter((f) => !isAnalysisFile(f));
+  if (!files.length) return;
   try {
     await exclusive('reading', async (signal, onProgress) => {
       await ensureFilesLoaded(signal, onProgress);
@@ -144,7 +150,7 @@ async function estimate() {
       await ensureFilesLoaded(signal, onProgress);
       return bridge.call('estimate', { roles: state.roles, settings: state.settings, title }, { signal, onProgress });
     });
-    addAnalysis(analysis);
+    addAnalysis({ ...analysis, files: state.files.map((f) => f.summary.name) });
   } catch (error) {
     reportError(error, `Could not analyse ${title}`);
   }
@@ -159,7 +165,7 @@ function addAnalysis(analysis) {
 
 function drawResults() {
   const unit = state.settings.units;
-  $('results').replaceChildren(...state.analyses.map((a) => resultCard(a, { unit })));
+  $('results').replaceChildren(...state.analyses.map((a) => resultCard(a, { unit, share: shareActions(a) })));
   const compare = $('compare');
   if (state.analyses.length < 2) {
     compare.hidden = true;
@@ -169,6 +175,46 @@ function drawResults() {
   const rows = [...state.analyses].reverse().map((a) => ({ name: a.title, pid: a.pid }));
   const mode = compare.querySelector('input[name=compare-mode]:checked')?.value ?? 'amount';
   compare.querySelector('.slot').replaceChildren(atomsBar(rows, { unit, mode, title: 'PID profiles of this session’s analyses' }));
+}
+
+// ---------- sharing ----------
+
+function shareMeta(analysis) {
+  return { title: analysis.title, units: state.settings.units, files: analysis.kind === 'samples' || analysis.kind === 'counts' ? analysis.files ?? [] : [] };
+}
+
+function shareActions(analysis) {
+  return {
+    makeLink: () => bridge.call('shareLink', { analysis: strip(analysis), meta: shareMeta(analysis) }),
+    makeFile: () => bridge.call('shareFile', { analysis: strip(analysis), meta: shareMeta(analysis) }),
+  };
+}
+
+/** What the core needs of an analysis to share it (not the page's own bookkeeping). */
+function strip({ id, shared, title, subtitle, files, ...rest }) {
+  return rest;
+}
+
+/** Opens a `#s=` link: recomputes it in the engine and shows it on top. */
+async function openLinkFromLocation() {
+  const hash = location.hash;
+  if (!hash.startsWith('#s=')) return;
+  try {
+    const analysis = await bridge.call('openLink', { text: hash.slice(3) });
+    addAnalysis(analysis);
+  } catch (error) {
+    reportError(error, 'This share link could not be opened');
+  }
+}
+
+async function openAnalysisFiles(files) {
+  for (const file of files) {
+    try {
+      addAnalysis(await bridge.call('openFile', { file }));
+    } catch (error) {
+      reportError(error, 'This analysis file could not be opened');
+    }
+  }
 }
 
 // ---------- the page ----------
@@ -220,10 +266,12 @@ async function main() {
     const [version, example] = await Promise.all([bridge.call('version'), bridge.call('example', { name: 'XOR' })]);
     $('core-version').textContent = `pidscope core ${version}`;
     addAnalysis(example);
+    await openLinkFromLocation();
     $('results').dataset.ready = 'true';
   } catch (error) {
     reportError(error, 'The built-in example could not be computed');
   }
 }
 
+window.addEventListener('hashchange', openLinkFromLocation);
 main();

@@ -57,6 +57,21 @@ function forPage(analysis, title) {
   return { ...rest, title, target: dataset.name, pid: dataset.pid, info: dataset.info, table: dataset.table, stats: dataset.stats };
 }
 
+/** Back from the page's view to the core's Analysis. */
+function fromPage({ target, pid, info, table, stats, ...rest }) {
+  return { ...rest, dataset: { name: target, pid, info, table, stats } };
+}
+
+/** A shared analysis, recomputed: the page's view plus what the link said. */
+function openedForPage(shared) {
+  const { analysis, stored, stored_model: storedModel, mismatches, tolerance_bits: tolerance, title, note, units, files } = shared;
+  const view = forPage(analysis, title ? `Shared: ${title}` : 'Shared analysis');
+  return { ...view, shared: { stored, storedModel, mismatches, tolerance, note, units, files } };
+}
+
+/** Largest analysis file read (the core refuses more anyway). */
+const MAX_ANALYSIS_FILE = 8 << 20;
+
 const STAGE_NAMES = { standardise: 'standardising', pca: 'PCA', seeding: 'k-means++ seeding', quantile_bins: 'quantile bins', table: 'counting the table' };
 
 /** A progress report from the core, as the page's progress bar shows it. */
@@ -81,6 +96,17 @@ const methods = {
   estimate: ({ roles, settings, title }, progress) => {
     const report = throttled(progress);
     return forPage(workspace.estimate(roles, settings, (update) => report(describeStage(update))), title);
+  },
+  shareLink: ({ analysis, meta }) => core.shareLink(fromPage(analysis), meta),
+  shareFile: ({ analysis, meta }) => core.shareFile(fromPage(analysis), meta),
+  openLink: ({ text }) => openedForPage(core.openLink(String(text))),
+  openFile: async ({ file }) => {
+    if (file.size > MAX_ANALYSIS_FILE) throw Object.assign(new Error(`${file.name}: an analysis file is at most 8 MB; this one is ${mb(file.size)}`), { name: 'ShareError' });
+    try {
+      return openedForPage(core.openFile(await file.text()));
+    } catch (error) {
+      throw Object.assign(new Error(`${file.name}: ${error.message}`), { name: error.name });
+    }
   },
   panicForTest: ({ message }) => core.panicForTest(String(message ?? '')),
 };

@@ -5,8 +5,9 @@ use std::fs::File;
 use std::io::Read;
 use std::process::ExitCode;
 
-use pidscope::analysis::{analyse, Analysis, AnalysisSettings, TargetAnalysis};
+use pidscope::analysis::{analyse, Analysis, AnalysisSettings, ShareMeta, TargetAnalysis};
 use pidscope::data::{CsvReader, IngestOptions, ParsedTable, Roles};
+use pidscope::share::share_url;
 use serde_json::{json, Map, Value};
 
 const HELP: &str = "\
@@ -14,7 +15,12 @@ pidscope — Partial Information Decomposition: redundancy, uniqueness and syner
 
 USAGE:
     pidscope estimate FILE.csv [FILE2.csv …] [OPTIONS]
+    pidscope link FILE.csv [FILE2.csv …] [OPTIONS] [--base URL] [--title TEXT]
     pidscope --help | --version
+
+`link` prints a share link for the analysis: the page opened with it recomputes and
+shows the same atoms. The link carries the discrete table and the results, never the
+raw rows (default base: http://127.0.0.1:8080/, where `npm start` serves the page).
 
 A counts table (columns x1, x2, y, count) is analysed directly. A samples file (one
 row per sample) needs roles; without role options they are guessed from column names
@@ -36,7 +42,11 @@ ESTIMATOR OPTIONS:
 OUTPUT:
     --json               one JSON object (atoms, MI terms, certificate, statistics)
     --nats               natural-log units instead of bits
+    --base URL           (link) the page's address the link starts with
+    --title TEXT         (link) a title shown with the shared analysis
 ";
+
+const DEFAULT_BASE: &str = "http://127.0.0.1:8080/";
 
 /// A command-line error: printed as one line, exit status 2 (usage) or 1 (input).
 struct CliError {
@@ -70,6 +80,8 @@ struct EstimateArgs {
     settings: AnalysisSettings,
     json: bool,
     nats: bool,
+    base: Option<String>,
+    title: Option<String>,
 }
 
 fn parse_estimate(args: &[String]) -> Result<EstimateArgs, CliError> {
@@ -96,6 +108,8 @@ fn parse_estimate(args: &[String]) -> Result<EstimateArgs, CliError> {
             }
             "--pca" => out.settings.pca = number("--pca", value("--pca")?)? as usize,
             "--seed" => out.settings.seed = number("--seed", value("--seed")?)?,
+            "--base" => out.base = Some(value("--base")?),
+            "--title" => out.title = Some(value("--title")?),
             "--json" => out.json = true,
             "--nats" => out.nats = true,
             flag if flag.starts_with("--") => {
@@ -107,7 +121,7 @@ fn parse_estimate(args: &[String]) -> Result<EstimateArgs, CliError> {
         }
     }
     if out.files.is_empty() {
-        return Err(CliError::usage("estimate needs a CSV file (try --help)"));
+        return Err(CliError::usage("needs a CSV file (try --help)"));
     }
     Ok(out)
 }
@@ -321,16 +335,50 @@ fn print_table(analysis: &Analysis, files: &[String], unit: &str, scale: f64) {
     }
 }
 
-fn estimate(args: &[String]) -> Result<(), CliError> {
-    let args = parse_estimate(args)?;
+/// Reads the files and runs the analysis the options describe.
+fn run(args: &EstimateArgs) -> Result<(Analysis, Vec<ParsedTable>), CliError> {
     let tables = args
         .files
         .iter()
         .map(|f| read_file(f))
         .collect::<Result<Vec<_>, _>>()?;
-    let roles = roles_from(&args, &tables);
+    let roles = roles_from(args, &tables);
     let analysis =
         analyse(&tables, roles.as_ref(), &args.settings, &mut |_| {}).map_err(CliError::input)?;
+    Ok((analysis, tables))
+}
+
+fn link(args: &[String]) -> Result<(), CliError> {
+    let args = parse_estimate(args)?;
+    let (analysis, tables) = run(&args)?;
+    let meta = ShareMeta {
+        title: Some(args.title.clone().unwrap_or_else(|| {
+            tables
+                .iter()
+                .map(|t| t.name())
+                .collect::<Vec<_>>()
+                .join(" + ")
+        })),
+        units: Some(if args.nats { "nats" } else { "bits" }.to_string()),
+        files: tables.iter().map(|t| t.name().to_string()).collect(),
+        note: None,
+    };
+    let state = analysis.to_share_state(&meta);
+    state.validate().map_err(CliError::input)?;
+    let url = share_url(args.base.as_deref().unwrap_or(DEFAULT_BASE), &state);
+    println!("{url}");
+    if url.len() > 2000 {
+        eprintln!(
+            "pidscope: note: the link has {} characters; chat apps may cut links over about 2,000",
+            url.len()
+        );
+    }
+    Ok(())
+}
+
+fn estimate(args: &[String]) -> Result<(), CliError> {
+    let args = parse_estimate(args)?;
+    let (analysis, tables) = run(&args)?;
     let (unit, scale) = if args.nats {
         ("nats", std::f64::consts::LN_2)
     } else {
@@ -357,6 +405,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         Some("estimate") => estimate(&args[1..]),
+        Some("link") => link(&args[1..]),
         Some(other) => Err(CliError::usage(format!(
             "unknown command '{other}' (try --help)"
         ))),

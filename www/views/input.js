@@ -31,7 +31,7 @@ export function dropZone(onFiles) {
     h(
       'p',
       { class: 'hint' },
-      'One row per sample, with feature columns for each modality and a label column (modalities may come from separate files with the same rows); or a counts table with columns x1, x2, y, count. Files are read inside your browser and never uploaded.',
+      'One row per sample, with feature columns for each modality and a label column (modalities may come from separate files with the same rows); or a counts table with columns x1, x2, y, count; or a shared .pidscope.json analysis file. Files are read inside your browser and never uploaded.',
     ),
   );
   const label = zone.querySelector('label.button');

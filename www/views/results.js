@@ -8,6 +8,7 @@ import { h } from '../dom.js';
 import { download, pngBlob, safeName, svgText, toCsv } from '../export.js';
 import { formatInfo } from '../format.js';
 import { readResult } from '../reading.js';
+import { sharedCheck, shareBox } from './share.js';
 
 const TERMS = [
   ['mi_x1_y', 'I(X1;Y)', 'what X1 says about Y'],
@@ -28,7 +29,13 @@ export function resultRows(analysis) {
 }
 
 function pidsOf(analysis) {
-  return [[analysis.names?.y ?? 'Y', analysis.pid], ...(analysis.models ?? []).map((m) => [`${m.name} (model)`, m.pid])];
+  return [[analysis.names?.y ?? 'Y', analysis.pid], ...modelsOf(analysis).map((m) => [`${m.name} (model)`, m.pid])];
+}
+
+/** The models' PIDs: computed here, or (for a shared analysis) as the link stored them. */
+function modelsOf(analysis) {
+  const shared = analysis.shared?.storedModel ? [{ name: 'Ŷ, as shared', pid: analysis.shared.storedModel }] : [];
+  return [...(analysis.models ?? []), ...shared];
 }
 
 /** Counts CSV of the discrete table (x1,x2,y,count), the format the CLI reads. */
@@ -104,7 +111,7 @@ function chartBlock(figure, baseName) {
  * @param {{unit?: 'bits'|'nats'}} options
  * @returns {HTMLElement}
  */
-export function resultCard(analysis, { unit = 'bits' } = {}) {
+export function resultCard(analysis, { unit = 'bits', share } = {}) {
   const base = safeName(analysis.title);
   const names = analysis.names ?? {};
   const reading = readResult(analysis.pid, { x1: names.x1 ?? 'X1', x2: names.x2 ?? 'X2', y: names.y ?? 'Y', hY: analysis.info?.h_y });
@@ -112,11 +119,12 @@ export function resultCard(analysis, { unit = 'bits' } = {}) {
     chartBlock(atomsBar([{ name: analysis.title, pid: analysis.pid }], { unit, title: `PID of I(X1,X2;Y): ${analysis.title}` }), `${base}-pid-bar`),
     chartBlock(pidDiagram(analysis.pid, { unit }), `${base}-pid-diagram`),
   ];
-  if (analysis.models?.length) {
+  const models = modelsOf(analysis);
+  if (models.length) {
     charts.push(
       chartBlock(
         atomsBar(
-          [{ name: `dataset (${names.y ?? 'Y'})`, pid: analysis.pid }, ...analysis.models.map((m) => ({ name: `model (${m.name})`, pid: m.pid }))],
+          [{ name: `dataset (${names.y ?? 'Y'})`, pid: analysis.pid }, ...models.map((m) => ({ name: `model (${m.name})`, pid: m.pid }))],
           { unit, title: 'Dataset PID and model PID' },
         ),
         `${base}-dataset-vs-model`,
@@ -154,17 +162,19 @@ export function resultCard(analysis, { unit = 'bits' } = {}) {
     { class: 'card result', dataset: { testid: 'result', analysisId: analysis.id }, 'aria-label': `Result: ${analysis.title}` },
     h('h2', {}, analysis.title),
     analysis.subtitle ? h('p', { class: 'status' }, analysis.subtitle) : null,
+    sharedCheck(analysis.shared),
     h('div', { class: 'reading', dataset: { testid: 'reading' } }, reading.map((s) => h('p', {}, s))),
     numbersTable(analysis, unit),
     certificateNote(analysis.pid),
     statsNote(analysis.stats),
     h('div', { class: 'charts' }, charts),
     exports,
+    share ? shareBox(analysis, share) : null,
   );
 }
 
 /** What the JSON export holds: the numbers, the settings, the table; never raw rows. */
 export function exportJson(analysis) {
-  const { id, ...rest } = analysis;
+  const { id, shared, ...rest } = analysis;
   return { format: 'pidscope-results', version: 1, ...rest };
 }

@@ -1,0 +1,83 @@
+// Sharing an analysis: a link whose fragment carries the discrete table and results
+// (never raw rows; browsers do not send fragments to servers), or a downloadable
+// analysis file when the link is too long for chat apps.
+import { h } from '../dom.js';
+import { download, safeName } from '../export.js';
+
+/** Links longer than this get cut by some chat apps. */
+export const LONG_LINK = 2000;
+
+/** The page's URL with `#s=<link>` as its fragment. */
+export function linkUrl(link, base = location.href) {
+  return `${base.split('#')[0]}#s=${link}`;
+}
+
+/**
+ * The share controls of one analysis.
+ * @param {object} analysis
+ * @param {{makeLink: () => Promise<string>, makeFile: () => Promise<string>}} actions
+ */
+export function shareBox(analysis, { makeLink, makeFile }) {
+  const output = h('div', { class: 'link-out', hidden: true });
+  const status = h('span', { class: 'status', role: 'status' });
+  const copy = async () => {
+    try {
+      const url = linkUrl(await makeLink());
+      const field = h('input', { type: 'text', readonly: true, value: url, 'aria-label': 'Share link', dataset: { testid: 'share-link' }, onfocus: (e) => e.target.select() });
+      const long = url.length > LONG_LINK;
+      output.replaceChildren(
+        field,
+        h('p', { dataset: { testid: 'link-length' } }, `${url.length.toLocaleString()} characters.`),
+        long
+          ? h('p', { class: 'warn', role: 'note' }, `⚠ Longer than about ${LONG_LINK.toLocaleString()} characters: chat apps may cut it. Send the analysis file instead (button above); anyone can drop it on this page.`)
+          : null,
+      );
+      output.hidden = false;
+      try {
+        await navigator.clipboard.writeText(url);
+        status.textContent = 'Link copied.';
+      } catch {
+        field.focus();
+        status.textContent = 'Select the link and copy it.';
+      }
+    } catch (error) {
+      status.textContent = `Could not make a link: ${error.message}`;
+    }
+  };
+  const file = async () => {
+    try {
+      download(`${safeName(analysis.title)}.pidscope.json`, await makeFile(), 'application/json');
+    } catch (error) {
+      status.textContent = `Could not make the file: ${error.message}`;
+    }
+  };
+  return h(
+    'div',
+    { class: 'share' },
+    h('span', {}, 'Share: '),
+    h('button', { type: 'button', onclick: copy }, 'Copy link'),
+    h('button', { type: 'button', onclick: file }, 'Download analysis file'),
+    status,
+    output,
+  );
+}
+
+/** What opening a shared analysis found: agreement with the link's numbers, and its note. */
+export function sharedCheck(shared) {
+  if (!shared) return null;
+  const agree = !shared.mismatches.length;
+  return h(
+    'div',
+    { class: agree ? 'shared' : 'shared warn', dataset: { testid: 'shared-check' } },
+    h(
+      'p',
+      {},
+      agree
+        ? `Recomputed here from the shared table: agrees with the numbers in the link to within ${shared.tolerance.toExponential(0)} bits.`
+        : `⚠ Recomputed here from the shared table, the numbers differ from those in the link: ${shared.mismatches.join('; ')}.`,
+    ),
+    shared.note ? h('p', { class: 'note' }, shared.note) : null,
+    shared.files?.length ? h('p', { class: 'status' }, `Made from ${shared.files.join(', ')} (the files themselves are not in the link).`) : null,
+    shared.storedModel ? h('p', { class: 'status' }, 'The model’s PID is shown as shared; the link has no model table to recompute it from.') : null,
+  );
+}
