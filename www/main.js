@@ -6,6 +6,8 @@ import { h, showBanner } from './dom.js';
 import { assignRole, dropZone, filePreview, rolePicker } from './views/input.js';
 import { resultCard } from './views/results.js';
 import { DEFAULT_SETTINGS, settingsForm } from './views/settings.js';
+import { learnView } from './learn/view.js';
+import { shareBox } from './views/share.js';
 
 // The single-file build carries the worker's code and starts it from a blob (a classic
 // worker: module workers from blobs fail under file://); the site loads worker.js.
@@ -151,6 +153,7 @@ async function estimate() {
       return bridge.call('estimate', { roles: state.roles, settings: state.settings, title }, { signal, onProgress });
     });
     addAnalysis({ ...analysis, files: state.files.map((f) => f.summary.name) });
+    $('results').firstElementChild?.scrollIntoView({ behavior: 'smooth', block: 'start' });
   } catch (error) {
     reportError(error, `Could not analyse ${title}`);
   }
@@ -167,7 +170,7 @@ function drawResults() {
   const unit = state.settings.units;
   $('results').replaceChildren(...state.analyses.map((a) => resultCard(a, { unit, share: shareActions(a) })));
   const compare = $('compare');
-  if (state.analyses.length < 2) {
+  if (state.analyses.length < 2 || !$('learn-slot').hidden) {
     compare.hidden = true;
     return;
   }
@@ -217,9 +220,40 @@ async function openAnalysisFiles(files) {
   }
 }
 
+// ---------- learn mode ----------
+
+let learn = null;
+
+/** Shows the analysis view or learn mode; learn mode is built on first visit. */
+function showView(name) {
+  const learning = name === 'learn';
+  for (const id of ['input', 'results']) $(id).hidden = learning;
+  if (!learning) $('compare').hidden = state.analyses.length < 2;
+  else $('compare').hidden = true;
+  for (const tab of document.querySelectorAll('nav.tabs button')) tab.setAttribute('aria-selected', String(tab.dataset.view === name));
+  if (learning && !learn) {
+    learn = learnView({
+      bridge,
+      unit: () => state.settings.units,
+      shareControls: (analysis) => shareBox(analysis, shareActions(analysis)),
+      renderResult: (analysis) => resultCard({ ...analysis, id: state.nextId++ }, { unit: state.settings.units, share: shareActions(analysis) }),
+      report: reportError,
+    });
+    $('learn-slot').replaceChildren(learn);
+    learn.load();
+  }
+  $('learn-slot').hidden = !learning;
+}
+
 // ---------- the page ----------
 
 function build() {
+  for (const tab of document.querySelectorAll('nav.tabs button')) {
+    tab.addEventListener('click', () => {
+      showView(tab.dataset.view);
+      history.replaceState(null, '', tab.dataset.view === 'learn' ? '#learn' : location.pathname + location.search);
+    });
+  }
   $('input').replaceChildren(
     h('h2', {}, 'Analyse your data'),
     dropZone(addFiles),
@@ -267,6 +301,7 @@ async function main() {
     $('core-version').textContent = `pidscope core ${version}`;
     addAnalysis(example);
     await openLinkFromLocation();
+    if (location.hash === '#learn') showView('learn');
     $('results').dataset.ready = 'true';
   } catch (error) {
     reportError(error, 'The built-in example could not be computed');

@@ -100,6 +100,7 @@ export function rolesSummary(roles) {
 
 /** The role of every column: a native <select> per column, so the keyboard works as everywhere. */
 export function rolePicker(columns, roles, onChange) {
+  const several = columns.some((c) => c.file);
   const roleOf = (qualified) => {
     for (const key of ['x1', 'x2', 'yhat']) if (roles[key].includes(qualified)) return key;
     for (const key of ['y', 'weight', 'id']) if (roles[key] === qualified) return key;
@@ -108,13 +109,13 @@ export function rolePicker(columns, roles, onChange) {
   const rows = columns.map(({ qualified, name, file, kind }) => {
     const select = h('select', { 'aria-label': `Role of column ${name}${file ? ` in ${file}` : ''}`, dataset: { column: qualified } }, ROLES.map(([value, label]) => h('option', { value, selected: roleOf(qualified) === value }, label)));
     select.addEventListener('change', () => onChange(qualified, select.value));
-    return h('tr', {}, h('td', {}, name), h('td', {}, file ?? ''), h('td', {}, kind === 'numeric' ? 'number' : 'text'), h('td', {}, select));
+    return h('tr', {}, h('td', {}, name), several ? h('td', {}, file ?? '') : null, h('td', {}, kind === 'numeric' ? 'number' : 'text'), h('td', {}, select));
   });
   return h(
     'details',
     { class: 'roles', open: columns.length <= 24 },
     h('summary', {}, 'Column roles ', h('span', { class: 'status', dataset: { testid: 'roles-summary' } }, rolesSummary(roles) || 'none assigned yet')),
-    h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'column'), h('th', {}, 'file'), h('th', {}, 'type'), h('th', {}, 'role'))), h('tbody', {}, rows)),
+    h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'column'), several ? h('th', {}, 'file') : null, h('th', {}, 'type'), h('th', {}, 'role'))), h('tbody', {}, rows)),
   );
 }
 

@@ -1,0 +1,286 @@
+// Learn mode: a gallery of toy distributions, predict-then-reveal, a live editable
+// table whose PID follows every edit, and scenarios generated in the browser.
+import { atomsBar } from '../charts/atomsBar.js';
+import { ATOMS } from '../charts/atoms.js';
+import { pidDiagram } from '../charts/pidDiagram.js';
+import { h } from '../dom.js';
+import { download } from '../export.js';
+import { formatInfo } from '../format.js';
+import { reshape, setCell, MAX_STATES } from './editor.js';
+
+const labelsFor = (shape) => shape.map((n) => Array.from({ length: n }, (_, i) => String(i)));
+
+/**
+ * @param {{bridge: object, unit: () => string, shareControls: (analysis: object) => HTMLElement, renderResult: (analysis: object) => HTMLElement, report: (error: Error, context?: string) => void}} deps
+ * @returns {HTMLElement}
+ */
+export function learnView({ bridge, unit, shareControls, renderResult, report }) {
+  const lesson = {
+    entry: null, // the gallery entry being studied
+    shape: [2, 2, 2],
+    labels: labelsFor([2, 2, 2]),
+    p: new Array(8).fill(1 / 8),
+    analysis: null,
+    revealed: false,
+    pending: null, // the latest table waiting to be solved
+    busy: false,
+  };
+
+  const gallery = h('div', { class: 'gallery', role: 'list', 'aria-label': 'Examples' });
+  const title = h('h3', {}, 'Pick an example');
+  const explanation = h('p', { class: 'explanation' });
+  const predict = h('div', { class: 'predict' });
+  const grid = h('div', { class: 'editor-grid', dataset: { testid: 'editor' } });
+  const shapeControls = h('div', { class: 'shape' });
+  const live = h('div', { class: 'live', 'aria-live': 'polite', dataset: { testid: 'live-result' } });
+  const timing = h('p', { class: 'status', dataset: { testid: 'update-time' } });
+  const scenarios = h('div', { class: 'scenarios' });
+
+  // ---- solving, latest edit wins ----
+  async function solve() {
+    if (lesson.busy) return;
+    lesson.busy = true;
+    while (lesson.pending) {
+      const { shape, p, labels, started } = lesson.pending;
+      lesson.pending = null;
+      try {
+        const analysis = await bridge.call('table', { shape, weights: p, labels, title: lesson.entry ? `${lesson.entry.title} (edited)` : 'Edited table' });
+        lesson.analysis = { ...analysis, kind: 'edited', example: lesson.entry?.name ?? null };
+        drawLive();
+        timing.textContent = `Updated in ${(performance.now() - started).toFixed(1)} ms (solve and draw).`;
+      } catch (error) {
+        report(error, 'The table could not be analysed');
+      }
+    }
+    lesson.busy = false;
+  }
+
+  function changed() {
+    lesson.pending = { shape: [...lesson.shape], p: [...lesson.p], labels: lesson.labels, started: performance.now() };
+    drawGrid();
+    solve();
+  }
+
+  // ---- drawing ----
+  function drawLive() {
+    const { analysis } = lesson;
+    if (!analysis) return;
+    if (!lesson.revealed) {
+      live.replaceChildren(h('p', { class: 'status' }, 'Make your prediction above to see the decomposition.'));
+      return;
+    }
+    const u = unit();
+    const rows = ATOMS.map((a) => h('tr', {}, h('th', { scope: 'row' }, `${a.label} (${a.short})`), h('td', { class: 'value', dataset: { testid: `learn-${a.key}` } }, formatInfo(analysis.pid[a.key], u, 4))));
+    live.replaceChildren(
+      h('table', { class: 'terms' }, h('tbody', {}, rows, h('tr', {}, h('th', { scope: 'row' }, 'I(X1,X2;Y)'), h('td', { class: 'value' }, formatInfo(analysis.pid.mi_joint, u, 4))))),
+      atomsBar([{ name: 'this table', pid: analysis.pid }], { unit: u, title: 'PID of the table' }),
+      pidDiagram(analysis.pid, { unit: u }),
+      shareControls(analysis),
+    );
+  }
+
+  function drawPredict() {
+    if (!lesson.entry || lesson.revealed) {
+      predict.replaceChildren(
+        lesson.entry && lesson.guess
+          ? h(
+              'p',
+              { dataset: { testid: 'verdict' } },
+              lesson.guess === lesson.entry.dominant
+                ? `Right: ${atomLabel(lesson.entry.dominant)} dominates.`
+                : `Not quite: you said ${atomLabel(lesson.guess)}, but ${atomLabel(lesson.entry.dominant)} dominates.`,
+            )
+          : '',
+      );
+      return;
+    }
+    predict.replaceChildren(
+      h('p', {}, h('strong', {}, 'Predict first: '), 'which part of I(X1,X2;Y) is largest here?'),
+      h(
+        'div',
+        { class: 'choices', role: 'group', 'aria-label': 'Your prediction' },
+        ATOMS.map((a) =>
+          h('button', { type: 'button', onclick: () => reveal(a.key) }, a.label),
+        ),
+        h('button', { type: 'button', class: 'link', onclick: () => reveal(null) }, 'just show me'),
+      ),
+    );
+  }
+
+  const atomLabel = (key) => ATOMS.find((a) => a.key === key)?.label.toLowerCase() ?? key;
+
+  function reveal(guess) {
+    lesson.guess = guess;
+    lesson.revealed = true;
+    drawPredict();
+    drawLive();
+  }
+
+  function drawGrid() {
+    const [n1, n2, ny] = lesson.shape;
+    const [l1, l2, ly] = lesson.labels;
+    const panels = [];
+    for (let y = 0; y < ny; y += 1) {
+      const rows = [];
+      for (let a = 0; a < n1; a += 1) {
+        const cells = [];
+        for (let b = 0; b < n2; b += 1) {
+          const index = (a * n2 + b) * ny + y;
+          cells.push(h('td', {}, cellInput(index, `p(x1=${l1[a]}, x2=${l2[b]}, y=${ly[y]})`)));
+        }
+        rows.push(h('tr', {}, h('th', { scope: 'row' }, `x1=${l1[a]}`), cells));
+      }
+      panels.push(
+        h(
+          'table',
+          { class: 'panel' },
+          h('caption', {}, `Y = ${ly[y]}`),
+          h('thead', {}, h('tr', {}, h('td', {}), l2.map((l) => h('th', { scope: 'col' }, `x2=${l}`)))),
+          h('tbody', {}, rows),
+        ),
+      );
+    }
+    const focused = document.activeElement?.dataset?.cell;
+    grid.replaceChildren(...panels);
+    if (focused !== undefined) grid.querySelector(`[data-cell="${focused}"]`)?.focus();
+  }
+
+  /** A probability cell: type a value, use the arrow keys, or drag sideways with the pointer. */
+  function cellInput(index, label) {
+    const value = lesson.p[index];
+    const input = h('input', { type: 'number', min: 0, max: 1, step: 0.01, value: +value.toFixed(4), 'aria-label': label, dataset: { cell: index } });
+    input.style.setProperty('--fill', String(Math.min(1, value * lesson.p.length / 2)));
+    input.addEventListener('change', () => {
+      lesson.p = setCell(lesson.p, index, Number.parseFloat(input.value));
+      changed();
+    });
+    input.addEventListener('pointerdown', (event) => {
+      if (event.button !== 0) return;
+      const startX = event.clientX;
+      const start = lesson.p[index];
+      let moved = false;
+      const move = (e) => {
+        const dx = e.clientX - startX;
+        if (Math.abs(dx) < 3 && !moved) return;
+        moved = true;
+        lesson.p = setCell(lesson.p, index, start + dx / 300);
+        changed();
+      };
+      const up = () => {
+        window.removeEventListener('pointermove', move);
+        window.removeEventListener('pointerup', up);
+      };
+      window.addEventListener('pointermove', move);
+      window.addEventListener('pointerup', up);
+    });
+    return input;
+  }
+
+  function drawShapeControls() {
+    const names = ['X1', 'X2', 'Y'];
+    shapeControls.replaceChildren(
+      h('span', {}, 'States: '),
+      names.map((name, axis) => {
+        const select = h(
+          'select',
+          { 'aria-label': `Number of states of ${name}` },
+          [1, 2, 3, 4].filter((n) => n <= MAX_STATES).map((n) => h('option', { value: n, selected: lesson.shape[axis] === n }, `${name}: ${n}`)),
+        );
+        select.addEventListener('change', () => {
+          const next = [...lesson.shape];
+          next[axis] = Number(select.value);
+          lesson.p = reshape(lesson.p, lesson.shape, next);
+          lesson.shape = next;
+          lesson.labels = labelsFor(next);
+          drawShapeControls();
+          changed();
+        });
+        return select;
+      }),
+      h('button', { type: 'button', onclick: () => lesson.entry && choose(lesson.entry) }, 'Reset to the example'),
+    );
+  }
+
+  async function choose(entry) {
+    try {
+      const analysis = await bridge.call('example', { name: entry.name });
+      lesson.entry = entry;
+      lesson.shape = analysis.table.shape;
+      lesson.labels = analysis.table.labels;
+      lesson.p = analysis.table.p;
+      lesson.analysis = { ...analysis, kind: 'edited', example: entry.name };
+      lesson.revealed = false;
+      lesson.guess = null;
+      title.textContent = entry.title;
+      explanation.textContent = entry.explanation;
+      for (const button of gallery.querySelectorAll('button')) button.setAttribute('aria-pressed', String(button.dataset.name === entry.name));
+      drawShapeControls();
+      drawGrid();
+      drawPredict();
+      drawLive();
+    } catch (error) {
+      report(error, `The example ${entry.name} could not be loaded`);
+    }
+  }
+
+  async function load() {
+    try {
+      const entries = await bridge.call('gallery');
+      gallery.replaceChildren(
+        ...entries.map((entry) => h('button', { type: 'button', role: 'listitem', class: 'example', dataset: { name: entry.name }, 'aria-pressed': 'false', onclick: () => choose(entry) }, h('strong', {}, entry.name), h('span', {}, entry.title))),
+      );
+      const list = await bridge.call('scenarios');
+      scenarios.replaceChildren(...list.map(scenarioCard));
+      if (entries.length) await choose(entries[0]);
+    } catch (error) {
+      report(error, 'Learn mode could not start');
+    }
+  }
+
+  function scenarioCard(scenario) {
+    const seed = h('input', { type: 'number', min: 0, value: scenario.seed ?? 1, 'aria-label': `Seed for ${scenario.title}` });
+    const status = h('span', { class: 'status' });
+    const result = h('div', { class: 'scenario-result' });
+    const run = async () => {
+      status.textContent = 'Generating and analysing…';
+      try {
+        const analysis = await bridge.call('runScenario', { id: scenario.id, seed: Number(seed.value) });
+        status.textContent = '';
+        result.replaceChildren(renderResult(analysis));
+      } catch (error) {
+        status.textContent = '';
+        report(error, `The scenario ${scenario.title} failed`);
+      }
+    };
+    const csv = async () => {
+      try {
+        download(`${scenario.id}-seed${seed.value}.csv`, await bridge.call('scenarioCsv', { id: scenario.id, seed: Number(seed.value) }), 'text/csv');
+      } catch (error) {
+        report(error, 'The scenario could not be downloaded');
+      }
+    };
+    return h(
+      'article',
+      { class: 'scenario', dataset: { testid: 'scenario', id: scenario.id } },
+      h('h4', {}, scenario.title),
+      h('p', {}, scenario.description),
+      h('p', { class: 'row' }, h('label', {}, 'Seed ', seed), h('button', { type: 'button', onclick: run }, 'Generate and analyse'), h('button', { type: 'button', onclick: csv }, 'Download CSV'), status),
+      result,
+    );
+  }
+
+  const view = h(
+    'section',
+    { id: 'learn', class: 'card', 'aria-label': 'Learn PID' },
+    h('h2', {}, 'Learn PID with toy examples'),
+    h('p', { class: 'status' }, 'Each example is a small joint distribution p(x1, x2, y). Predict which part dominates, then edit the table and watch the atoms move: every number is computed by the same exact solver the analysis uses.'),
+    gallery,
+    h('article', { class: 'lesson' }, title, explanation, predict, h('div', { class: 'editor' }, shapeControls, grid, timing), live),
+    h('h3', {}, 'Scenarios generated in your browser'),
+    h('p', { class: 'status' }, 'Seeded generators produce samples that go through the same path as your files: clustering, then the exact PID.'),
+    scenarios,
+  );
+  view.load = load;
+  view.redraw = drawLive;
+  return view;
+}
