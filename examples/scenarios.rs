@@ -1,13 +1,24 @@
 //! Generates every preset scenario and prints its PID under the recommended settings
 //! (the figures in docs/scenarios.md):
-//! `cargo run --example scenarios -- [SAMPLES] [SEED...]`.
+//! `cargo run --example scenarios -- [--clusters K] [SAMPLES] [SEED...]`
+//! (`--clusters` overrides every scenario's recommended cluster count).
 
 use pidscope::analysis::analyse;
 use pidscope::examples::Atom;
 use pidscope::scenarios::{generate, Scenario, ScenarioSpec, DEFAULT_SAMPLES};
 
 fn main() {
-    let mut args = std::env::args().skip(1);
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let clusters: Option<usize> = args.iter().position(|a| a == "--clusters").map(|i| {
+        let k = args
+            .get(i + 1)
+            .expect("--clusters K")
+            .parse()
+            .expect("K is a number");
+        args.drain(i..i + 2);
+        k
+    });
+    let mut args = args.into_iter();
     let samples = args
         .next()
         .map_or(DEFAULT_SAMPLES, |s| s.parse().expect("SAMPLES is a number"));
@@ -24,7 +35,10 @@ fn main() {
                 seed,
                 samples,
             };
-            let generated = generate(&spec).expect("presets generate");
+            let mut generated = generate(&spec).expect("presets generate");
+            if let Some(k) = clusters {
+                generated.recommended.clusters = k;
+            }
             let analysis = analyse(
                 &generated.tables,
                 Some(&generated.roles),
