@@ -1,5 +1,5 @@
 //! Built-in toy distributions: the classic logic gates over independent uniform bits,
-//! the textbook cases of PID (DESIGN.md §1), and the learn-mode [`gallery`] of named
+//! the textbook cases of PID (DESIGN.md §1), and the learn-mode [`GALLERY`] of named
 //! examples with plain-language explanations.
 //!
 //! The gallery's atoms are never stored here: they are computed by the solver
