@@ -1,6 +1,12 @@
 //! Built-in toy distributions: the classic logic gates over independent uniform bits,
-//! the textbook cases of PID (DESIGN.md §1).
+//! the textbook cases of PID (DESIGN.md §1), and the learn-mode [`GALLERY`] of named
+//! examples with plain-language explanations.
+//!
+//! The gallery's atoms are never stored here: they are computed by the solver
+//! ([`crate::pid::pid_cvx`]) from each entry's [`GalleryEntry::table`]. The tests
+//! check each table and its atoms against `../shared/reference/cases.json`.
 
+use crate::pid::Pid;
 use crate::table::JointTable;
 use serde::{Deserialize, Serialize};
 
@@ -90,6 +96,294 @@ impl Gate {
             })
             .expect("gate tables are valid by construction")
     }
+}
+
+/// One of the four PID atoms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Atom {
+    /// R: what both inputs say about Y.
+    Redundancy,
+    /// U1: what only X1 says.
+    Unique1,
+    /// U2: what only X2 says.
+    Unique2,
+    /// S: what only the two inputs together say.
+    Synergy,
+}
+
+impl Atom {
+    /// The four atoms in the order R, U1, U2, S.
+    pub const ALL: [Atom; 4] = [
+        Atom::Redundancy,
+        Atom::Unique1,
+        Atom::Unique2,
+        Atom::Synergy,
+    ];
+
+    /// The atom's value in `pid`, bits.
+    pub fn of(self, pid: &Pid) -> f64 {
+        match self {
+            Atom::Redundancy => pid.redundancy,
+            Atom::Unique1 => pid.unique1,
+            Atom::Unique2 => pid.unique2,
+            Atom::Synergy => pid.synergy,
+        }
+    }
+
+    /// The atoms within `tolerance` bits of the largest one, in the order R, U1, U2, S
+    /// (several when they tie, as in COPY's U1 = U2).
+    pub fn dominant(pid: &Pid, tolerance: f64) -> Vec<Atom> {
+        let largest = Atom::ALL
+            .iter()
+            .map(|a| a.of(pid))
+            .fold(f64::NEG_INFINITY, f64::max);
+        Atom::ALL
+            .into_iter()
+            .filter(|a| a.of(pid) >= largest - tolerance)
+            .collect()
+    }
+}
+
+/// Where a gallery entry's table comes from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Source {
+    /// One of the [`Gate`]s.
+    Gate(Gate),
+    /// The support of p(x1, x2, y): `(x1, x2, y, weight)` cells of a `[n1, n2, ny]`
+    /// table with states named `0, 1, …` (weights are normalised).
+    Support {
+        shape: [usize; 3],
+        cells: &'static [(usize, usize, usize, f64)],
+    },
+}
+
+/// A named example of the learn-mode gallery: a small joint distribution with a
+/// plain-language explanation of its decomposition and the atom(s) a student should
+/// predict to dominate.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct GalleryEntry {
+    /// The name, as in the reference cases (`XOR`, `dit_pnt_unq`, …).
+    pub name: &'static str,
+    /// A short title for the page.
+    pub title: &'static str,
+    /// Two or three sentences: what X1, X2 and Y are, and why the PID comes out as it does.
+    pub explanation: &'static str,
+    /// The largest atom(s); several when they tie exactly.
+    pub dominant: &'static [Atom],
+    #[serde(skip)]
+    source: Source,
+}
+
+impl GalleryEntry {
+    /// The joint distribution p(x1, x2, y).
+    pub fn table(&self) -> JointTable {
+        match self.source {
+            Source::Gate(gate) => gate.table(),
+            Source::Support { shape, cells } => {
+                let mut weights = vec![0.0; shape.iter().product()];
+                for &(x1, x2, y, w) in cells {
+                    weights[(x1 * shape[1] + x2) * shape[2] + y] += w;
+                }
+                let states = |n: usize| (0..n).map(|s| s.to_string()).collect();
+                JointTable::from_weights(shape, weights)
+                    .and_then(|t| t.with_labels(shape.map(states)))
+                    .expect("gallery tables are valid by construction")
+            }
+        }
+    }
+}
+
+use Atom::{Redundancy as R, Synergy as S, Unique1 as U1, Unique2 as U2};
+
+/// The learn-mode gallery, simplest first: the seven gates, then compositions and
+/// the named cases of dit's test-suite that teach something.
+pub const GALLERY: &[GalleryEntry] = &[
+    GalleryEntry {
+        name: "XOR",
+        title: "Exclusive or: pure synergy",
+        explanation: "X1 and X2 are independent fair coins and Y = X1 XOR X2 tells whether they differ. \
+Either coin alone says nothing about Y (Y is still 50/50 whatever one coin shows), but the two together fix it: \
+the whole bit is synergy.",
+        dominant: &[S],
+        source: Source::Gate(Gate::Xor),
+    },
+    GalleryEntry {
+        name: "AND",
+        title: "And: some redundancy, more synergy",
+        explanation: "X1 and X2 are independent fair coins and Y = X1 AND X2. \
+Seeing a 0 on either coin already settles Y = 0, a piece of knowledge both inputs offer (redundancy, 0.311 bits); \
+telling apart the remaining cases needs both coins at once (synergy, 0.5 bits).",
+        dominant: &[S],
+        source: Source::Gate(Gate::And),
+    },
+    GalleryEntry {
+        name: "OR",
+        title: "Or: the mirror image of AND",
+        explanation: "X1 and X2 are independent fair coins and Y = X1 OR X2. \
+It is AND with 0 and 1 swapped everywhere, and relabelling states never changes information: \
+the same 0.311 bits of redundancy and 0.5 bits of synergy.",
+        dominant: &[S],
+        source: Source::Gate(Gate::Or),
+    },
+    GalleryEntry {
+        name: "COPY",
+        title: "Copy: two unique bits",
+        explanation: "X1 and X2 are independent fair coins and Y is the pair (X1, X2). \
+Each coin supplies its own bit of Y that the other cannot know, so each input has 1 bit of unique information \
+and there is nothing redundant or synergistic.",
+        dominant: &[U1, U2],
+        source: Source::Gate(Gate::Copy),
+    },
+    GalleryEntry {
+        name: "RDN",
+        title: "Redundancy: two copies of the same bit",
+        explanation: "One fair coin is read twice: X1 = X2 = Y. \
+Either input alone tells Y completely and the other adds nothing, so the whole bit is redundant.",
+        dominant: &[R],
+        source: Source::Gate(Gate::Rdn),
+    },
+    GalleryEntry {
+        name: "UNQ",
+        title: "Unique: only X1 matters",
+        explanation: "X1 and X2 are independent fair coins and Y = X1. \
+X1 tells Y completely and X2 is unrelated noise, so the whole bit is unique to X1.",
+        dominant: &[U1],
+        source: Source::Gate(Gate::Unq),
+    },
+    GalleryEntry {
+        name: "SUM",
+        title: "Sum: redundancy and synergy together",
+        explanation: "X1 and X2 are independent fair coins and Y = X1 + X2 (0, 1 or 2). \
+Either coin alone narrows Y to two of its values, the same half bit from each (redundancy 0.5 bits); \
+whether the sum is 1 or the other remaining value needs both coins, like XOR (synergy 1 bit).",
+        dominant: &[S],
+        source: Source::Gate(Gate::Sum),
+    },
+    GalleryEntry {
+        name: "XORAND",
+        title: "XOR and AND at once: the same as SUM",
+        explanation: "X1 and X2 are independent fair coins and Y is the pair (X1 XOR X2, X1 AND X2), which takes three values. \
+Those three values are exactly the three sums 0, 1, 2 under other names, so the atoms are SUM's: \
+0.5 bits of redundancy and 1 bit of synergy.",
+        dominant: &[S],
+        source: Source::Support {
+            shape: [2, 2, 3],
+            cells: &[(0, 0, 0, 1.0), (0, 1, 2, 1.0), (1, 0, 2, 1.0), (1, 1, 1, 1.0)],
+        },
+    },
+    GalleryEntry {
+        name: "RDNXOR",
+        title: "A shared bit plus an XOR: atoms add up",
+        explanation: "Three fair coins r, a, b: X1 = (r, a), X2 = (r, b) and Y = (r, a XOR b). \
+The shared coin r is one bit of redundancy and the XOR is one bit of synergy; \
+independent pieces of a system contribute their atoms side by side.",
+        dominant: &[R, S],
+        source: Source::Support {
+            shape: [4, 4, 4],
+            cells: &[
+                (0, 0, 0, 1.0),
+                (0, 2, 2, 1.0),
+                (1, 1, 1, 1.0),
+                (1, 3, 3, 1.0),
+                (2, 0, 2, 1.0),
+                (2, 2, 0, 1.0),
+                (3, 1, 3, 1.0),
+                (3, 3, 1, 1.0),
+            ],
+        },
+    },
+    GalleryEntry {
+        name: "RDNUNQXOR",
+        title: "One bit of every kind",
+        explanation: "Five fair coins r, u1, u2, a, b: X1 = (r, u1, a), X2 = (r, u2, b) and Y = (r, u1, u2, a XOR b). \
+The shared coin is redundant, u1 and u2 are unique to their input and the XOR is synergistic: \
+1 bit of each atom, 4 bits in all.",
+        dominant: &[R, U1, U2, S],
+        source: Source::Support {
+            shape: [8, 8, 16],
+            cells: RDNUNQXOR_CELLS,
+        },
+    },
+    GalleryEntry {
+        name: "dit_imp_rdn",
+        title: "Imperfect redundancy",
+        explanation: "Y is a fair coin; X1 = Y always, and X2 = Y except that in 0.1% of cases X2 reads 1 when Y is 0. \
+Almost everything is redundant (0.990 bits), but the rare mistakes leave X1 a sliver of unique \
+information (0.010 bits): PID notices even small differences in reliability.",
+        dominant: &[R],
+        source: Source::Support {
+            shape: [2, 2, 2],
+            cells: &[(0, 0, 0, 499.0), (0, 1, 0, 1.0), (1, 1, 1, 500.0)],
+        },
+    },
+    GalleryEntry {
+        name: "dit_pnt_unq",
+        title: "Pointwise unique, yet not unique on average",
+        explanation: "Y is a fair coin, and on every draw exactly one of X1, X2 shows it (as state 1 or 2) while the other shows 0. \
+Each single observation is thus informative through one input only, but on average both inputs \
+tell Y equally well and only together tell which one is speaking: 0.5 bits of redundancy, 0.5 bits of synergy, no uniqueness.",
+        dominant: &[R, S],
+        source: Source::Support {
+            shape: [3, 3, 2],
+            cells: &[(0, 1, 0, 1.0), (0, 2, 1, 1.0), (1, 0, 0, 1.0), (2, 0, 1, 1.0)],
+        },
+    },
+    GalleryEntry {
+        name: "dit_reduced_or",
+        title: "OR without the double-one case",
+        explanation: "X1 and X2 are never both 1: (0,0) has probability 1/2, (0,1) and (1,0) 1/4 each, and Y = X1 OR X2. \
+Each input alone gives the same partial hint (a 1 means Y = 1: 0.311 bits of redundancy), while a 0 on one input \
+only helps once the other is seen, so synergy dominates (0.689 bits).",
+        dominant: &[S],
+        source: Source::Support {
+            shape: [2, 2, 2],
+            cells: &[(0, 0, 0, 2.0), (0, 1, 1, 1.0), (1, 0, 1, 1.0)],
+        },
+    },
+    GalleryEntry {
+        name: "dit_wb_2",
+        title: "X2 knows more: unequal uniqueness",
+        explanation: "X1 and X2 are fair coins and Y is 0 for (0,0), 2 for (1,0) and 1 whenever X2 = 1. \
+X2 alone separates {0, 2} from 1 (1 bit) that X1 cannot, and X1 alone tells 0 from 2 once X2 = 0 (0.5 bits) that X2 cannot: \
+both inputs carry unique information, X2's the larger.",
+        dominant: &[U2],
+        source: Source::Support {
+            shape: [2, 2, 3],
+            cells: &[(0, 0, 0, 1.0), (0, 1, 1, 1.0), (1, 0, 2, 1.0), (1, 1, 1, 1.0)],
+        },
+    },
+];
+
+/// RDNUNQXOR's support: X1 = 4·u1 + 2·a + r, X2 = 4·u2 + 2·b + r (see [`GALLERY`]).
+const RDNUNQXOR_CELLS: &[(usize, usize, usize, f64)] = &rdnunqxor_cells();
+
+/// Builds RDNUNQXOR's 32 cells: Y = 8·(a ⊕ b) + 4·u1 + 2·u2 + r.
+const fn rdnunqxor_cells() -> [(usize, usize, usize, f64); 32] {
+    let mut cells = [(0, 0, 0, 1.0); 32];
+    let mut i = 0;
+    while i < 32 {
+        let (r, u1, u2, a, b) = (
+            i & 1,
+            (i >> 1) & 1,
+            (i >> 2) & 1,
+            (i >> 3) & 1,
+            (i >> 4) & 1,
+        );
+        cells[i] = (
+            4 * u1 + 2 * a + r,
+            4 * u2 + 2 * b + r,
+            8 * (a ^ b) + 4 * u1 + 2 * u2 + r,
+            1.0,
+        );
+        i += 1;
+    }
+    cells
+}
+
+/// The gallery entry named `name` (case-insensitive).
+pub fn gallery_entry(name: &str) -> Option<&'static GalleryEntry> {
+    GALLERY.iter().find(|e| e.name.eq_ignore_ascii_case(name))
 }
 
 #[cfg(test)]
