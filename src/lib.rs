@@ -14,6 +14,7 @@ pub mod discretize;
 pub mod examples;
 pub mod info;
 pub mod pid;
+pub mod rng;
 pub mod scenarios;
 pub mod share;
 pub mod table;

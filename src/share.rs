@@ -179,7 +179,7 @@ pub enum ShareError {
         got: usize,
     },
     /// A gallery example this build does not have.
-    #[error("the shared analysis refers to a gallery example {name:?} that this pidscope does not have (known: XOR, AND, OR, COPY, RDN, UNQ, SUM)")]
+    #[error("the shared analysis refers to a gallery example {name:?} that this pidscope does not have (see the learn-mode gallery)")]
     UnknownExample {
         /// The name as found (shortened).
         name: String,

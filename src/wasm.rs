@@ -17,7 +17,8 @@ use crate::analysis::{
 use crate::data::{
     looks_like_counts_table, CsvReader, DataError, IngestOptions, ParsedTable, Roles,
 };
-use crate::examples::Gate;
+use crate::examples::{gallery_entry, Atom, GALLERY};
+use crate::scenarios::{generate, write_csv, GeneratedScenario, Scenario, ScenarioSpec};
 use crate::share::{decode_file, decode_link, encode_file, encode_link, ShareError, ShareState};
 use crate::table::{JointTable, TableError};
 
@@ -151,20 +152,17 @@ pub fn analyse_table(shape: Vec<u32>, weights: Vec<f64>, labels: JsValue) -> JsR
     })
 }
 
-/// A built-in example (`XOR`, `AND`, `OR`, `COPY`, `RDN`, `UNQ`, `SUM`) and its PID.
+/// A gallery example (`XOR`, `AND`, …, `dit_pnt_unq`; see [`gallery`]) and its PID.
 #[wasm_bindgen(js_name = analyseExample)]
 pub fn analyse_example(name: &str) -> JsResult {
     boundary(|| {
-        let gate =
-            Gate::from_name(name).ok_or_else(|| BoundaryError::UnknownExample(name.into()))?;
+        let entry =
+            gallery_entry(name).ok_or_else(|| BoundaryError::UnknownExample(name.into()))?;
         let settings = AnalysisSettings::default();
-        to_js(&analyse_joint_table(
-            "example",
-            &gate.table(),
-            Names::plain(),
-            None,
-            &settings,
-        )?)
+        let mut analysis =
+            analyse_joint_table("example", &entry.table(), Names::plain(), None, &settings)?;
+        analysis.example = Some(entry.name.to_string());
+        to_js(&analysis)
     })
 }
 
@@ -209,10 +207,119 @@ pub fn open_file(text: &str) -> JsResult {
     open_with(text, decode_file)
 }
 
-/// The names of the built-in examples.
+/// The names of the gallery examples.
 #[wasm_bindgen(js_name = exampleNames)]
 pub fn example_names() -> Vec<String> {
-    Gate::ALL.iter().map(|g| g.name().to_string()).collect()
+    GALLERY.iter().map(|e| e.name.to_string()).collect()
+}
+
+/// The learn-mode gallery: name, title, explanation and dominant atom(s) of each
+/// example (the atoms themselves are computed on demand, never stored).
+#[wasm_bindgen]
+pub fn gallery() -> JsResult {
+    boundary(|| to_js(&GALLERY))
+}
+
+/// A scenario preset as the page lists it.
+#[derive(Serialize)]
+struct ScenarioEntry {
+    id: String,
+    title: String,
+    description: String,
+    intended: Option<Atom>,
+    seed: u64,
+    samples: usize,
+}
+
+fn preset(id: &str) -> Result<Scenario> {
+    Scenario::PRESETS
+        .into_iter()
+        .find(|s| s.name() == id)
+        .ok_or_else(|| BoundaryError::UnknownExample(id.into()))
+}
+
+fn generated(id: &str, seed: u64) -> Result<GeneratedScenario> {
+    let spec = ScenarioSpec {
+        seed,
+        ..ScenarioSpec::new(preset(id)?)
+    };
+    generate(&spec).map_err(|e| BoundaryError::Request(e.to_string()))
+}
+
+/// The scenario presets: the hallway robot's three settings and the synthetic datasets.
+#[wasm_bindgen(js_name = scenarioList)]
+pub fn scenario_list() -> JsResult {
+    boundary(|| {
+        let list: Vec<ScenarioEntry> = Scenario::PRESETS
+            .into_iter()
+            .map(|scenario| {
+                let spec = ScenarioSpec::new(scenario);
+                // Generating a handful of samples is the cheapest way to get the texts.
+                let texts = generate(&ScenarioSpec { samples: 8, ..spec });
+                let (title, description) = texts
+                    .map(|g| (g.title, g.description))
+                    .unwrap_or_else(|_| (scenario.name(), String::new()));
+                ScenarioEntry {
+                    id: scenario.name(),
+                    title,
+                    description,
+                    intended: scenario.intended(),
+                    seed: spec.seed,
+                    samples: spec.samples,
+                }
+            })
+            .collect();
+        to_js(&list)
+    })
+}
+
+/// A scenario's run, as the page shows it.
+#[derive(Serialize)]
+struct ScenarioRun {
+    analysis: Analysis,
+    title: String,
+    intended: Option<Atom>,
+}
+
+/// A generated scenario analysed through the same path as a user's file (clustering
+/// with the scenario's recommended settings, then the exact PID).
+#[wasm_bindgen(js_name = runScenario)]
+pub fn run_scenario(id: &str, seed: u64, progress: &js_sys::Function) -> JsResult {
+    boundary(|| {
+        let scenario = generated(id, seed)?;
+        let analysis = analyse(
+            &scenario.tables,
+            Some(&scenario.roles),
+            &scenario.recommended,
+            &mut |stage| report_progress(progress, &stage),
+        )?;
+        to_js(&ScenarioRun {
+            analysis,
+            title: format!("{} (seed {seed})", scenario.title),
+            intended: scenario.intended,
+        })
+    })
+}
+
+/// A generated scenario's samples as CSV text, for download.
+#[wasm_bindgen(js_name = scenarioCsv)]
+pub fn scenario_csv(id: &str, seed: u64) -> JsResult<String> {
+    boundary(|| {
+        let scenario = generated(id, seed)?;
+        Ok(scenario
+            .tables
+            .iter()
+            .map(write_csv)
+            .collect::<Vec<_>>()
+            .join("\n"))
+    })
+}
+
+/// Sends one progress report to the page; a failing callback must not stop the work.
+fn report_progress<T: Serialize>(progress: &js_sys::Function, stage: &T) {
+    if let Ok(value) = to_js(stage) {
+        let _ = progress.call1(&JsValue::NULL, &value);
+    }
 }
 
 /// Rows shown in a file's preview.
@@ -354,10 +461,7 @@ impl Workspace {
                 weight: page_roles.weight,
             };
             let analysis = analyse(&self.tables, Some(&roles), &settings, &mut |stage| {
-                if let Ok(value) = to_js(&stage) {
-                    // A failing progress callback must not stop the work.
-                    let _ = progress.call1(&JsValue::NULL, &value);
-                }
+                report_progress(progress, &stage)
             })?;
             to_js(&analysis)
         })

@@ -97,6 +97,14 @@ const methods = {
     const report = throttled(progress);
     return forPage(workspace.estimate(roles, settings, (update) => report(describeStage(update))), title);
   },
+  gallery: () => core.gallery(),
+  scenarios: () => core.scenarioList(),
+  runScenario: ({ id, seed }, progress) => {
+    const report = throttled(progress);
+    const run = core.runScenario(String(id), BigInt(seed), (update) => report(describeStage(update)));
+    return { ...forPage(run.analysis, run.title), intended: run.intended };
+  },
+  scenarioCsv: ({ id, seed }) => core.scenarioCsv(String(id), BigInt(seed)),
   shareLink: ({ analysis, meta }) => core.shareLink(fromPage(analysis), meta),
   shareFile: ({ analysis, meta }) => core.shareFile(fromPage(analysis), meta),
   openLink: ({ text }) => openedForPage(core.openLink(String(text))),

@@ -5,7 +5,7 @@
 //! `docs/share.md` ("Versioning") before touching them.
 
 use super::ShareError;
-use crate::examples::Gate;
+use crate::examples::{gallery_entry, GalleryEntry};
 use crate::table::JointTable;
 use serde::{Deserialize, Serialize};
 
@@ -52,7 +52,7 @@ pub enum Source {
     /// A discrete count table (after discretisation), counts as given: enough to
     /// recompute the exact PID.
     Table(CountTable),
-    /// A built-in gallery example, by name (see [`Gate::name`]).
+    /// A built-in gallery example, by name (see [`crate::examples::GALLERY`]).
     Example {
         /// The example's short name, e.g. `XOR`.
         name: String,
@@ -318,8 +318,8 @@ impl Settings {
 }
 
 /// The gallery example called `name`.
-fn example(name: &str) -> Result<Gate, ShareError> {
-    Gate::from_name(name).ok_or_else(|| ShareError::UnknownExample {
+fn example(name: &str) -> Result<&'static GalleryEntry, ShareError> {
+    gallery_entry(name).ok_or_else(|| ShareError::UnknownExample {
         name: shorten(name),
     })
 }

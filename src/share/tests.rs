@@ -448,7 +448,7 @@ fn unknown_example_names_are_refused() {
     };
     assert_eq!(
         message_for_state(&state),
-        "the shared analysis refers to a gallery example \"NAND\" that this pidscope does not have (known: XOR, AND, OR, COPY, RDN, UNQ, SUM)"
+        "the shared analysis refers to a gallery example \"NAND\" that this pidscope does not have (see the learn-mode gallery)"
     );
     state.source = Source::EditedTable {
         base_example: Some("x".repeat(100)),

@@ -8,8 +8,8 @@ initSync({ module: readFileSync(new URL('../../target/pkg/pidscope_bg.wasm', imp
 
 const cases = JSON.parse(readFileSync(new URL('../../../shared/reference/cases.json', import.meta.url)));
 
-test('the wasm core reproduces every gallery gate of the reference cases', () => {
-  assert.deepEqual(exampleNames(), ['XOR', 'AND', 'OR', 'COPY', 'RDN', 'UNQ', 'SUM']);
+test('the wasm core reproduces every gallery example of the reference cases', () => {
+  assert.deepEqual(exampleNames().slice(0, 7), ['XOR', 'AND', 'OR', 'COPY', 'RDN', 'UNQ', 'SUM']);
   for (const name of exampleNames()) {
     const reference = cases.find((c) => c.name === name);
     const { dataset } = analyseExample(name);

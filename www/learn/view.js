@@ -26,7 +26,7 @@ export function learnView({ bridge, unit, shareControls, renderResult, report })
     busy: false,
   };
 
-  const gallery = h('div', { class: 'gallery', role: 'list', 'aria-label': 'Examples' });
+  const gallery = h('ul', { class: 'gallery', 'aria-label': 'Examples' });
   const title = h('h3', {}, 'Pick an example');
   const explanation = h('p', { class: 'explanation' });
   const predict = h('div', { class: 'predict' });
@@ -82,13 +82,15 @@ export function learnView({ bridge, unit, shareControls, renderResult, report })
   function drawPredict() {
     if (!lesson.entry || lesson.revealed) {
       predict.replaceChildren(
-        lesson.entry && lesson.guess
+        lesson.entry && lesson.revealed
           ? h(
               'p',
-              { dataset: { testid: 'verdict' } },
-              lesson.guess === lesson.entry.dominant
-                ? `Right: ${atomLabel(lesson.entry.dominant)} dominates.`
-                : `Not quite: you said ${atomLabel(lesson.guess)}, but ${atomLabel(lesson.entry.dominant)} dominates.`,
+              { class: 'verdict', dataset: { testid: 'verdict' } },
+              lesson.guess === null
+                ? `Answer: ${dominantText(lesson.entry)}.`
+                : lesson.entry.dominant.includes(lesson.guess)
+                  ? `Right: ${dominantText(lesson.entry)}.`
+                  : `Not quite: you said ${atomLabel(lesson.guess)}, but ${dominantText(lesson.entry)}.`,
             )
           : '',
       );
@@ -107,6 +109,8 @@ export function learnView({ bridge, unit, shareControls, renderResult, report })
     );
   }
 
+  const dominantText = (entry) =>
+    entry.dominant.length > 1 ? `${entry.dominant.map(atomLabel).join(' and ')} tie for the largest share` : `${atomLabel(entry.dominant[0])} dominates`;
   const atomLabel = (key) => ATOMS.find((a) => a.key === key)?.label.toLowerCase() ?? key;
 
   function reveal(guess) {
@@ -180,7 +184,7 @@ export function learnView({ bridge, unit, shareControls, renderResult, report })
     const names = ['X1', 'X2', 'Y'];
     shapeControls.replaceChildren(
       h('span', {}, 'States: '),
-      names.map((name, axis) => {
+      ...names.map((name, axis) => {
         const select = h(
           'select',
           { 'aria-label': `Number of states of ${name}` },
@@ -227,7 +231,7 @@ export function learnView({ bridge, unit, shareControls, renderResult, report })
     try {
       const entries = await bridge.call('gallery');
       gallery.replaceChildren(
-        ...entries.map((entry) => h('button', { type: 'button', role: 'listitem', class: 'example', dataset: { name: entry.name }, 'aria-pressed': 'false', onclick: () => choose(entry) }, h('strong', {}, entry.name), h('span', {}, entry.title))),
+        ...entries.map((entry) => h('li', {}, h('button', { type: 'button', class: 'example', dataset: { name: entry.name }, 'aria-pressed': 'false', onclick: () => choose(entry) }, h('strong', {}, entry.name), h('span', {}, entry.title)))),
       );
       const list = await bridge.call('scenarios');
       scenarios.replaceChildren(...list.map(scenarioCard));
