@@ -68,6 +68,22 @@ test('drop a noisy-AND samples CSV, keep the guessed roles, run, read the AND ga
   await context.close();
 });
 
+test('with a prediction column Ŷ, the dataset PID and the model PID are shown side by side', async () => {
+  const { page, context } = await openReady();
+  await dropFiles(page, [{ name: 'with-model.csv', text: noisyAndCsv(400, 3, { prediction: true }) }]);
+  assert.match(await page.getByTestId('roles-summary').textContent(), /Ŷ: pred/);
+  await setClusters(page, 2);
+  const card = await runAndWait(page, 2);
+  assert.ok(Math.abs((await number(card, 'synergy')) - AND_PID.synergy) < 1e-4, 'the dataset is still AND');
+  const chart = card.locator('figure.atoms-bar').filter({ hasText: 'Dataset PID and model PID' });
+  assert.equal(await chart.count(), 1);
+  const description = await chart.locator('svg[data-role=plot]').getAttribute('aria-description');
+  assert.match(description, /model \(pred\): Redundancy 0\.000 bits, Unique to X1 1\.000 bits, Unique to X2 0\.000 bits, Synergy 0\.000 bits/);
+  const csv = await Promise.all([page.waitForEvent('download'), card.getByRole('button', { name: 'results CSV' }).click()]).then(async ([d]) => (await import('node:fs')).readFileSync(await d.path(), 'utf8'));
+  assert.match(csv, /pred \(model\),unique1,1(\.0+)?\n|pred \(model\),unique1,0\.9999/);
+  await context.close();
+});
+
 test('roles can be changed with the keyboard alone', async () => {
   const { page, context } = await openReady();
   await dropFiles(page, [{ name: 'noisy-and.csv', text: noisyAndCsv(40) }]);

@@ -19,15 +19,17 @@ export function rng(seed) {
  * N(0, 0.3) noise), label = a AND b. The four (a, b) pairs occur equally often, so
  * with 2 clusters per modality the exact PID is the AND gate's.
  */
-export function noisyAndCsv(rows = 400, seed = 7) {
+export function noisyAndCsv(rows = 400, seed = 7, { prediction = false } = {}) {
   const r = rng(seed);
-  const header = ['cam_0', 'cam_1', 'cam_2', 'cam_3', 'lidar_0', 'lidar_1', 'lidar_2', 'lidar_3', 'label'];
+  const header = ['cam_0', 'cam_1', 'cam_2', 'cam_3', 'lidar_0', 'lidar_1', 'lidar_2', 'lidar_3', 'label', ...(prediction ? ['pred'] : [])];
   const lines = [header.join(',')];
   for (let i = 0; i < rows; i += 1) {
     const a = i % 2;
     const b = (i >> 1) % 2;
     const feature = (bit) => (5 * bit + 0.3 * r.normal()).toFixed(4);
-    lines.push([feature(a), feature(a), feature(a), feature(a), feature(b), feature(b), feature(b), feature(b), a & b].join(','));
+    // A lazy model that predicts the label from the camera's bit alone: its PID is X1's uniqueness.
+    const row = [feature(a), feature(a), feature(a), feature(a), feature(b), feature(b), feature(b), feature(b), a & b];
+    lines.push((prediction ? [...row, a] : row).join(','));
   }
   return `${lines.join('\n')}\n`;
 }
