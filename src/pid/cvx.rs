@@ -1257,6 +1257,7 @@ fn solve(table: &JointTable, opts: &CvxOptions) -> Result<Coupling, PidError> {
             if let Some((zc, ec)) = &center {
                 factor = factor.sqrt();
                 retreated = true;
+                tangent = None;
                 z = zc.clone();
                 eps = *ec;
                 e = prob
