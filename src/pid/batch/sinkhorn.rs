@@ -210,3 +210,108 @@ impl SinkhornTrace {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pid::random::SplitMix64;
+
+    fn log_probs(rng: &mut SplitMix64, n: usize, total: f64) -> Vec<f64> {
+        let w: Vec<f64> = (0..n).map(|_| rng.gamma(1.0) + 0.01).collect();
+        let s: f64 = w.iter().sum();
+        w.iter().map(|v| (v / s * total).ln()).collect()
+    }
+
+    /// Row and column sums of exp(f + S + g) for the final potentials.
+    fn scaled(trace: &SinkhornTrace, scores: &[f64], log_r: &[f64], cols: usize) -> Vec<f64> {
+        // The row potential matching the final g: f_a = ln r_a − LSE_b(S_ab + g_b).
+        let mut m = Vec::with_capacity(scores.len());
+        for (row, &lr) in scores.chunks_exact(cols).zip(log_r) {
+            let l: Vec<f64> = row.iter().zip(&trace.log_v).map(|(s, g)| s + g).collect();
+            let top = l.iter().fold(f64::NEG_INFINITY, |t, &v| t.max(v));
+            let lse = top + l.iter().map(|v| (v - top).exp()).sum::<f64>().ln();
+            m.extend(l.iter().map(|v| (v - lse + lr).exp()));
+        }
+        m
+    }
+
+    #[test]
+    fn consistent_marginals_are_matched() {
+        let mut rng = SplitMix64::new(5);
+        let (rows, cols) = (7, 5);
+        let scores: Vec<f64> = (0..rows * cols).map(|_| 2.0 * rng.normal()).collect();
+        let (lr, lc) = (
+            log_probs(&mut rng, rows, 1.0),
+            log_probs(&mut rng, cols, 1.0),
+        );
+        let opts = SinkhornOptions {
+            max_iterations: 500,
+            atol: 1e-10,
+        };
+        let trace = sinkhorn(&scores, rows, cols, &lr, &lc, &opts);
+        assert!(trace.converged, "{} iterations", trace.iterations);
+        let m = scaled(&trace, &scores, &lr, cols);
+        for b in 0..cols {
+            let col: f64 = (0..rows).map(|a| m[a * cols + b]).sum();
+            assert!((col - lc[b].exp()).abs() < 1e-8);
+        }
+    }
+
+    /// Finite differences of L = Σ_b w_b g_b(S) through 1, 3 and 12 unrolled pairs, with
+    /// targets whose totals disagree (so the iterations never settle).
+    #[test]
+    fn backward_matches_finite_differences() {
+        for (seed, pairs) in [(1, 1), (2, 3), (3, 12)] {
+            let mut rng = SplitMix64::new(seed);
+            let (rows, cols) = (5, 4);
+            let scores: Vec<f64> = (0..rows * cols).map(|_| 1.5 * rng.normal()).collect();
+            let (lr, lc) = (
+                log_probs(&mut rng, rows, 1.0),
+                log_probs(&mut rng, cols, 1.3),
+            );
+            let w: Vec<f64> = (0..cols).map(|_| rng.normal()).collect();
+            let opts = SinkhornOptions {
+                max_iterations: pairs,
+                atol: 0.0,
+            };
+            let loss = |s: &[f64]| {
+                super::super::mlp::dot(&sinkhorn(s, rows, cols, &lr, &lc, &opts).log_v, &w)
+            };
+            let trace = sinkhorn(&scores, rows, cols, &lr, &lc, &opts);
+            assert_eq!(trace.iterations, pairs);
+            let mut grad = vec![0.0; rows * cols];
+            trace.backward(&w, &mut grad);
+            let h = 1e-6;
+            for i in 0..scores.len() {
+                let (mut up, mut down) = (scores.clone(), scores.clone());
+                up[i] += h;
+                down[i] -= h;
+                let fd = (loss(&up) - loss(&down)) / (2.0 * h);
+                assert!(
+                    (fd - grad[i]).abs() < 1e-7,
+                    "pairs {pairs}, score {i}: fd {fd} vs {}",
+                    grad[i]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn extreme_inputs_stay_finite() {
+        let (rows, cols) = (4, 3);
+        let scores = [
+            700.0, -700.0, 0.0, 1e3, -1e3, 5.0, 0.0, 0.0, 0.0, -50.0, 50.0, 600.0,
+        ];
+        let lr = [0.0, (1e-12f64).ln(), (0.5f64).ln(), (1e-300f64).ln()];
+        let lc = [(1e-12f64).ln(), 0.0, (0.3f64).ln()];
+        let opts = SinkhornOptions {
+            max_iterations: 50,
+            atol: 0.01,
+        };
+        let trace = sinkhorn(&scores, rows, cols, &lr, &lc, &opts);
+        assert!(trace.log_v.iter().all(|v| v.is_finite()));
+        let mut grad = vec![0.0; rows * cols];
+        trace.backward(&[1.0, -2.0, 0.5], &mut grad);
+        assert!(grad.iter().all(|v| v.is_finite()));
+    }
+}

@@ -497,6 +497,24 @@ fn run(
             "labels must lie in 0..{ny}"
         )));
     }
+    // Labels that never occur carry no information; a learned classifier would only
+    // put stray mass on them, which KL against a floored p(y) = 0 blows up. Keep the
+    // occurring ones (given conditionals keep their columns).
+    let compact: Vec<u32>;
+    let (y, ny) = if given.is_none() {
+        let mut used = vec![false; ny];
+        y.iter().for_each(|&c| used[c as usize] = true);
+        let mut code = vec![0u32; ny];
+        let mut next = 0u32;
+        for (slot, &u) in code.iter_mut().zip(&used) {
+            *slot = next;
+            next += u32::from(u);
+        }
+        compact = y.iter().map(|&c| code[c as usize]).collect();
+        (&compact[..], (next as usize).max(1))
+    } else {
+        (y, ny)
+    };
     let mut rng = SplitMix64::new(config.seed);
     let order = shuffled(n, &mut rng);
     let n_train = (config.train_fraction * n as f64).round() as usize;
