@@ -25,7 +25,7 @@ const VAR_EPS: f64 = 1e-8;
 
 /// The two encoders f1, f2 (each `input → ny·d`).
 #[derive(Debug, Clone)]
-pub(crate) struct Encoders {
+pub struct Encoders {
     pub f1: Mlp,
     pub f2: Mlp,
     pub labels: usize,
@@ -33,7 +33,7 @@ pub(crate) struct Encoders {
 }
 
 /// One batch's inputs: features and the classifiers' conditionals, row-major.
-pub(crate) struct AlignBatch<'a> {
+pub struct AlignBatch<'a> {
     pub rows: usize,
     pub x1: &'a [f64],
     pub x2: &'a [f64],
@@ -45,7 +45,7 @@ pub(crate) struct AlignBatch<'a> {
 
 /// What one forward (and optional backward) pass gives.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct AlignOutcome {
+pub struct AlignOutcome {
     /// I_q̃(X2;Y|X1) on the batch, nats.
     pub loss: f64,
     /// Sinkhorn (column, row) pairs, summed over labels.
@@ -88,12 +88,39 @@ fn standardise_backward(e: &[f64], sigmas: &[f64], e_bar: &[f64], d: usize) -> V
 }
 
 /// Gradients of both encoders, flattened like their `params`.
-pub(crate) struct EncoderGrads {
+pub struct EncoderGrads {
     pub g1: Vec<f64>,
     pub g2: Vec<f64>,
 }
 
+impl EncoderGrads {
+    /// Zero gradients shaped like `enc`'s parameters.
+    pub fn zeros(enc: &Encoders) -> EncoderGrads {
+        EncoderGrads {
+            g1: vec![0.0; enc.f1.params.len()],
+            g2: vec![0.0; enc.f2.params.len()],
+        }
+    }
+}
+
 impl Encoders {
+    /// Fresh encoders `dim → hidden → [hidden] × layers → labels·embed` for X1 and X2.
+    pub fn new(
+        dims: [usize; 2],
+        hidden: usize,
+        layers: usize,
+        labels: usize,
+        embed: usize,
+        rng: &mut crate::pid::random::SplitMix64,
+    ) -> Encoders {
+        Encoders {
+            f1: Mlp::new(dims[0], hidden, layers, labels * embed, rng),
+            f2: Mlp::new(dims[1], hidden, layers, labels * embed, rng),
+            labels,
+            embed,
+        }
+    }
+
     /// Forward pass of the loss on one batch; with `grads`, also adds ∂loss/∂params.
     pub fn loss(
         &self,

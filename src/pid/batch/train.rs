@@ -571,25 +571,14 @@ fn run(
         max_iterations: config.sinkhorn_max_iterations,
         atol: config.sinkhorn_atol,
     };
-    let width = ny * config.embed;
-    let mut enc = Encoders {
-        f1: Mlp::new(
-            x1.dim,
-            config.hidden,
-            config.layers,
-            width,
-            &mut trainer.rng,
-        ),
-        f2: Mlp::new(
-            x2.dim,
-            config.hidden,
-            config.layers,
-            width,
-            &mut trainer.rng,
-        ),
-        labels: ny,
-        embed: config.embed,
-    };
+    let mut enc = Encoders::new(
+        [x1.dim, x2.dim],
+        config.hidden,
+        config.layers,
+        ny,
+        config.embed,
+        &mut trainer.rng,
+    );
     let mut adam1 = Adam::new(enc.f1.params.len(), config.learning_rate);
     let mut adam2 = Adam::new(enc.f2.params.len(), config.learning_rate);
     let mut stop = EarlyStop::new(config.patience);
@@ -606,10 +595,7 @@ fn run(
         let mut total = 0.0;
         for (bi, idx) in list.iter().enumerate() {
             let g = Gathered::new(idx, &x1, &x2, &cond, ny);
-            let mut grads = EncoderGrads {
-                g1: vec![0.0; enc.f1.params.len()],
-                g2: vec![0.0; enc.f2.params.len()],
-            };
+            let mut grads = EncoderGrads::zeros(&enc);
             let out = enc.loss(&g.batch(), &opts, Some(&mut grads));
             adam1.step(&mut enc.f1.params, &grads.g1);
             adam2.step(&mut enc.f2.params, &grads.g2);
