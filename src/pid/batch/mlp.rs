@@ -234,16 +234,12 @@ mod tests {
         let mut grads = vec![0.0; mlp.params.len()];
         let gx = mlp.backward(&cache, &weights, &mut grads);
         let h = 1e-6;
-        for i in 0..mlp.params.len() {
+        for (i, &g) in grads.iter().enumerate() {
             let (mut up, mut down) = (mlp.clone(), mlp.clone());
             up.params[i] += h;
             down.params[i] -= h;
             let fd = (loss(&up, &x) - loss(&down, &x)) / (2.0 * h);
-            assert!(
-                (fd - grads[i]).abs() < 1e-6,
-                "param {i}: {fd} vs {}",
-                grads[i]
-            );
+            assert!((fd - g).abs() < 1e-6, "param {i}: {fd} vs {g}");
         }
         for i in 0..x.len() {
             let (mut up, mut down) = (x.clone(), x.clone());
