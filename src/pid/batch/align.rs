@@ -19,7 +19,7 @@ use super::sinkhorn::{sinkhorn, SinkhornOptions, SinkhornTrace};
 use libm::{exp, log};
 
 /// Probability floor before taking logs (classifier outputs or given columns).
-pub(crate) const PROB_FLOOR: f64 = 1e-12;
+pub const PROB_FLOOR: f64 = 1e-12;
 /// Variance offset of the embedding standardisation (the paper's 1e-8).
 const VAR_EPS: f64 = 1e-8;
 

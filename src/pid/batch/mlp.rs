@@ -175,7 +175,9 @@ pub struct Adam {
     lr: f64,
     m: Vec<f64>,
     v: Vec<f64>,
-    t: i32,
+    /// β1^t and β2^t, as running products (no `powi`: the same bits everywhere).
+    beta1_t: f64,
+    beta2_t: f64,
 }
 
 impl Adam {
@@ -189,15 +191,16 @@ impl Adam {
             lr,
             m: vec![0.0; n],
             v: vec![0.0; n],
-            t: 0,
+            beta1_t: 1.0,
+            beta2_t: 1.0,
         }
     }
 
     /// One step θ ← θ − lr · m̂ / (√v̂ + ε) with bias-corrected moments of `grads`.
     pub fn step(&mut self, params: &mut [f64], grads: &[f64]) {
-        self.t = self.t.saturating_add(1);
-        let c1 = 1.0 - Self::BETA1.powi(self.t);
-        let c2 = 1.0 - Self::BETA2.powi(self.t);
+        self.beta1_t *= Self::BETA1;
+        self.beta2_t *= Self::BETA2;
+        let (c1, c2) = (1.0 - self.beta1_t, 1.0 - self.beta2_t);
         for (((p, &g), m), v) in params
             .iter_mut()
             .zip(grads)

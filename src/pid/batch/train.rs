@@ -363,7 +363,10 @@ fn validate(config: &BatchConfig) -> Result<(), BatchError> {
     if !(config.learning_rate > 0.0 && config.learning_rate.is_finite()) {
         return bad("learning rate must be positive");
     }
-    if config.sinkhorn_max_iterations == 0 || config.sinkhorn_atol.is_nan() || config.sinkhorn_atol < 0.0 {
+    if config.sinkhorn_max_iterations == 0
+        || config.sinkhorn_atol.is_nan()
+        || config.sinkhorn_atol < 0.0
+    {
         return bad("Sinkhorn needs at least one iteration and a tolerance ≥ 0");
     }
     let (t, v) = (config.train_fraction, config.validation_fraction);
