@@ -66,3 +66,57 @@ fn discretisation_fingerprint_is_the_same_on_every_platform() {
 
 /// Computed natively; the wasm run must reproduce it bit for bit.
 const EXPECTED: u64 = 12735629690931249249;
+
+/// BATCH (classifiers, alignment through Sinkhorn, read-out) on a small XOR-like set
+/// built from uniforms only: the same bits natively and in WebAssembly.
+#[test]
+fn batch_fingerprint_is_the_same_on_every_platform() {
+    use pidscope::pid::batch::{pid_batch_arrays, BatchConfig};
+    let mut rng = SplitMix64::new(5);
+    let (mut x1, mut x2, mut y) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..240 {
+        let (a, b) = (rng.next_u64() & 1, rng.next_u64() & 1);
+        x1.push(
+            (0..4)
+                .map(|_| a as f64 + 0.3 * noise(&mut rng))
+                .collect::<Vec<f64>>(),
+        );
+        x2.push(
+            (0..4)
+                .map(|_| b as f64 + 0.3 * noise(&mut rng))
+                .collect::<Vec<f64>>(),
+        );
+        y.push((a ^ b) as u32);
+    }
+    let config = BatchConfig {
+        batch_size: 32,
+        classifier_epochs: 4,
+        alignment_epochs: 2,
+        sinkhorn_max_iterations: 20,
+        seed: 3,
+        ..BatchConfig::default()
+    };
+    let pid = pid_batch_arrays(&x1, &x2, &y, 2, None, &config, &mut |_| {}).expect("runs");
+    let h = &pid.history;
+    let words = [
+        pid.raw.redundancy,
+        pid.raw.unique1,
+        pid.raw.unique2,
+        pid.raw.synergy,
+        pid.mi_joint,
+        pid.spread.synergy,
+    ]
+    .into_iter()
+    .chain(
+        h.classifier_x1
+            .iter()
+            .chain(&h.classifier_joint)
+            .chain(&h.alignment)
+            .flat_map(|e| [e.train, e.validation]),
+    )
+    .map(f64::to_bits);
+    assert_eq!(fingerprint(words), BATCH_EXPECTED);
+}
+
+/// Computed natively; the wasm run must reproduce it bit for bit.
+const BATCH_EXPECTED: u64 = 1656880187880128359;

@@ -12,6 +12,7 @@
 //!
 //! so R + U1 = I(X1;Y), R + U2 = I(X2;Y) and R + U1 + U2 + S = I(X1,X2;Y) hold exactly.
 
+pub mod batch;
 mod cvx;
 pub mod random;
 

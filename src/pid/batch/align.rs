@@ -1,0 +1,330 @@
+//! The alignment model: two encoders, per-label standardised embeddings, the score
+//! tensor, Sinkhorn onto the classifiers' conditionals, and the loss I_q̃(X2;Y|X1) with
+//! its exact gradient.
+//!
+//! For a batch of m samples with classifier outputs p̂(y|x1_a), p̂(y|x2_b):
+//!
+//! - e1_{a,y} = standardise(f1(x1_a)_y), e2_{b,y} likewise, each d-vector to mean 0
+//!   and unbiased variance 1 over its d components (+1e-8), as the paper's code does;
+//! - S_{aby} = ⟨e1_{a,y}, e2_{b,y}⟩ / √d, and A = exp(S);
+//! - per label y, Sinkhorn scales A[·,·,y] to rows p̂(y|x1_a), columns p̂(y|x2_b)
+//!   ([`super::sinkhorn`]), giving the column log-potential g_{by};
+//! - q̃(b|a,y) = softmax_b(S_{aby} + g_{by}) (each row renormalised, as the paper),
+//!   q̃(a,b,y) = p̂(y|x1_a) q̃(b|a,y) / m;
+//! - loss = I_q̃(X2;Y|X1) = (1/m) Σ_a Σ_{b,y} p̂(y|x1_a) q̃(b|a,y) ln(q̃(b|a,y) / ρ_ab),
+//!   ρ_ab = Σ_y p̂(y|x1_a) q̃(b|a,y), in nats.
+
+use super::mlp::{Mlp, MlpCache};
+use super::sinkhorn::{sinkhorn, SinkhornOptions, SinkhornTrace};
+use libm::{exp, log};
+
+/// Probability floor before taking logs (classifier outputs or given columns).
+pub const PROB_FLOOR: f64 = 1e-12;
+/// Variance offset of the embedding standardisation (the paper's 1e-8).
+const VAR_EPS: f64 = 1e-8;
+
+/// The two encoders f1, f2 (each `input → ny·d`).
+#[derive(Debug, Clone)]
+pub struct Encoders {
+    pub f1: Mlp,
+    pub f2: Mlp,
+    pub labels: usize,
+    pub embed: usize,
+}
+
+/// One batch's inputs: features and the classifiers' conditionals, row-major.
+pub struct AlignBatch<'a> {
+    pub rows: usize,
+    pub x1: &'a [f64],
+    pub x2: &'a [f64],
+    /// p̂(y|x1_a), `rows × ny`, floored at [`PROB_FLOOR`] and renormalised.
+    pub p1: &'a [f64],
+    /// p̂(y|x2_b), `rows × ny`, floored and renormalised.
+    pub p2: &'a [f64],
+}
+
+/// What one forward (and optional backward) pass gives.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AlignOutcome {
+    /// I_q̃(X2;Y|X1) on the batch, nats.
+    pub loss: f64,
+    /// Sinkhorn (column, row) pairs, summed over labels.
+    pub iterations: usize,
+    /// Labels whose Sinkhorn met the tolerance.
+    pub converged: usize,
+}
+
+/// Per row and label: e = (h − mean) / σ, σ = √(var + ε), var unbiased over d entries.
+/// Returns (e, σ per row·label).
+fn standardise_embeddings(h: &[f64], d: usize) -> (Vec<f64>, Vec<f64>) {
+    let mut e = Vec::with_capacity(h.len());
+    let mut sigmas = Vec::with_capacity(h.len() / d);
+    let denom = (d.max(2) - 1) as f64;
+    for chunk in h.chunks_exact(d) {
+        let mean = chunk.iter().sum::<f64>() / d as f64;
+        let var = chunk.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / denom;
+        let sigma = (var + VAR_EPS).sqrt();
+        e.extend(chunk.iter().map(|v| (v - mean) / sigma));
+        sigmas.push(sigma);
+    }
+    (e, sigmas)
+}
+
+/// Backward of [`standardise_embeddings`]:
+/// h̄ = (ē − mean ē)/σ − e · (Σ ē·e) / ((d − 1) σ).
+fn standardise_backward(e: &[f64], sigmas: &[f64], e_bar: &[f64], d: usize) -> Vec<f64> {
+    let denom = (d.max(2) - 1) as f64;
+    let mut h_bar = Vec::with_capacity(e.len());
+    for ((ec, gc), &sigma) in e.chunks_exact(d).zip(e_bar.chunks_exact(d)).zip(sigmas) {
+        let mean_g = gc.iter().sum::<f64>() / d as f64;
+        let proj = super::mlp::dot(ec, gc) / denom;
+        h_bar.extend(
+            ec.iter()
+                .zip(gc)
+                .map(|(&ei, &gi)| (gi - mean_g - ei * proj) / sigma),
+        );
+    }
+    h_bar
+}
+
+/// Gradients of both encoders, flattened like their `params`.
+pub struct EncoderGrads {
+    pub g1: Vec<f64>,
+    pub g2: Vec<f64>,
+}
+
+impl EncoderGrads {
+    /// Zero gradients shaped like `enc`'s parameters.
+    pub fn zeros(enc: &Encoders) -> EncoderGrads {
+        EncoderGrads {
+            g1: vec![0.0; enc.f1.params.len()],
+            g2: vec![0.0; enc.f2.params.len()],
+        }
+    }
+}
+
+impl Encoders {
+    /// Fresh encoders `dim → hidden → [hidden] × layers → labels·embed` for X1 and X2.
+    pub fn new(
+        dims: [usize; 2],
+        hidden: usize,
+        layers: usize,
+        labels: usize,
+        embed: usize,
+        rng: &mut crate::pid::random::SplitMix64,
+    ) -> Encoders {
+        Encoders {
+            f1: Mlp::new(dims[0], hidden, layers, labels * embed, rng),
+            f2: Mlp::new(dims[1], hidden, layers, labels * embed, rng),
+            labels,
+            embed,
+        }
+    }
+
+    /// Forward pass of the loss on one batch; with `grads`, also adds ∂loss/∂params.
+    pub fn loss(
+        &self,
+        batch: &AlignBatch<'_>,
+        opts: &SinkhornOptions,
+        grads: Option<&mut EncoderGrads>,
+    ) -> AlignOutcome {
+        let (m, ny, d) = (batch.rows, self.labels, self.embed);
+        let (mut c1, mut c2) = (MlpCache::default(), MlpCache::default());
+        self.f1.forward(batch.x1, m, &mut c1);
+        self.f2.forward(batch.x2, m, &mut c2);
+        let (e1, s1) = standardise_embeddings(c1.output(), d);
+        let (e2, s2) = standardise_embeddings(c2.output(), d);
+        let scale = 1.0 / (d as f64).sqrt();
+        let width = ny * d;
+        let column = |p: &[f64], y: usize| -> Vec<f64> {
+            p.chunks_exact(ny).map(|row| log(row[y])).collect()
+        };
+
+        let mut scores: Vec<Vec<f64>> = Vec::with_capacity(ny);
+        let mut traces: Vec<SinkhornTrace> = Vec::with_capacity(ny);
+        let mut outcome = AlignOutcome {
+            loss: 0.0,
+            iterations: 0,
+            converged: 0,
+        };
+        for y in 0..ny {
+            let mut s = vec![0.0; m * m];
+            for (a, srow) in s.chunks_exact_mut(m).enumerate() {
+                let ea = &e1[a * width + y * d..a * width + (y + 1) * d];
+                for (b, sab) in srow.iter_mut().enumerate() {
+                    *sab = super::mlp::dot(ea, &e2[b * width + y * d..b * width + (y + 1) * d])
+                        * scale;
+                }
+            }
+            let trace = sinkhorn(&s, m, m, &column(batch.p1, y), &column(batch.p2, y), opts);
+            outcome.iterations += trace.iterations;
+            outcome.converged += usize::from(trace.converged);
+            scores.push(s);
+            traces.push(trace);
+        }
+
+        // ln q̃(b|a,y) = ℓ_aby − LSE_b ℓ_ab'y with ℓ = S + g; stored [y][a·m + b].
+        let mut log_q: Vec<Vec<f64>> = Vec::with_capacity(ny);
+        for (s, trace) in scores.iter().zip(&traces) {
+            let mut lq = vec![0.0; m * m];
+            for (srow, lrow) in s.chunks_exact(m).zip(lq.chunks_exact_mut(m)) {
+                for ((l, &sab), &gb) in lrow.iter_mut().zip(srow).zip(&trace.log_v) {
+                    *l = sab + gb;
+                }
+                let top = lrow.iter().fold(f64::NEG_INFINITY, |t, &v| t.max(v));
+                let lse = top + log(lrow.iter().map(|&v| exp(v - top)).sum::<f64>());
+                lrow.iter_mut().for_each(|v| *v -= lse);
+            }
+            log_q.push(lq);
+        }
+        // G_aby = ∂loss/∂q̃(b|a,y) = p̂(y|x1_a) ln(q̃/ρ) / m, and the loss itself.
+        let inv_m = 1.0 / m as f64;
+        let mut big_g: Vec<Vec<f64>> = vec![vec![0.0; m * m]; ny];
+        let mut lterm = vec![0.0; ny];
+        for a in 0..m {
+            let pa = &batch.p1[a * ny..(a + 1) * ny];
+            for b in 0..m {
+                let idx = a * m + b;
+                for (y, lt) in lterm.iter_mut().enumerate() {
+                    *lt = log(pa[y]) + log_q[y][idx];
+                }
+                let top = lterm.iter().fold(f64::NEG_INFINITY, |t, &v| t.max(v));
+                let log_rho = top + log(lterm.iter().map(|&v| exp(v - top)).sum::<f64>());
+                for y in 0..ny {
+                    let ratio = log_q[y][idx] - log_rho;
+                    let q = exp(log_q[y][idx]);
+                    outcome.loss += inv_m * pa[y] * q * ratio;
+                    big_g[y][idx] = inv_m * pa[y] * ratio;
+                }
+            }
+        }
+        let Some(grads) = grads else {
+            return outcome;
+        };
+
+        let mut e1_bar = vec![0.0; m * width];
+        let mut e2_bar = vec![0.0; m * width];
+        for y in 0..ny {
+            // Softmax backward: ℓ̄ = q (G − Σ_b q G); S̄ = ℓ̄ (+ Sinkhorn), ḡ_b = Σ_a ℓ̄_ab.
+            let mut s_bar = vec![0.0; m * m];
+            let mut g_bar = vec![0.0; m];
+            for ((lrow, grow), sbrow) in log_q[y]
+                .chunks_exact(m)
+                .zip(big_g[y].chunks_exact(m))
+                .zip(s_bar.chunks_exact_mut(m))
+            {
+                let q: Vec<f64> = lrow.iter().map(|&v| exp(v)).collect();
+                let mean = super::mlp::dot(&q, grow);
+                for (((sb, gb), &qb), &gv) in
+                    sbrow.iter_mut().zip(g_bar.iter_mut()).zip(&q).zip(grow)
+                {
+                    let l_bar = qb * (gv - mean);
+                    *sb = l_bar;
+                    *gb += l_bar;
+                }
+            }
+            traces[y].backward(&g_bar, &mut s_bar);
+            // S_ab = ⟨e1_a, e2_b⟩/√d.
+            for (a, sbrow) in s_bar.chunks_exact(m).enumerate() {
+                let ra = a * width + y * d;
+                for (b, &sb) in sbrow.iter().enumerate() {
+                    if sb == 0.0 {
+                        continue;
+                    }
+                    let rb = b * width + y * d;
+                    let w = sb * scale;
+                    for k in 0..d {
+                        e1_bar[ra + k] += w * e2[rb + k];
+                        e2_bar[rb + k] += w * e1[ra + k];
+                    }
+                }
+            }
+        }
+        let h1_bar = standardise_backward(&e1, &s1, &e1_bar, d);
+        let h2_bar = standardise_backward(&e2, &s2, &e2_bar, d);
+        self.f1.backward(&c1, &h1_bar, &mut grads.g1);
+        self.f2.backward(&c2, &h2_bar, &mut grads.g2);
+        outcome
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pid::random::SplitMix64;
+
+    fn probs(rng: &mut SplitMix64, m: usize, ny: usize) -> Vec<f64> {
+        let mut p = Vec::with_capacity(m * ny);
+        for _ in 0..m {
+            let row: Vec<f64> = (0..ny).map(|_| rng.gamma(1.0) + 0.05).collect();
+            let s: f64 = row.iter().sum();
+            p.extend(row.iter().map(|v| v / s));
+        }
+        p
+    }
+
+    /// Central differences of the full loss (encoders → standardisation → scores →
+    /// several unrolled Sinkhorn steps → I_q̃(X2;Y|X1)) against the backward pass.
+    #[test]
+    fn loss_gradient_matches_finite_differences() {
+        let mut rng = SplitMix64::new(11);
+        let (m, n1, n2, ny, d) = (6, 3, 4, 3, 4);
+        let enc = Encoders {
+            f1: Mlp::new(n1, 5, 1, ny * d, &mut rng),
+            f2: Mlp::new(n2, 5, 1, ny * d, &mut rng),
+            labels: ny,
+            embed: d,
+        };
+        let x1: Vec<f64> = (0..m * n1).map(|_| rng.normal()).collect();
+        let x2: Vec<f64> = (0..m * n2).map(|_| rng.normal()).collect();
+        let (p1, p2) = (probs(&mut rng, m, ny), probs(&mut rng, m, ny));
+        // atol 0: a fixed number of unrolled steps (here 4 pairs) for every perturbation.
+        let opts = SinkhornOptions {
+            max_iterations: 4,
+            atol: 0.0,
+        };
+        let batch = AlignBatch {
+            rows: m,
+            x1: &x1,
+            x2: &x2,
+            p1: &p1,
+            p2: &p2,
+        };
+        let mut grads = EncoderGrads {
+            g1: vec![0.0; enc.f1.params.len()],
+            g2: vec![0.0; enc.f2.params.len()],
+        };
+        let out = enc.loss(&batch, &opts, Some(&mut grads));
+        assert_eq!(out.iterations, 4 * ny);
+        assert!(out.loss.is_finite() && out.loss >= 0.0);
+        let h = 1e-6;
+        let mut worst: f64 = 0.0;
+        for which in 0..2 {
+            let n = if which == 0 {
+                enc.f1.params.len()
+            } else {
+                enc.f2.params.len()
+            };
+            for i in 0..n {
+                let eval = |delta: f64| {
+                    let mut e = enc.clone();
+                    let p = if which == 0 {
+                        &mut e.f1.params
+                    } else {
+                        &mut e.f2.params
+                    };
+                    p[i] += delta;
+                    e.loss(&batch, &opts, None).loss
+                };
+                let fd = (eval(h) - eval(-h)) / (2.0 * h);
+                let an = if which == 0 { grads.g1[i] } else { grads.g2[i] };
+                worst = worst.max((fd - an).abs() / (1e-4 + an.abs()));
+                assert!(
+                    (fd - an).abs() < 1e-6 + 1e-4 * an.abs(),
+                    "encoder {which} param {i}: fd {fd} vs {an}"
+                );
+            }
+        }
+        assert!(worst < 1e-3);
+    }
+}

@@ -1,0 +1,255 @@
+//! A small multilayer perceptron with a hand-written backward pass, and Adam.
+//!
+//! Shape as the paper's `mlp(dim, hidden, out, layers)`: Linear(dim, hidden), ReLU,
+//! then `layers` × [Linear(hidden, hidden), ReLU], then Linear(hidden, out). Weights
+//! and biases are initialised like PyTorch's `nn.Linear`: uniform on ±1/√fan_in.
+//! Batches are row-major `n × width` slices of `f64`; all loops run in a fixed order
+//! (no BLAS, no threads), so results are bit-identical on every platform.
+
+use crate::pid::random::SplitMix64;
+
+/// Parameters of one MLP, flattened: for each layer, `W` (`out × in`, row-major) then `b`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mlp {
+    sizes: Vec<usize>,
+    /// All weights and biases, layer by layer.
+    pub params: Vec<f64>,
+}
+
+/// Activations kept by [`Mlp::forward`] for [`Mlp::backward`]: the input and each
+/// layer's output (after ReLU for hidden layers; the raw output last).
+#[derive(Debug, Clone, Default)]
+pub struct MlpCache {
+    acts: Vec<Vec<f64>>,
+    rows: usize,
+}
+
+impl MlpCache {
+    /// The network's output of the last forward pass, `rows × output` row-major.
+    pub fn output(&self) -> &[f64] {
+        self.acts.last().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Mlp {
+    /// A freshly initialised MLP `input → hidden (ReLU) → [hidden (ReLU)] × layers → output`.
+    pub fn new(
+        input: usize,
+        hidden: usize,
+        layers: usize,
+        output: usize,
+        rng: &mut SplitMix64,
+    ) -> Mlp {
+        let mut sizes = vec![input, hidden];
+        sizes.extend(std::iter::repeat_n(hidden, layers));
+        sizes.push(output);
+        let mut params = Vec::new();
+        for pair in sizes.windows(2) {
+            let (fan_in, fan_out) = (pair[0], pair[1]);
+            let bound = 1.0 / (fan_in.max(1) as f64).sqrt();
+            for _ in 0..fan_out * fan_in + fan_out {
+                params.push(bound * (2.0 * rng.uniform() - 1.0));
+            }
+        }
+        Mlp { sizes, params }
+    }
+
+    /// Number of inputs.
+    pub fn input_size(&self) -> usize {
+        self.sizes[0]
+    }
+
+    /// Number of outputs.
+    pub fn output_size(&self) -> usize {
+        self.sizes[self.sizes.len() - 1]
+    }
+
+    /// Offsets of each layer's (weights, biases) in `params`.
+    fn offsets(&self) -> impl Iterator<Item = (usize, usize, usize, usize)> + '_ {
+        let mut at = 0;
+        self.sizes.windows(2).map(move |pair| {
+            let (fan_in, fan_out) = (pair[0], pair[1]);
+            let w = at;
+            let b = at + fan_in * fan_out;
+            at = b + fan_out;
+            (fan_in, fan_out, w, b)
+        })
+    }
+
+    /// Forward pass on `rows` samples `x` (`rows × input`); the output
+    /// (`rows × output`) is `cache.output()`.
+    pub fn forward(&self, x: &[f64], rows: usize, cache: &mut MlpCache) {
+        let layers = self.sizes.len() - 1;
+        cache.rows = rows;
+        cache.acts.resize_with(layers + 1, Vec::new);
+        cache.acts[0].clear();
+        cache.acts[0].extend_from_slice(x);
+        for (l, (fan_in, fan_out, w, b)) in self.offsets().enumerate() {
+            let (done, rest) = cache.acts.split_at_mut(l + 1);
+            let input = &done[l];
+            let out = &mut rest[0];
+            out.clear();
+            out.resize(rows * fan_out, 0.0);
+            let weights = &self.params[w..b];
+            let bias = &self.params[b..b + fan_out];
+            let relu = l + 1 < layers;
+            for (row_in, row_out) in input
+                .chunks_exact(fan_in)
+                .zip(out.chunks_exact_mut(fan_out))
+            {
+                for ((o, wrow), &bo) in row_out
+                    .iter_mut()
+                    .zip(weights.chunks_exact(fan_in))
+                    .zip(bias)
+                {
+                    let z = bo + dot(row_in, wrow);
+                    *o = if relu { z.max(0.0) } else { z };
+                }
+            }
+        }
+    }
+
+    /// Backward pass of the last [`Mlp::forward`]: given ∂L/∂output (`rows × output`),
+    /// adds ∂L/∂params into `grads` and returns ∂L/∂input (`rows × input`).
+    pub fn backward(&self, cache: &MlpCache, grad_out: &[f64], grads: &mut [f64]) -> Vec<f64> {
+        let layers = self.sizes.len() - 1;
+        let offsets: Vec<_> = self.offsets().collect();
+        let mut delta = grad_out.to_vec();
+        for l in (0..layers).rev() {
+            let (fan_in, fan_out, w, b) = offsets[l];
+            let input = &cache.acts[l];
+            let weights = &self.params[w..b];
+            {
+                let (gw, gb) = grads[w..b + fan_out].split_at_mut(fan_in * fan_out);
+                for (row_in, row_d) in input.chunks_exact(fan_in).zip(delta.chunks_exact(fan_out)) {
+                    for ((gwrow, g), &d) in
+                        gw.chunks_exact_mut(fan_in).zip(gb.iter_mut()).zip(row_d)
+                    {
+                        if d != 0.0 {
+                            *g += d;
+                            axpy(d, row_in, gwrow);
+                        }
+                    }
+                }
+            }
+            let mut prev = vec![0.0; cache.rows * fan_in];
+            for (row_p, row_d) in prev
+                .chunks_exact_mut(fan_in)
+                .zip(delta.chunks_exact(fan_out))
+            {
+                for (&d, wrow) in row_d.iter().zip(weights.chunks_exact(fan_in)) {
+                    if d != 0.0 {
+                        axpy(d, wrow, row_p);
+                    }
+                }
+            }
+            if l > 0 {
+                // The input of layer l is a ReLU output: the gradient passes where it is > 0.
+                for (p, &a) in prev.iter_mut().zip(input) {
+                    if a <= 0.0 {
+                        *p = 0.0;
+                    }
+                }
+            }
+            delta = prev;
+        }
+        delta
+    }
+}
+
+/// Σ_k a_k b_k, in index order.
+pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// y ← y + α x.
+pub(crate) fn axpy(alpha: f64, x: &[f64], y: &mut [f64]) {
+    for (yi, xi) in y.iter_mut().zip(x) {
+        *yi += alpha * xi;
+    }
+}
+
+/// Adam (Kingma & Ba 2015) with PyTorch's defaults β = (0.9, 0.999), ε = 1e-8.
+#[derive(Debug, Clone)]
+pub struct Adam {
+    lr: f64,
+    m: Vec<f64>,
+    v: Vec<f64>,
+    /// β1^t and β2^t, as running products (no `powi`: the same bits everywhere).
+    beta1_t: f64,
+    beta2_t: f64,
+}
+
+impl Adam {
+    const BETA1: f64 = 0.9;
+    const BETA2: f64 = 0.999;
+    const EPS: f64 = 1e-8;
+
+    /// An optimiser for `n` parameters with learning rate `lr`.
+    pub fn new(n: usize, lr: f64) -> Adam {
+        Adam {
+            lr,
+            m: vec![0.0; n],
+            v: vec![0.0; n],
+            beta1_t: 1.0,
+            beta2_t: 1.0,
+        }
+    }
+
+    /// One step θ ← θ − lr · m̂ / (√v̂ + ε) with bias-corrected moments of `grads`.
+    pub fn step(&mut self, params: &mut [f64], grads: &[f64]) {
+        self.beta1_t *= Self::BETA1;
+        self.beta2_t *= Self::BETA2;
+        let (c1, c2) = (1.0 - self.beta1_t, 1.0 - self.beta2_t);
+        for (((p, &g), m), v) in params
+            .iter_mut()
+            .zip(grads)
+            .zip(&mut self.m)
+            .zip(&mut self.v)
+        {
+            // A non-finite gradient entry is skipped rather than poisoning the moments.
+            let g = if g.is_finite() { g } else { 0.0 };
+            *m = Self::BETA1 * *m + (1.0 - Self::BETA1) * g;
+            *v = Self::BETA2 * *v + (1.0 - Self::BETA2) * g * g;
+            *p -= self.lr * (*m / c1) / ((*v / c2).sqrt() + Self::EPS);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backward_matches_finite_differences() {
+        let mut rng = SplitMix64::new(3);
+        let mlp = Mlp::new(4, 6, 2, 3, &mut rng);
+        let rows = 5;
+        let x: Vec<f64> = (0..rows * 4).map(|_| rng.normal()).collect();
+        let weights: Vec<f64> = (0..rows * 3).map(|_| rng.normal()).collect();
+        let loss = |m: &Mlp, x: &[f64]| {
+            let mut c = MlpCache::default();
+            m.forward(x, rows, &mut c);
+            dot(c.output(), &weights)
+        };
+        let mut cache = MlpCache::default();
+        mlp.forward(&x, rows, &mut cache);
+        let mut grads = vec![0.0; mlp.params.len()];
+        let gx = mlp.backward(&cache, &weights, &mut grads);
+        let h = 1e-6;
+        for (i, &g) in grads.iter().enumerate() {
+            let (mut up, mut down) = (mlp.clone(), mlp.clone());
+            up.params[i] += h;
+            down.params[i] -= h;
+            let fd = (loss(&up, &x) - loss(&down, &x)) / (2.0 * h);
+            assert!((fd - g).abs() < 1e-6, "param {i}: {fd} vs {g}");
+        }
+        for i in 0..x.len() {
+            let (mut up, mut down) = (x.clone(), x.clone());
+            up[i] += h;
+            down[i] -= h;
+            let fd = (loss(&mlp, &up) - loss(&mlp, &down)) / (2.0 * h);
+            assert!((fd - gx[i]).abs() < 1e-6, "input {i}: {fd} vs {}", gx[i]);
+        }
+    }
+}
