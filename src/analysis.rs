@@ -13,6 +13,7 @@ use crate::discretize::{
     Progress, TableStats,
 };
 use crate::info::InfoTerms;
+use crate::pid::batch::{pid_batch, BatchConfig, BatchError, BatchPid, BatchProgress};
 use crate::pid::{pid_cvx, Pid, PidError};
 use crate::share::{
     results_agree, CountTable, Estimator, PidResults, Roles as ShareRoles,
@@ -33,6 +34,8 @@ pub enum AnalysisError {
     Table(#[from] TableError),
     #[error(transparent)]
     Share(#[from] ShareError),
+    #[error(transparent)]
+    Batch(#[from] BatchError),
     #[error("no file to analyse: add a samples CSV or a counts table")]
     NoInput,
     #[error(
@@ -556,5 +559,47 @@ pub fn open_shared(state: &ShareState) -> Result<SharedAnalysis, AnalysisError> 
             Units::Nats => "nats".to_string(),
         }),
         files: state.settings.files.clone(),
+    })
+}
+
+/// The BATCH estimate of one target, with the names it was computed for.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BatchAnalysis {
+    pub names: Names,
+    /// The atoms in bits (negatives clipped to 0; the raw values are kept inside).
+    pub dataset: BatchPid,
+    pub report: crate::data::AssemblyReport,
+    pub roles: Roles,
+    pub config: BatchConfig,
+}
+
+/// Analyses parsed files with the neural BATCH estimator on the continuous features
+/// (no clustering): roles as for [`analyse`], guessed when `None`.
+pub fn analyse_batch(
+    tables: &[ParsedTable],
+    roles: Option<&Roles>,
+    settings: &AnalysisSettings,
+    config: &BatchConfig,
+    progress: &mut dyn FnMut(BatchProgress),
+) -> Result<BatchAnalysis, AnalysisError> {
+    if tables.is_empty() {
+        return Err(AnalysisError::NoInput);
+    }
+    let roles = match roles {
+        Some(roles) => roles.clone(),
+        None => Roles::guess_tables(tables)?,
+    };
+    let dataset = crate::data::assemble(tables, &roles, &settings.assemble_options())?;
+    let pid = pid_batch(&dataset, None, None, config, progress)?;
+    Ok(BatchAnalysis {
+        names: Names {
+            x1: modality_name(&roles.x1, "X1"),
+            x2: modality_name(&roles.x2, "X2"),
+            y: roles.y.clone(),
+        },
+        dataset: pid,
+        report: dataset.report,
+        roles,
+        config: config.clone(),
     })
 }

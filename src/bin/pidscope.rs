@@ -5,8 +5,11 @@ use std::fs::File;
 use std::io::Read;
 use std::process::ExitCode;
 
-use pidscope::analysis::{analyse, Analysis, AnalysisSettings, ShareMeta, TargetAnalysis};
+use pidscope::analysis::{
+    analyse, analyse_batch, Analysis, AnalysisSettings, ShareMeta, TargetAnalysis,
+};
 use pidscope::data::{CsvReader, IngestOptions, ParsedTable, Roles};
+use pidscope::pid::batch::BatchConfig;
 use pidscope::share::share_url;
 use serde_json::{json, Map, Value};
 
@@ -35,9 +38,13 @@ with prefix; `FILE::column` names a column of one file):
     --weight COL         per-sample weights
 
 ESTIMATOR OPTIONS:
+    --estimator E        cvx (exact PID of the clustered table; default) or batch
+                         (the neural estimator on the continuous features)
     --clusters K         clusters per numeric modality (default 20)
     --pca N              PCA components before clustering (default 5)
-    --seed N             seed of the clustering (default 0)
+    --seed N             seed of the clustering / BATCH training (default 0)
+    --epochs N           (batch) alignment epochs (default 10, the paper's)
+    --classifier-epochs N  (batch) classifier epochs (default 40, the paper's)
 
 OUTPUT:
     --json               one JSON object (atoms, MI terms, certificate, statistics)
@@ -82,6 +89,7 @@ struct EstimateArgs {
     nats: bool,
     base: Option<String>,
     title: Option<String>,
+    batch: Option<BatchConfig>,
 }
 
 fn parse_estimate(args: &[String]) -> Result<EstimateArgs, CliError> {
@@ -108,6 +116,27 @@ fn parse_estimate(args: &[String]) -> Result<EstimateArgs, CliError> {
             }
             "--pca" => out.settings.pca = number("--pca", value("--pca")?)? as usize,
             "--seed" => out.settings.seed = number("--seed", value("--seed")?)?,
+            "--estimator" => match value("--estimator")?.as_str() {
+                "cvx" => out.batch = None,
+                "batch" => out.batch = Some(out.batch.take().unwrap_or_default()),
+                other => {
+                    return Err(CliError::usage(format!(
+                        "--estimator is cvx or batch, not '{other}'"
+                    )))
+                }
+            },
+            "--epochs" => {
+                let n = number("--epochs", value("--epochs")?)? as usize;
+                out.batch
+                    .get_or_insert_with(BatchConfig::default)
+                    .alignment_epochs = n;
+            }
+            "--classifier-epochs" => {
+                let n = number("--classifier-epochs", value("--classifier-epochs")?)? as usize;
+                out.batch
+                    .get_or_insert_with(BatchConfig::default)
+                    .classifier_epochs = n;
+            }
             "--base" => out.base = Some(value("--base")?),
             "--title" => out.title = Some(value("--title")?),
             "--json" => out.json = true,
@@ -376,8 +405,74 @@ fn link(args: &[String]) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The BATCH estimate, printed with the same JSON keys as CVX.
+fn estimate_batch(args: &EstimateArgs, config: &BatchConfig) -> Result<(), CliError> {
+    let tables = args
+        .files
+        .iter()
+        .map(|f| read_file(f))
+        .collect::<Result<Vec<_>, _>>()?;
+    let roles = roles_from(args, &tables);
+    let mut config = config.clone();
+    config.seed = args.settings.seed;
+    let result = analyse_batch(
+        &tables,
+        roles.as_ref(),
+        &args.settings,
+        &config,
+        &mut |_| {},
+    )
+    .map_err(CliError::input)?;
+    let scale = if args.nats {
+        std::f64::consts::LN_2
+    } else {
+        1.0
+    };
+    let pid = serde_json::to_value(&result.dataset).unwrap_or(Value::Null);
+    let mut out = Map::new();
+    out.insert("estimator".into(), json!("batch"));
+    out.insert("target".into(), json!(result.names.y));
+    for key in ATOMS.iter().chain(&TERMS).map(|(k, _)| *k) {
+        out.insert(
+            key.into(),
+            json!(pid[key].as_f64().unwrap_or(f64::NAN) * scale),
+        );
+    }
+    out.insert("certificate".into(), Value::Null);
+    out.insert("raw".into(), pid["raw"].clone());
+    out.insert("spread".into(), pid["spread"].clone());
+    out.insert("epochs".into(), pid["epochs"].clone());
+    out.insert(
+        "units".into(),
+        json!(if args.nats { "nats" } else { "bits" }),
+    );
+    out.insert("names".into(), json!(result.names));
+    if args.json {
+        println!("{}", Value::Object(out));
+    } else {
+        println!(
+            "BATCH PID of {} — X1: {}, X2: {}, Y: {}",
+            args.files.join(" + "),
+            result.names.x1,
+            result.names.x2,
+            result.names.y
+        );
+        for (key, label) in ATOMS.iter().chain(&TERMS) {
+            println!(
+                "{label:<18}{:>12.6}",
+                out[*key].as_f64().unwrap_or(f64::NAN)
+            );
+        }
+        println!("(neural estimate, averaged over test batches; no accuracy certificate)");
+    }
+    Ok(())
+}
+
 fn estimate(args: &[String]) -> Result<(), CliError> {
     let args = parse_estimate(args)?;
+    if let Some(config) = &args.batch {
+        return estimate_batch(&args, config);
+    }
     let (analysis, tables) = run(&args)?;
     let (unit, scale) = if args.nats {
         ("nats", std::f64::consts::LN_2)
