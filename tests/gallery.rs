@@ -6,33 +6,10 @@
 
 use pidscope::examples::{gallery_entry, Atom, GALLERY};
 use pidscope::pid::pid_cvx;
-use serde::Deserialize;
 
-#[derive(Deserialize)]
-struct Case {
-    name: String,
-    shape: [usize; 3],
-    p: Vec<f64>,
-    #[serde(rename = "R")]
-    r: f64,
-    #[serde(rename = "U1")]
-    u1: f64,
-    #[serde(rename = "U2")]
-    u2: f64,
-    #[serde(rename = "S")]
-    s: f64,
-}
-
-fn cases() -> Vec<Case> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/reference/cases.json"
-    );
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
-        panic!("the gallery is checked against the reference cases, which must sit beside the project at {path}: {e}")
-    });
-    serde_json::from_str(&text).expect("cases.json parses")
-}
+#[path = "common/reference.rs"]
+mod reference;
+use reference::cases;
 
 #[test]
 fn every_gallery_entry_is_its_reference_case_with_the_same_atoms() {
@@ -55,9 +32,14 @@ fn every_gallery_entry_is_its_reference_case_with_the_same_atoms() {
         let pid = pid_cvx(&table).unwrap();
         let atoms = [pid.redundancy, pid.unique1, pid.unique2, pid.synergy];
         let reference = [case.r, case.u1, case.u2, case.s];
+        assert!(
+            (pid.mi_joint - case.mi).abs() <= case.tol,
+            "{}: I(X1,X2;Y)",
+            entry.name
+        );
         for ((atom, ours), theirs) in Atom::ALL.iter().zip(atoms).zip(reference) {
             assert!(
-                (ours - theirs).abs() <= 1e-6,
+                (ours - theirs).abs() <= case.tol.min(1e-6),
                 "{}: {atom:?} = {ours}, reference {theirs}",
                 entry.name
             );

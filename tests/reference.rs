@@ -4,35 +4,10 @@
 
 use pidscope::pid::pid_cvx;
 use pidscope::JointTable;
-use serde::Deserialize;
 
-#[derive(Deserialize)]
-struct Case {
-    name: String,
-    shape: [usize; 3],
-    p: Vec<f64>,
-    #[serde(rename = "R")]
-    r: f64,
-    #[serde(rename = "U1")]
-    u1: f64,
-    #[serde(rename = "U2")]
-    u2: f64,
-    #[serde(rename = "S")]
-    s: f64,
-    #[serde(rename = "MI")]
-    mi: f64,
-    tol: f64,
-}
-
-fn cases() -> Vec<Case> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/reference/cases.json"
-    );
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("reference cases must sit beside the project at {path}: {e}"));
-    serde_json::from_str(&text).expect("cases.json parses")
-}
+#[path = "common/reference.rs"]
+mod reference;
+use reference::cases;
 
 #[test]
 fn every_reference_case_matches_to_its_tolerance() {

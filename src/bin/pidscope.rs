@@ -364,14 +364,20 @@ fn print_table(analysis: &Analysis, files: &[String], unit: &str, scale: f64) {
     }
 }
 
-/// Reads the files and runs the analysis the options describe.
-fn run(args: &EstimateArgs) -> Result<(Analysis, Vec<ParsedTable>), CliError> {
+/// Reads every file and resolves the roles the options give.
+fn read_inputs(args: &EstimateArgs) -> Result<(Vec<ParsedTable>, Option<Roles>), CliError> {
     let tables = args
         .files
         .iter()
         .map(|f| read_file(f))
         .collect::<Result<Vec<_>, _>>()?;
     let roles = roles_from(args, &tables);
+    Ok((tables, roles))
+}
+
+/// Reads the files and runs the analysis the options describe.
+fn run(args: &EstimateArgs) -> Result<(Analysis, Vec<ParsedTable>), CliError> {
+    let (tables, roles) = read_inputs(args)?;
     let analysis =
         analyse(&tables, roles.as_ref(), &args.settings, &mut |_| {}).map_err(CliError::input)?;
     Ok((analysis, tables))
@@ -407,12 +413,7 @@ fn link(args: &[String]) -> Result<(), CliError> {
 
 /// The BATCH estimate, printed with the same JSON keys as CVX.
 fn estimate_batch(args: &EstimateArgs, config: &BatchConfig) -> Result<(), CliError> {
-    let tables = args
-        .files
-        .iter()
-        .map(|f| read_file(f))
-        .collect::<Result<Vec<_>, _>>()?;
-    let roles = roles_from(args, &tables);
+    let (tables, roles) = read_inputs(args)?;
     let mut config = config.clone();
     config.seed = args.settings.seed;
     let result = analyse_batch(
