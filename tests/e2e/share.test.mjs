@@ -122,6 +122,15 @@ test('every kind of broken link shows its own clear message and the page stays u
     assert.equal(await page.locator('script:not([src])').count(), 0, `${kind}: nothing from the link became markup`);
     await context.close();
   }
+  // Numbers in the link that the recomputation does not reproduce are called out.
+  const tampered = handMadeLink({ results: { ...RESULTS, synergy: 0.5, redundancy: 0.5 }, source: { example: { name: 'XOR' } } });
+  {
+    const { page, context } = await openAt(`/#s=${tampered}`);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=result]').length === 2, null, { timeout: 10_000 });
+    const check = await page.getByTestId('result').first().getByTestId('shared-check').textContent();
+    assert.match(check, /the numbers differ from those in the link: .*redundancy.*synergy/);
+    await context.close();
+  }
   // Double URL-encoding (chat apps do this) still opens.
   const { page, context } = await openAt(`/#s=${good.replace('.', '%252E')}`);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=result]').length === 2, null, { timeout: 10_000 });
