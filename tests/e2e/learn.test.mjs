@@ -56,7 +56,7 @@ test('predict, reveal, then edit a cell: the atoms and charts follow the edit', 
   await page.waitForFunction(() => document.querySelector('[data-testid=learn-synergy]')?.textContent !== '0.5000 bits');
   assert.notEqual(await synergy(), '0.5000 bits');
   assert.notEqual(await bar(), before, 'the chart was redrawn');
-  assert.match(await page.getByTestId('update-time').textContent(), /^Updated in \d+(\.\d)? ms/);
+  assert.match(await page.getByTestId('update-time').textContent(), /^Updated in \d+(\.\d)? ms \(engine \d+(\.\d)? ms, drawing \d+(\.\d)? ms\)/);
   const total = await page.evaluate(() => [...document.querySelectorAll('[data-testid=editor] input')].reduce((s, i) => s + Number(i.value), 0));
   assert.ok(Math.abs(total - 1) < 1e-3, `the cells still sum to 1 (${total})`);
   // A 4×4×4 table edits too.
