@@ -425,6 +425,13 @@ impl Problem {
         }
     }
 
+    /// The dual's linear part Σ α(x1,y)·λ(x1,y) + Σ β(x2,y)·μ(x2,y), in nats.
+    fn linear_term(&self, z: &[f64]) -> f64 {
+        let n1y = self.n1 * self.ny;
+        let dot = |w: &[f64], v: &[f64]| w.iter().zip(v).map(|(a, b)| a * b).sum::<f64>();
+        dot(&self.alpha, &z[..n1y]) + dot(&self.beta, &z[n1y..])
+    }
+
     /// A feasible dual value (nats) from any (λ, μ): a certified lower bound on
     /// min_q −H_q(Y|X1,X2), so minus it is an upper bound on h*.
     ///
@@ -436,19 +443,7 @@ impl Problem {
     /// decreases), which recovers most of what a single row shift leaves on the table.
     fn dual_bound(&self, z: &[f64]) -> f64 {
         let ny = self.ny;
-        let n1y = self.n1 * ny;
-        let lin: f64 = self
-            .alpha
-            .iter()
-            .zip(&z[..n1y])
-            .map(|(a, l)| a * l)
-            .sum::<f64>()
-            + self
-                .beta
-                .iter()
-                .zip(&z[n1y..])
-                .map(|(b, m)| b * m)
-                .sum::<f64>();
+        let lin = self.linear_term(z);
         let mut s = vec![0.0; ny];
         let l: Vec<f64> = (0..self.ncells())
             .map(|c| {
@@ -540,18 +535,7 @@ impl Problem {
         let mut grad = vec![0.0; self.nvars()];
         grad[..n1y].copy_from_slice(&self.alpha);
         grad[n1y..].copy_from_slice(&self.beta);
-        let mut phi: f64 = self
-            .alpha
-            .iter()
-            .zip(&z[..n1y])
-            .map(|(a, l)| a * l)
-            .sum::<f64>()
-            + self
-                .beta
-                .iter()
-                .zip(&z[n1y..])
-                .map(|(b, m)| b * m)
-                .sum::<f64>();
+        let mut phi = self.linear_term(z);
         let mut wsum = 0.0;
         for c in 0..self.ncells() {
             let (a, b, r) = self.cell(c);
