@@ -11,13 +11,14 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::analysis::{
-    analyse, analyse_joint_table, open_shared, Analysis, AnalysisError, AnalysisSettings, Names,
-    ShareMeta,
+    analyse, analyse_batch, analyse_joint_table, open_shared, Analysis, AnalysisError,
+    AnalysisSettings, Names, ShareMeta,
 };
 use crate::data::{
     looks_like_counts_table, CsvReader, DataError, IngestOptions, ParsedTable, Roles,
 };
 use crate::examples::{gallery_entry, Atom, GALLERY};
+use crate::pid::batch::BatchConfig;
 use crate::scenarios::{generate, write_csv, GeneratedScenario, Scenario, ScenarioSpec};
 use crate::share::{decode_file, decode_link, encode_file, encode_link, ShareError, ShareState};
 use crate::table::{JointTable, TableError};
@@ -450,22 +451,53 @@ impl Workspace {
         progress: &js_sys::Function,
     ) -> JsResult {
         boundary(|| {
-            let page_roles: PageRoles = from_js(roles)?;
-            let mut settings: AnalysisSettings = from_js(settings)?;
-            settings.join_on = page_roles.id.clone();
-            let roles = Roles {
-                x1: page_roles.x1,
-                x2: page_roles.x2,
-                y: page_roles.y.unwrap_or_default(),
-                yhat: page_roles.yhat,
-                weight: page_roles.weight,
-            };
+            let (roles, settings) = roles_and_settings(roles, settings)?;
             let analysis = analyse(&self.tables, Some(&roles), &settings, &mut |stage| {
                 report_progress(progress, &stage)
             })?;
             to_js(&analysis)
         })
     }
+
+    /// Estimates the PID with the neural BATCH estimator on the continuous features
+    /// (`config`: a partial `BatchConfig`, the paper's defaults filling the rest),
+    /// reporting every training batch to `progress`.
+    #[wasm_bindgen(js_name = estimateBatch)]
+    pub fn estimate_batch(
+        &self,
+        roles: JsValue,
+        settings: JsValue,
+        config: JsValue,
+        progress: &js_sys::Function,
+    ) -> JsResult {
+        boundary(|| {
+            let (roles, settings) = roles_and_settings(roles, settings)?;
+            let config: BatchConfig = from_js(config)?;
+            let analysis = analyse_batch(
+                &self.tables,
+                Some(&roles),
+                &settings,
+                &config,
+                &mut |step| report_progress(progress, &step),
+            )?;
+            to_js(&analysis)
+        })
+    }
+}
+
+/// The page's roles and settings as the core takes them (an id column means a join).
+fn roles_and_settings(roles: JsValue, settings: JsValue) -> Result<(Roles, AnalysisSettings)> {
+    let page_roles: PageRoles = from_js(roles)?;
+    let mut settings: AnalysisSettings = from_js(settings)?;
+    settings.join_on = page_roles.id.clone();
+    let roles = Roles {
+        x1: page_roles.x1,
+        x2: page_roles.x2,
+        y: page_roles.y.unwrap_or_default(),
+        yhat: page_roles.yhat,
+        weight: page_roles.weight,
+    };
+    Ok((roles, settings))
 }
 
 impl Workspace {
