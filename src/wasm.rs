@@ -357,6 +357,28 @@ struct PageRoles {
     yhat: Vec<String>,
     weight: Option<String>,
     id: Option<String>,
+    #[serde(default)]
+    p_x1: Vec<String>,
+    #[serde(default)]
+    p_x2: Vec<String>,
+    #[serde(default)]
+    p_joint: Vec<String>,
+}
+
+impl From<Roles> for PageRoles {
+    fn from(r: Roles) -> Self {
+        PageRoles {
+            x1: r.x1,
+            x2: r.x2,
+            y: Some(r.y),
+            yhat: r.yhat,
+            weight: r.weight,
+            id: None,
+            p_x1: r.p_x1,
+            p_x2: r.p_x2,
+            p_joint: r.p_joint,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -496,6 +518,9 @@ fn roles_and_settings(roles: JsValue, settings: JsValue) -> Result<(Roles, Analy
         y: page_roles.y.unwrap_or_default(),
         yhat: page_roles.yhat,
         weight: page_roles.weight,
+        p_x1: page_roles.p_x1,
+        p_x2: page_roles.p_x2,
+        p_joint: page_roles.p_joint,
     };
     Ok((roles, settings))
 }
@@ -552,17 +577,7 @@ impl Workspace {
             (PageRoles::default(), None)
         } else {
             match Roles::guess_tables(&self.tables) {
-                Ok(r) => (
-                    PageRoles {
-                        x1: r.x1,
-                        x2: r.x2,
-                        y: Some(r.y),
-                        yhat: r.yhat,
-                        weight: r.weight,
-                        id: None,
-                    },
-                    None,
-                ),
+                Ok(r) => (PageRoles::from(r), None),
                 Err(e) => (PageRoles::default(), Some(e.to_string())),
             }
         };

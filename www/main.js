@@ -23,7 +23,7 @@ bridge.addEventListener('crash', ({ detail }) => {
   );
 });
 
-const EMPTY_ROLES = { x1: [], x2: [], y: null, yhat: [], weight: null, id: null };
+const EMPTY_ROLES = { x1: [], x2: [], y: null, yhat: [], weight: null, id: null, p_x1: [], p_x2: [], p_joint: [] };
 const state = {
   files: [], // {file: File, summary, generation}
   columns: [],

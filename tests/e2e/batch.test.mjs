@@ -127,3 +127,37 @@ test('BATCH says clearly when it cannot run or ran on too little: too few sample
   assert.ok(Math.abs((await number(counts.page.getByTestId('result').first(), 'synergy')) - 1) < 1e-6, 'CVX still runs');
   await counts.context.close();
 });
+
+/** Noisy XOR plus a model's softmax outputs: a perfect joint model, unimodal models at chance. */
+function xorWithModelOutputs(rows) {
+  const lines = noisyGateCsv(rows, 3, { gate: 'xor' }).trim().split('\n');
+  const header = `${lines[0]},p_x1_0,p_x1_1,p_x2_0,p_x2_1,p_x1x2_0,p_x1x2_1`;
+  const body = lines.slice(1).map((line) => {
+    const y = Number(line.split(',').at(-1));
+    return `${line},0.5,0.5,0.5,0.5,${1 - y},${y}`;
+  });
+  return `${[header, ...body].join('\n')}\n`;
+}
+
+test('a model’s own probability columns stand in for BATCH’s classifiers', async () => {
+  const { page, context } = await openWithFile('xor-with-model.csv', xorWithModelOutputs(1200));
+  const summary = await page.getByTestId('roles-summary').textContent();
+  assert.match(summary, /p̂\(y\|x1\): p_x1_0, p_x1_1 · p̂\(y\|x2\): p_x2_0, p_x2_1 · p̂\(y\|x1,x2\): p_x1x2_0, p_x1x2_1/);
+  assert.equal(await page.getByLabel('Role of column p_x1x2_1').inputValue(), 'p_joint');
+  await page.getByLabel('BATCH', { exact: true }).check();
+  await page.getByRole('button', { name: 'Estimate PID' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=result]').length === 2, null, { timeout: 60_000 });
+  const card = page.getByTestId('result').first();
+  assert.match(await card.getByTestId('batch-note').textContent(), /the model’s own probabilities from the file stood in for the classifiers/);
+  assert.ok((await number(card, 'synergy')) > 0.95);
+  const curve = await card.locator('figure.loss-curve svg[data-role=plot]').getAttribute('aria-description');
+  assert.match(curve, /^alignment q̃: training loss/, 'only the alignment model trained');
+
+  // Taking one conditional's columns away is an error that says which is missing.
+  await page.getByLabel('Role of column p_x2_0').selectOption('');
+  await page.getByLabel('Role of column p_x2_1').selectOption('');
+  await page.getByRole('button', { name: 'Estimate PID' }).click();
+  await page.locator('#banner').waitFor();
+  assert.match(await page.locator('#banner').textContent(), /need all three conditionals; p̂\(y\|x2\) has no columns/);
+  await context.close();
+});

@@ -108,7 +108,7 @@ function batchNote({ pid, config }) {
       {},
       `Learned estimate (BATCH): mean over ${pid.test_batches} test batch${pid.test_batches === 1 ? '' : 'es'} of ${test.toLocaleString()} held-out samples ` +
         `${pid.test_batches > 1 ? '(± is the spread across them)' : '(one batch, so no spread across batches)'}; trained on ${train.toLocaleString()} samples, ${validation.toLocaleString()} for early stopping; ` +
-        `${pid.epochs} alignment epoch${pid.epochs === 1 ? '' : 's'}${pid.classifiers_trained ? '' : ', classifiers given by the data'}. ` +
+        `${pid.epochs} alignment epoch${pid.epochs === 1 ? '' : 's'}${pid.classifiers_trained ? '' : '; the model’s own probabilities from the file stood in for the classifiers'}. ` +
         `Sinkhorn met its tolerance in ${(pid.sinkhorn_converged * 100).toFixed(0)}% of test batches (mean ${pid.sinkhorn_iterations.toFixed(1)} iterations).`,
     ),
     small
