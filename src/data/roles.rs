@@ -5,6 +5,8 @@
 //! - Y: the first column named `label`, `labels`, `y`, `target`, `class`, `outcome`.
 //! - Ŷ: `yhat`, `y_hat`, `y_pred`, `prediction`, or any name starting with `pred`.
 //! - weight: `weight`, `weights`, `sample_weight`.
+//! - a model's probabilities: `p_x1_<state>`, `p_x2_<state>`, `p_x1x2_<state>` (one
+//!   column per state of Y) for p̂(y|x1), p̂(y|x2), p̂(y|x1,x2); see [`ModelConditionals`].
 //! - ignored as row identifiers: `id`, `index`, `idx`, `row`, and names starting
 //!   with `unnamed` (pandas' index column).
 //! - every other column is a feature. Features are grouped by prefix: the part before
