@@ -138,23 +138,14 @@ fn parse_estimate(args: &[String]) -> Result<EstimateArgs, CliError> {
                     )))
                 }
             },
-            "--epochs" => {
-                let n = number("--epochs", value("--epochs")?)? as usize;
-                out.batch
-                    .get_or_insert_with(BatchConfig::default)
-                    .alignment_epochs = n;
-            }
-            "--classifier-epochs" => {
-                let n = number("--classifier-epochs", value("--classifier-epochs")?)? as usize;
-                out.batch
-                    .get_or_insert_with(BatchConfig::default)
-                    .classifier_epochs = n;
-            }
-            "--batch-size" => {
-                let n = number("--batch-size", value("--batch-size")?)? as usize;
-                out.batch
-                    .get_or_insert_with(BatchConfig::default)
-                    .batch_size = n;
+            "--epochs" | "--classifier-epochs" | "--batch-size" => {
+                let n = number(arg, value(arg)?)? as usize;
+                let config = out.batch.get_or_insert_with(BatchConfig::default);
+                *match arg.as_str() {
+                    "--epochs" => &mut config.alignment_epochs,
+                    "--classifier-epochs" => &mut config.classifier_epochs,
+                    _ => &mut config.batch_size,
+                } = n;
             }
             "--learning-rate" => {
                 let text = value("--learning-rate")?;
