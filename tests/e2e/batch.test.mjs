@@ -112,11 +112,12 @@ test('BATCH says clearly when it cannot run or ran on too little: too few sample
   await context.close();
 
   // Fewer training samples than one batch: it runs, and the card says the result is weak.
-  const small = await openWithFile('small.csv', noisyGateCsv(200, 2, { gate: 'xor' }));
+  const small = await openWithFile('small.csv', noisyGateCsv(200, 2, { gate: 'xor', prediction: true }));
   await small.page.getByLabel('BATCH', { exact: true }).check();
   await small.page.getByRole('button', { name: 'Estimate PID' }).click();
   await small.page.waitForFunction(() => document.querySelectorAll('[data-testid=result]').length === 2, null, { timeout: 60_000 });
   assert.match(await small.page.getByTestId('batch-note').textContent(), /training split \(120 samples\) is smaller than one batch \(256\)/);
+  assert.match(await small.page.getByTestId('batch-note').textContent(), /BATCH does not analyse the Ŷ column pred; CVX does/);
   await small.context.close();
 
   const counts = await openWithFile('xor-counts.csv', 'x1,x2,y,count\n0,0,0,1\n0,1,1,1\n1,0,1,1\n1,1,0,1\n');

@@ -95,7 +95,11 @@ function numbersTable(analysis, unit) {
 }
 
 /** What a BATCH estimate rests on: splits, epochs, Sinkhorn, and any negative raw atom. */
-function batchNote({ pid, config }) {
+function batchNote({ pid, config, roles }) {
+  const unused = [
+    roles?.weight ? `BATCH does not use the weight column ${roles.weight}: every sample counts once.` : null,
+    roles?.yhat?.length ? `BATCH does not analyse the Ŷ column${roles.yhat.length > 1 ? 's' : ''} ${roles.yhat.join(', ')}; CVX does.` : null,
+  ].filter(Boolean);
   const { train, validation, test } = pid.samples;
   const small = train < config.batch_size;
   const negatives = ATOMS.filter((a) => pid.raw[a.key] < 0).map((a) => `${a.short} ${pid.raw[a.key].toFixed(4)}`);
@@ -118,6 +122,7 @@ function batchNote({ pid, config }) {
           `⚠ The training split (${train.toLocaleString()} samples) is smaller than one batch (${config.batch_size}): every epoch is a single optimisation step, so the networks are probably undertrained and the atoms too small. Add samples, lower the batch size or raise the epochs.`,
         )
       : null,
+    unused.map((text) => h('p', { role: 'note' }, text)),
     negatives.length ? h('p', { role: 'note' }, `Some atoms came out negative before clipping to 0 (estimation error, in bits): ${negatives.join(', ')}.`) : null,
   );
 }
