@@ -8,6 +8,7 @@
 //!   and unbiased variance 1 over its d components (+1e-8), as the paper's code does;
 //! - S_{aby} = ⟨e1_{a,y}, e2_{b,y}⟩ / √d, and A = exp(S);
 //! - per label y, Sinkhorn scales A[·,·,y] to rows p̂(y|x1_a), columns p̂(y|x2_b)
+//!   rescaled to the rows' total (a deviation from the paper, see `balanced_targets`)
 //!   ([`super::sinkhorn`]), giving the column log-potential g_{by};
 //! - q̃(b|a,y) = softmax_b(S_{aby} + g_{by}) (each row renormalised, as the paper),
 //!   q̃(a,b,y) = p̂(y|x1_a) q̃(b|a,y) / m;
@@ -87,6 +88,25 @@ fn standardise_backward(e: &[f64], sigmas: &[f64], e_bar: &[f64], d: usize) -> V
     h_bar
 }
 
+/// Sinkhorn's log targets for label y: rows ln p̂(y|x1_a) and columns ln p̂(y|x2_b)
+/// rescaled to the rows' total, ln p̂(y|x2_b) + ln Σ_a p̂(y|x1_a) − ln Σ_b p̂(y|x2_b).
+///
+/// A deviation from the paper: on a batch the two classifiers rarely give a label the
+/// same total mass, and no matrix has row sums r and column sums c when Σr ≠ Σc, so
+/// the alternating scaling would oscillate until its iteration cap. After the rescale a
+/// fixed point exists and the scaling meets the tolerance in a few steps. The result
+/// keeps the rows (q̃(b|a,y) is renormalised per row anyway) and the columns' shape;
+/// the factor depends only on the classifiers' outputs, a constant for the encoders.
+fn balanced_targets(p1: &[f64], p2: &[f64], ny: usize, y: usize) -> (Vec<f64>, Vec<f64>) {
+    let column = |p: &[f64]| -> Vec<f64> { p.chunks_exact(ny).map(|row| row[y]).collect() };
+    let (r, c) = (column(p1), column(p2));
+    let shift = log(r.iter().sum::<f64>()) - log(c.iter().sum::<f64>());
+    (
+        r.iter().map(|&v| log(v)).collect(),
+        c.iter().map(|&v| log(v) + shift).collect(),
+    )
+}
+
 /// Gradients of both encoders, flattened like their `params`.
 pub struct EncoderGrads {
     pub g1: Vec<f64>,
@@ -136,9 +156,6 @@ impl Encoders {
         let (e2, s2) = standardise_embeddings(c2.output(), d);
         let scale = 1.0 / (d as f64).sqrt();
         let width = ny * d;
-        let column = |p: &[f64], y: usize| -> Vec<f64> {
-            p.chunks_exact(ny).map(|row| log(row[y])).collect()
-        };
 
         let mut scores: Vec<Vec<f64>> = Vec::with_capacity(ny);
         let mut traces: Vec<SinkhornTrace> = Vec::with_capacity(ny);
@@ -156,7 +173,8 @@ impl Encoders {
                         * scale;
                 }
             }
-            let trace = sinkhorn(&s, m, m, &column(batch.p1, y), &column(batch.p2, y), opts);
+            let (log_r, log_c) = balanced_targets(batch.p1, batch.p2, ny, y);
+            let trace = sinkhorn(&s, m, m, &log_r, &log_c, opts);
             outcome.iterations += trace.iterations;
             outcome.converged += usize::from(trace.converged);
             scores.push(s);
@@ -261,6 +279,46 @@ mod tests {
             p.extend(row.iter().map(|v| v / s));
         }
         p
+    }
+
+    /// Label totals that disagree (AND-like: ½ on 32 rows of X1, 28 rows of X2) would
+    /// keep the paper's scaling oscillating to its cap; balanced, it converges.
+    #[test]
+    fn sinkhorn_converges_when_label_totals_disagree() {
+        let mut rng = SplitMix64::new(4);
+        let (m, n, ny, d) = (64, 3, 2, 10);
+        let enc = Encoders::new([n, n], 8, 1, ny, d, &mut rng);
+        let x1: Vec<f64> = (0..m * n).map(|_| rng.normal()).collect();
+        let x2: Vec<f64> = (0..m * n).map(|_| rng.normal()).collect();
+        let and_like = |on: fn(usize) -> bool| -> Vec<f64> {
+            (0..m)
+                .flat_map(|a| {
+                    if on(a) {
+                        [0.5, 0.5]
+                    } else {
+                        [1.0 - 1e-12, 1e-12]
+                    }
+                })
+                .collect()
+        };
+        let (p1, p2) = (
+            and_like(|a| a % 2 == 0),
+            and_like(|a| a % 2 == 0 && a % 16 != 0),
+        );
+        let batch = AlignBatch {
+            rows: m,
+            x1: &x1,
+            x2: &x2,
+            p1: &p1,
+            p2: &p2,
+        };
+        let opts = SinkhornOptions {
+            max_iterations: 500,
+            atol: 0.01,
+        };
+        let out = enc.loss(&batch, &opts, None);
+        assert_eq!(out.converged, ny);
+        assert!(out.iterations < 2 * 50, "{} pairs", out.iterations);
     }
 
     /// Central differences of the full loss (encoders → standardisation → scores →
