@@ -4,9 +4,10 @@
 //! `cargo bench --bench batch` runs (1) one alignment batch of 256 split into its parts
 //! and (2) the whole pipeline, timed by stage through the progress callback. With
 //! `BATCH_BENCH_ALIGN_EPOCHS=k` the pipeline trains k alignment epochs and the printed
-//! total extrapolates the alignment stage to 10 (said so in the output).
+//! total extrapolates the alignment stage to 10 (said so in the output);
+//! `BATCH_BENCH_GATE=xor` (or `and`) runs only that pipeline.
 
-use pidscope::pid::batch::align::{AlignBatch, EncoderGrads, Encoders};
+use pidscope::pid::batch::align::{balanced_targets, AlignBatch, EncoderGrads, Encoders};
 use pidscope::pid::batch::sinkhorn::{sinkhorn, SinkhornOptions};
 use pidscope::pid::batch::{pid_batch_arrays, BatchConfig, BatchStage};
 use pidscope::pid::random::SplitMix64;
@@ -58,7 +59,7 @@ fn time<F: FnMut()>(reps: usize, mut f: F) -> f64 {
 }
 
 /// One batch of m = 256 with conditionals like a trained AND (0 / ½ for y = 1, whose
-/// totals disagree: Sinkhorn runs to its cap of 500) or XOR (½ everywhere: 1 step).
+/// totals disagree: balanced before scaling) or XOR (½ everywhere: 1 step).
 fn one_batch(gate: Gate) {
     let mut rng = SplitMix64::new(1);
     let config = BatchConfig::default();
@@ -110,10 +111,10 @@ fn one_batch(gate: Gate) {
         let mut g = EncoderGrads::zeros(&enc);
         enc.loss(&batch, &opts, Some(&mut g));
     });
-    // Sinkhorn alone on a representative score matrix (label 1).
+    // Sinkhorn alone on a representative score matrix (label 1), scores of the size
+    // standardised embeddings give (|S| ≤ (d − 1)/√d).
     let scores: Vec<f64> = (0..M * M).map(|_| rng.normal()).collect();
-    let col = |p: &[f64]| -> Vec<f64> { p.chunks_exact(2).map(|r| r[1].ln()).collect() };
-    let (lr, lc) = (col(&p1), col(&p2));
+    let (lr, lc) = balanced_targets(&p1, &p2, ny, 1);
     let sk_fwd = time(reps, || {
         sinkhorn(&scores, M, M, &lr, &lc, &opts);
     }) * ny as f64;
@@ -187,6 +188,11 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10);
-    pipeline(Gate::Xor, epochs);
-    pipeline(Gate::And, epochs);
+    // BATCH_BENCH_GATE=xor or =and runs one pipeline only.
+    let only = std::env::var("BATCH_BENCH_GATE").unwrap_or_default();
+    for gate in [Gate::Xor, Gate::And] {
+        if only.is_empty() || only.eq_ignore_ascii_case(&format!("{gate:?}")) {
+            pipeline(gate, epochs);
+        }
+    }
 }

@@ -90,19 +90,22 @@ impl Mlp {
             let out = &mut rest[0];
             out.clear();
             out.resize(rows * fan_out, 0.0);
-            let weights = &self.params[w..b];
+            // Wᵀ (`in × out`): each input then adds x_k·Wᵀ_k to the whole output row, a
+            // loop over independent outputs that vectorises; every output still sums
+            // its terms in input order, from −0.0 like `Iterator::sum`.
+            let weights_t = transpose(&self.params[w..b], fan_out, fan_in);
             let bias = &self.params[b..b + fan_out];
             let relu = l + 1 < layers;
             for (row_in, row_out) in input
                 .chunks_exact(fan_in)
                 .zip(out.chunks_exact_mut(fan_out))
             {
-                for ((o, wrow), &bo) in row_out
-                    .iter_mut()
-                    .zip(weights.chunks_exact(fan_in))
-                    .zip(bias)
-                {
-                    let z = bo + dot(row_in, wrow);
+                row_out.fill(-0.0);
+                for (&xk, wt_row) in row_in.iter().zip(weights_t.chunks_exact(fan_out)) {
+                    axpy(xk, wt_row, row_out);
+                }
+                for (o, &bo) in row_out.iter_mut().zip(bias) {
+                    let z = bo + *o;
                     *o = if relu { z.max(0.0) } else { z };
                 }
             }
@@ -157,9 +160,34 @@ impl Mlp {
     }
 }
 
-/// Σ_k a_k b_k, in index order.
+/// The transpose of a `rows × cols` row-major matrix.
+pub(crate) fn transpose(a: &[f64], rows: usize, cols: usize) -> Vec<f64> {
+    let mut t = vec![0.0; a.len()];
+    for (r, row) in a.chunks_exact(cols).enumerate() {
+        for (c, &v) in row.iter().enumerate() {
+            t[c * rows + r] = v;
+        }
+    }
+    t
+}
+
+/// Σ_k a_k b_k as four interleaved partial sums (k mod 4) added as (s₀ + s₁) + (s₂ + s₃):
+/// a fixed order, so the same bits on every target, that LLVM can still vectorise
+/// (one running sum is bound by the latency of each addition).
 pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+    debug_assert_eq!(a.len(), b.len());
+    let mut acc = [0.0; 4];
+    let (ac, bc) = (a.chunks_exact(4), b.chunks_exact(4));
+    let tail = ac.remainder().iter().zip(bc.remainder());
+    for (x, y) in ac.zip(bc) {
+        for i in 0..4 {
+            acc[i] += x[i] * y[i];
+        }
+    }
+    for (lane, (x, y)) in acc.iter_mut().zip(tail) {
+        *lane += x * y;
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3])
 }
 
 /// y ← y + α x.

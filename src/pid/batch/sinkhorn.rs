@@ -40,6 +40,8 @@ pub struct SinkhornTrace {
     cols: usize,
     /// K = exp(S − s₀), row-major.
     kernel: Vec<f64>,
+    /// s₀ = max S (0 when not finite).
+    s0: f64,
     /// Per column step: (e^{f − max f}, t = Kᵀ e^{f − max f}).
     col_steps: Vec<(Vec<f64>, Vec<f64>)>,
     /// Per row step: (e^{g − max g}, z = K e^{g − max g}).
@@ -81,6 +83,7 @@ pub fn sinkhorn(
         rows,
         cols,
         kernel,
+        s0,
         col_steps: Vec::new(),
         row_steps: Vec::new(),
         log_v: vec![0.0; cols],
@@ -156,6 +159,30 @@ impl SinkhornTrace {
             .chunks_exact(self.cols)
             .map(|krow| super::mlp::dot(krow, v))
             .collect()
+    }
+
+    /// The row-normalised scaled matrix q_ab = softmax_b(S_ab + g_b) and its log, for the
+    /// final column potential g, from the kernel already formed (no exp per entry):
+    /// q_ab = K_ab v_b / z_a with v = e^{g − max g}, z = K v, and
+    /// ln q_ab = S_ab − s₀ + g_b − max g − ln z_a. Returns (q, ln q), row-major.
+    pub fn row_softmax(&self, scores: &[f64]) -> (Vec<f64>, Vec<f64>) {
+        let (v, g_max) = shifted_exp(&self.log_v);
+        let z = self.row_sums(&v);
+        let shift: Vec<f64> = self.log_v.iter().map(|&g| g - g_max - self.s0).collect();
+        let mut q = Vec::with_capacity(self.kernel.len());
+        let mut log_q = Vec::with_capacity(self.kernel.len());
+        for ((krow, srow), &za) in self
+            .kernel
+            .chunks_exact(self.cols)
+            .zip(scores.chunks_exact(self.cols))
+            .zip(&z)
+        {
+            let za = za.max(f64::MIN_POSITIVE);
+            let ln_za = log(za);
+            q.extend(krow.iter().zip(&v).map(|(&k, &vb)| k * vb / za));
+            log_q.extend(srow.iter().zip(&shift).map(|(&sab, &sh)| sab + sh - ln_za));
+        }
+        (q, log_q)
     }
 
     /// Reverse pass: given ∂L/∂g for the final column log-potential, adds ∂L/∂S into
