@@ -239,8 +239,8 @@ impl Encoders {
         }
         let h1_bar = standardise_backward(&e1, &s1, &e1_bar, d);
         let h2_bar = standardise_backward(&e2, &s2, &e2_bar, d);
-        self.f1.backward(&c1, &h1_bar, &mut grads.g1);
-        self.f2.backward(&c2, &h2_bar, &mut grads.g2);
+        self.f1.backward(&c1, &h1_bar, &mut grads.g1, false);
+        self.f2.backward(&c2, &h2_bar, &mut grads.g2, false);
         outcome
     }
 }
