@@ -590,7 +590,14 @@ pub fn analyse_batch(
         None => Roles::guess_tables(tables)?,
     };
     let dataset = crate::data::assemble(tables, &roles, &settings.assemble_options())?;
-    let pid = pid_batch(&dataset, None, None, config, progress)?;
+    // A model's own probabilities, when their columns are given, replace the classifiers.
+    let pid = pid_batch(
+        &dataset,
+        None,
+        dataset.conditionals.as_ref(),
+        config,
+        progress,
+    )?;
     Ok(BatchAnalysis {
         names: Names {
             x1: modality_name(&roles.x1, "X1"),

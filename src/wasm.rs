@@ -11,13 +11,14 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::analysis::{
-    analyse, analyse_joint_table, open_shared, Analysis, AnalysisError, AnalysisSettings, Names,
-    ShareMeta,
+    analyse, analyse_batch, analyse_joint_table, open_shared, Analysis, AnalysisError,
+    AnalysisSettings, Names, ShareMeta,
 };
 use crate::data::{
     looks_like_counts_table, CsvReader, DataError, IngestOptions, ParsedTable, Roles,
 };
 use crate::examples::{gallery_entry, Atom, GALLERY};
+use crate::pid::batch::BatchConfig;
 use crate::scenarios::{generate, write_csv, GeneratedScenario, Scenario, ScenarioSpec};
 use crate::share::{decode_file, decode_link, encode_file, encode_link, ShareError, ShareState};
 use crate::table::{JointTable, TableError};
@@ -356,6 +357,28 @@ struct PageRoles {
     yhat: Vec<String>,
     weight: Option<String>,
     id: Option<String>,
+    #[serde(default)]
+    p_x1: Vec<String>,
+    #[serde(default)]
+    p_x2: Vec<String>,
+    #[serde(default)]
+    p_joint: Vec<String>,
+}
+
+impl From<Roles> for PageRoles {
+    fn from(r: Roles) -> Self {
+        PageRoles {
+            x1: r.x1,
+            x2: r.x2,
+            y: Some(r.y),
+            yhat: r.yhat,
+            weight: r.weight,
+            id: None,
+            p_x1: r.p_x1,
+            p_x2: r.p_x2,
+            p_joint: r.p_joint,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -450,22 +473,56 @@ impl Workspace {
         progress: &js_sys::Function,
     ) -> JsResult {
         boundary(|| {
-            let page_roles: PageRoles = from_js(roles)?;
-            let mut settings: AnalysisSettings = from_js(settings)?;
-            settings.join_on = page_roles.id.clone();
-            let roles = Roles {
-                x1: page_roles.x1,
-                x2: page_roles.x2,
-                y: page_roles.y.unwrap_or_default(),
-                yhat: page_roles.yhat,
-                weight: page_roles.weight,
-            };
+            let (roles, settings) = roles_and_settings(roles, settings)?;
             let analysis = analyse(&self.tables, Some(&roles), &settings, &mut |stage| {
                 report_progress(progress, &stage)
             })?;
             to_js(&analysis)
         })
     }
+
+    /// Estimates the PID with the neural BATCH estimator on the continuous features
+    /// (`config`: a partial `BatchConfig`, the paper's defaults filling the rest),
+    /// reporting every training batch to `progress`.
+    #[wasm_bindgen(js_name = estimateBatch)]
+    pub fn estimate_batch(
+        &self,
+        roles: JsValue,
+        settings: JsValue,
+        config: JsValue,
+        progress: &js_sys::Function,
+    ) -> JsResult {
+        boundary(|| {
+            let (roles, settings) = roles_and_settings(roles, settings)?;
+            let config: BatchConfig = from_js(config)?;
+            let analysis = analyse_batch(
+                &self.tables,
+                Some(&roles),
+                &settings,
+                &config,
+                &mut |step| report_progress(progress, &step),
+            )?;
+            to_js(&analysis)
+        })
+    }
+}
+
+/// The page's roles and settings as the core takes them (an id column means a join).
+fn roles_and_settings(roles: JsValue, settings: JsValue) -> Result<(Roles, AnalysisSettings)> {
+    let page_roles: PageRoles = from_js(roles)?;
+    let mut settings: AnalysisSettings = from_js(settings)?;
+    settings.join_on = page_roles.id.clone();
+    let roles = Roles {
+        x1: page_roles.x1,
+        x2: page_roles.x2,
+        y: page_roles.y.unwrap_or_default(),
+        yhat: page_roles.yhat,
+        weight: page_roles.weight,
+        p_x1: page_roles.p_x1,
+        p_x2: page_roles.p_x2,
+        p_joint: page_roles.p_joint,
+    };
+    Ok((roles, settings))
 }
 
 impl Workspace {
@@ -520,17 +577,7 @@ impl Workspace {
             (PageRoles::default(), None)
         } else {
             match Roles::guess_tables(&self.tables) {
-                Ok(r) => (
-                    PageRoles {
-                        x1: r.x1,
-                        x2: r.x2,
-                        y: Some(r.y),
-                        yhat: r.yhat,
-                        weight: r.weight,
-                        id: None,
-                    },
-                    None,
-                ),
+                Ok(r) => (PageRoles::from(r), None),
                 Err(e) => (PageRoles::default(), Some(e.to_string())),
             }
         };

@@ -877,3 +877,112 @@ fn sparse_tables_carry_a_reliability_warning() {
     let expected = 1.0 / (400.0 * std::f64::consts::LN_2);
     assert!((dense.miller_madow_bias_bits - expected).abs() < 1e-15);
 }
+
+/// A file with a model's softmax outputs beside the features: columns of the three
+/// conditionals in a shuffled state order, Y with states "cat" and "dog".
+fn with_model_outputs(rows: &[&str]) -> ParsedTable {
+    let mut text = String::from(
+        "cam_0,lidar_0,label,p_x1_dog,p_x1_cat,p_x2_cat,p_x2_dog,p_x1x2_dog,p_x1x2_cat\n",
+    );
+    for row in rows {
+        text.push_str(row);
+        text.push('\n');
+    }
+    parse(text.as_bytes()).unwrap()
+}
+
+#[test]
+fn model_probability_columns_are_guessed_and_read_in_the_state_order_of_y() {
+    let table = with_model_outputs(&[
+        "0.1,1.0,cat,0.2,0.8,0.7,0.3,0.0,1.0",
+        "0.9,0.0,dog,0.6,0.4,0.5,0.5,0.99,0.01",
+    ]);
+    let roles = Roles::guess(&table.column_names()).unwrap();
+    assert_eq!(roles.x1, ["cam_0"]);
+    assert_eq!(roles.x2, ["lidar_0"]);
+    assert_eq!(roles.p_x1, ["p_x1_dog", "p_x1_cat"]);
+    assert_eq!(roles.p_x2, ["p_x2_cat", "p_x2_dog"]);
+    assert_eq!(roles.p_joint, ["p_x1x2_dog", "p_x1x2_cat"]);
+    let data = assemble(&[table], &roles, &AssembleOptions::default()).unwrap();
+    assert_eq!(data.y.levels, ["cat", "dog"]);
+    let given = data
+        .conditionals
+        .expect("all three conditionals were given");
+    assert_eq!(given.x1, [[0.8, 0.2], [0.4, 0.6]]);
+    assert_eq!(given.x2, [[0.7, 0.3], [0.5, 0.5]]);
+    assert_eq!(given.joint, [[1.0, 0.0], [0.01, 0.99]]);
+}
+
+#[test]
+fn bad_model_probabilities_name_the_file_line_and_column() {
+    let message = |rows: &[&str], edit: &dyn Fn(&mut Roles)| {
+        let table = with_model_outputs(rows);
+        let mut roles = Roles::guess(&table.column_names()).unwrap();
+        edit(&mut roles);
+        assemble(&[table], &roles, &AssembleOptions::default())
+            .unwrap_err()
+            .to_string()
+    };
+    let good = "0.1,1.0,cat,0.2,0.8,0.7,0.3,0.0,1.0";
+    assert_eq!(
+        message(&[good, "0.9,0.0,dog,0.6,0.4,0.5,0.5,1.7,-0.7"], &|_| {}),
+        "data.csv, line 3, column 'p_x1x2_cat': probability '-0.7' must be a finite number ≥ 0"
+    );
+    assert_eq!(
+        message(&[good, "0.9,0.0,dog,2.5,0.4,0.5,0.5,1.0,0.0"], &|_| {}),
+        "data.csv, line 3: the p̂(y|x1) probabilities sum to 2.9000, not 1 (give probabilities, e.g. softmax outputs, not logits)"
+    );
+    assert_eq!(
+        message(&[good], &|r| r.p_x2.clear()),
+        "a model's probabilities need all three conditionals; p̂(y|x2) has no columns"
+    );
+    // Y holds only "cat" here, so the "dog" columns name no value of Y.
+    assert!(message(&[good], &|_| {}).starts_with(
+        "p̂(y|x1) columns: column 'p_x1_dog' names no value of label: its name must end in _<value>, one of 'cat'"
+    ));
+    let two = "0.9,0.0,dog,0.6,0.4,0.5,0.5,0.99,0.01";
+    assert_eq!(
+        message(&[good, two], &|r| r.p_x2.retain(|c| c != "p_x2_dog")),
+        "p̂(y|x2) columns: no column gives the probability of label = 'dog' (name it …_dog)"
+    );
+    assert_eq!(
+        message(&[good, two], &|r| r.p_x1.push("p_x2_cat".into())),
+        "column 'p_x2_cat' is used both as p̂(y|x1) and as p̂(y|x2)"
+    );
+}
+
+#[test]
+fn batch_uses_a_models_own_probabilities_instead_of_training_classifiers() {
+    // XOR with a perfect joint model and unimodal models that know nothing: I(X1,X2;Y)
+    // is 1 bit, each modality alone 0, so BATCH must find 1 bit of synergy.
+    let mut text = String::from("a_0,b_0,label,p_x1_0,p_x1_1,p_x2_0,p_x2_1,p_x1x2_0,p_x1x2_1\n");
+    for i in 0..400 {
+        let (a, b) = (i % 2, (i / 2) % 2);
+        let y = a ^ b;
+        let jitter = (i % 7) as f64 * 0.01;
+        text += &format!(
+            "{},{},{y},0.5,0.5,0.5,0.5,{},{}\n",
+            a as f64 + jitter,
+            b as f64 - jitter,
+            1 - y,
+            y
+        );
+    }
+    let table = parse(text.as_bytes()).unwrap();
+    let config = pidscope::pid::batch::BatchConfig::default();
+    let result = pidscope::analysis::analyse_batch(
+        &[table],
+        None,
+        &Default::default(),
+        &config,
+        &mut |_| {},
+    )
+    .unwrap();
+    let pid = &result.dataset;
+    assert!(!pid.classifiers_trained);
+    assert!(pid.history.classifier_x1.is_empty());
+    // p(y) is the training split's label frequency, so I12 is 1 bit only up to its sampling.
+    assert!((pid.mi_joint - 1.0).abs() < 0.01, "I12 = {}", pid.mi_joint);
+    assert!(pid.mi_x1_y.abs() < 0.01 && pid.mi_x2_y.abs() < 0.01);
+    assert!(pid.synergy > 0.95, "S = {}", pid.synergy);
+}

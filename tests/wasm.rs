@@ -59,3 +59,86 @@ fn every_example_name_resolves() {
         assert!(wasm::analyse_example(&name).is_ok(), "{name}");
     }
 }
+
+/// A workspace holding one samples file: x1 and x2 both copy bit a (plus jitter), y = a.
+fn workspace_with_copies(rows: usize) -> wasm::Workspace {
+    let mut csv = String::from("cam_0,cam_1,lidar_0,lidar_1,label\n");
+    for i in 0..rows {
+        let a = (i % 2) as f64;
+        let jitter = |k: usize| ((i * 7919 + k * 104_729) % 97) as f64 / 97.0 - 0.5;
+        csv += &format!(
+            "{},{},{},{},{}\n",
+            3.0 * a + jitter(1),
+            3.0 * a + jitter(2),
+            3.0 * a + jitter(3),
+            3.0 * a + jitter(4),
+            a
+        );
+    }
+    let mut workspace = wasm::Workspace::new();
+    workspace.start_file("copies.csv").unwrap();
+    workspace.push(csv.as_bytes()).unwrap();
+    workspace.finish_file().unwrap();
+    workspace
+}
+
+fn json(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn batch_trains_in_the_browser_and_reports_every_step() {
+    let workspace = workspace_with_copies(600);
+    let roles =
+        json(r#"{"x1":["cam_0","cam_1"],"x2":["lidar_0","lidar_1"],"y":"label","yhat":[]}"#);
+    let counter = js_sys::Function::new_with_args(
+        "step",
+        "globalThis.steps = (globalThis.steps || []).concat([step.stage]);",
+    );
+    let config = json(
+        r#"{"batch_size": 64, "classifier_epochs": 20, "alignment_epochs": 3, "learning_rate": 0.01}"#,
+    );
+    let a = workspace
+        .estimate_batch(roles, json("{}"), config, &counter)
+        .expect("BATCH runs");
+    let atom = |name: &str| get(&a, &["dataset", name]).as_f64().unwrap();
+    // Both inputs copy Y's bit: nearly all of I(X1,X2;Y) is redundancy.
+    assert!(atom("redundancy") > 0.5, "R = {}", atom("redundancy"));
+    assert!(atom("synergy") < 0.2 && atom("unique1") < 0.2 && atom("unique2") < 0.2);
+    assert_eq!(
+        get(&a, &["config", "classifier_epochs"]).as_f64(),
+        Some(20.0)
+    );
+    let stages = js_sys::Reflect::get(&js_sys::global(), &"steps".into()).unwrap();
+    let stages: Vec<String> = js_sys::Array::from(&stages)
+        .iter()
+        .filter_map(|s| s.as_string())
+        .collect();
+    for stage in [
+        "classifier_x1",
+        "classifier_x2",
+        "classifier_joint",
+        "alignment",
+    ] {
+        assert!(
+            stages.iter().any(|s| s == stage),
+            "progress reports {stage}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn bad_batch_settings_become_js_errors() {
+    let workspace = workspace_with_copies(100);
+    let roles = json(r#"{"x1":["cam_0"],"x2":["lidar_0"],"y":"label","yhat":[]}"#);
+    let noop = js_sys::Function::new_no_args("");
+    let err: js_sys::Error = workspace
+        .estimate_batch(roles, json("{}"), json(r#"{"learning_rate": -1}"#), &noop)
+        .unwrap_err()
+        .into();
+    assert!(
+        String::from(err.message()).contains("invalid BATCH settings"),
+        "{}",
+        String::from(err.message())
+    );
+}

@@ -2,10 +2,11 @@
 // The main thread only draws; all computation happens in the engine worker.
 import { CancelledError, WorkerBridge } from './bridge.js';
 import { atomsBar } from './charts/atomsBar.js';
+import { lossCurve, lossPoints } from './charts/lossCurve.js';
 import { h, showBanner } from './dom.js';
 import { assignRole, dropZone, filePreview, rolePicker } from './views/input.js';
 import { resultCard } from './views/results.js';
-import { DEFAULT_SETTINGS, settingsForm } from './views/settings.js';
+import { batchConfig, DEFAULT_SETTINGS, settingsForm } from './views/settings.js';
 import { learnView } from './learn/view.js';
 import { shareBox } from './views/share.js';
 
@@ -22,7 +23,7 @@ bridge.addEventListener('crash', ({ detail }) => {
   );
 });
 
-const EMPTY_ROLES = { x1: [], x2: [], y: null, yhat: [], weight: null, id: null };
+const EMPTY_ROLES = { x1: [], x2: [], y: null, yhat: [], weight: null, id: null, p_x1: [], p_x2: [], p_joint: [] };
 const state = {
   files: [], // {file: File, summary, generation}
   columns: [],
@@ -68,6 +69,7 @@ function drawProgress(progress) {
   if (progress.fraction === null || progress.fraction === undefined) bar.removeAttribute('value');
   else bar.value = Math.min(1, Math.max(0, progress.fraction));
   box.querySelector('.stage').textContent = progress.message ?? progress.stage;
+  if (progress.steps?.length) liveLoss.add(progress.steps);
 }
 
 function reportError(error, context) {
@@ -147,17 +149,60 @@ function drawInput() {
 
 async function estimate() {
   const title = state.files.map((f) => f.summary.name).join(' + ');
+  const files = state.files.map((f) => f.summary.name);
+  const { estimator } = state.settings;
+  const counts = state.files.find((f) => f.summary.kind === 'counts');
+  if (estimator !== 'cvx' && counts) {
+    showBanner(`BATCH learns from samples (one row per observation); ${counts.summary.name} is a counts table, so only CVX can analyse it.`);
+    if (estimator === 'batch') return;
+  }
+  const batch = estimator !== 'cvx' && !counts;
   try {
-    const analysis = await exclusive('estimating', async (signal, onProgress) => {
+    await exclusive('estimating', async (signal, onProgress) => {
       await ensureFilesLoaded(signal, onProgress);
-      return bridge.call('estimate', { roles: state.roles, settings: state.settings, title }, { signal, onProgress });
+      let cvx = null;
+      if (estimator !== 'batch') {
+        cvx = await bridge.call('estimate', { roles: state.roles, settings: state.settings, title: batch ? `${title} (CVX)` : title }, { signal, onProgress });
+        addAnalysis({ ...cvx, files });
+      }
+      if (batch) {
+        liveLoss.start();
+        const settings = { ...state.settings };
+        const config = batchConfig(settings);
+        const result = await bridge.call('estimateBatch', { roles: state.roles, settings, config, title: `${title} (BATCH)` }, { signal, onProgress });
+        addAnalysis({ ...result, files, compareWith: cvx && { title: `CVX, ${settings.clusters} clusters`, pid: cvx.pid } });
+      }
     });
-    addAnalysis({ ...analysis, files: state.files.map((f) => f.summary.name) });
     $('results').firstElementChild?.scrollIntoView({ behavior: 'smooth', block: 'start' });
   } catch (error) {
     reportError(error, `Could not analyse ${title}`);
+  } finally {
+    liveLoss.stop();
   }
 }
+
+/** The live loss curve under the progress bar while BATCH trains (redrawn at most 4× a second). */
+const liveLoss = {
+  points: [],
+  drawn: 0,
+  start() {
+    this.points = [];
+    this.drawn = 0;
+    $('loss-live').replaceChildren();
+    $('loss-live').hidden = false;
+  },
+  add(steps) {
+    this.points.push(...steps.flatMap(lossPoints));
+    const now = performance.now();
+    if (now - this.drawn < 250 || !this.points.length) return;
+    this.drawn = now;
+    $('loss-live').replaceChildren(lossCurve(this.points, { title: 'Training loss, live' }));
+  },
+  stop() {
+    $('loss-live').hidden = true;
+    $('loss-live').replaceChildren();
+  },
+};
 
 function addAnalysis(analysis) {
   const entry = { ...analysis, id: state.nextId++ };
@@ -272,6 +317,7 @@ function build() {
         h('button', { type: 'button', id: 'cancel', onclick: () => state.run?.controller.abort() }, 'Cancel'),
       ),
     ),
+    h('div', { id: 'loss-live', class: 'loss-live', hidden: true, dataset: { testid: 'loss-live' } }),
   );
   const compare = $('compare');
   compare.replaceChildren(

@@ -2,6 +2,7 @@
 // {id, method, params} messages with {id, type: 'result'|'progress'|'error'}.
 // The main thread only draws; rows never leave this worker.
 import init, * as core from 'pidscope-wasm';
+import { BATCH_MODELS } from './batchModels.js';
 
 // The single-file build (pidscope.html) inlines the wasm as base64; the site fetches it.
 /* global __WASM_BASE64__ */
@@ -83,6 +84,24 @@ function describeStage(update) {
   return { stage: 'clustering', message: update.modality === 'Y' ? 'Counting the joint table' : `Clustering ${update.modality}: ${what}`, fraction: base + 0.45 * within };
 }
 
+/** The page's view of a BATCH estimate: its atoms as `pid`, like a CVX analysis. */
+function batchForPage({ dataset, ...rest }, title) {
+  return { ...rest, kind: 'batch', title, target: rest.names.y, pid: dataset };
+}
+
+/** An alignment epoch costs about ten classifier epochs (docs/batch.md's benchmark). */
+const ALIGNMENT_EPOCH_COST = 10;
+
+/** A BATCH training step as the page's progress bar shows it (early stopping may skip ahead). */
+function describeBatchStep(step, { classifier_epochs: classifierEpochs, alignment_epochs: alignmentEpochs }) {
+  const index = BATCH_MODELS.findIndex((m) => m.stage === step.stage);
+  const within = step.epoch - 1 + (step.batch > 0 ? step.batch / step.batches : 1);
+  const total = 3 * classifierEpochs + ALIGNMENT_EPOCH_COST * alignmentEpochs;
+  const done = index < 3 ? index * classifierEpochs + within : 3 * classifierEpochs + ALIGNMENT_EPOCH_COST * within;
+  const where = step.batch > 0 ? `epoch ${step.epoch} of ${step.epochs}, batch ${step.batch} of ${step.batches}` : `epoch ${step.epoch} of ${step.epochs} done`;
+  return { stage: 'training', message: `BATCH: training the ${BATCH_MODELS[index]?.label ?? step.stage}, ${where}`, fraction: total > 0 ? done / total : null };
+}
+
 const methods = {
   version: () => core.version(),
   examples: () => core.exampleNames(),
@@ -96,6 +115,20 @@ const methods = {
   estimate: ({ roles, settings, title }, progress) => {
     const report = throttled(progress);
     return forPage(workspace.estimate(roles, settings, (update) => report(describeStage(update))), title);
+  },
+  estimateBatch: ({ roles, settings, config, title }, progress) => {
+    // Every step's loss reaches the page's live curve, sent in bunches at most every 50 ms.
+    let steps = [];
+    const full = { classifier_epochs: 40, alignment_epochs: 10, ...config };
+    const report = throttled((update) => {
+      progress({ ...update, steps });
+      steps = [];
+    });
+    const analysis = workspace.estimateBatch(roles, settings, config, (step) => {
+      steps.push(step);
+      report(describeBatchStep(step, full), step.validation_loss !== null && step.validation_loss !== undefined);
+    });
+    return batchForPage(analysis, title);
   },
   gallery: () => core.gallery(),
   scenarios: () => core.scenarioList(),

@@ -36,6 +36,11 @@ with prefix; `FILE::column` names a column of one file):
     --y COL              the label
     --yhat COLS          model prediction columns: their PID is shown beside Y's
     --weight COL         per-sample weights
+    --p-x1 COLS          (batch) a model's p̂(y|x1), one column per state of Y named
+                         …_<state>; guessed from names p_x1_<state>
+    --p-x2 COLS          (batch) a model's p̂(y|x2) (guessed: p_x2_<state>)
+    --p-joint COLS       (batch) a model's p̂(y|x1,x2) (guessed: p_x1x2_<state>);
+                         with all three, BATCH uses them instead of training classifiers
 
 ESTIMATOR OPTIONS:
     --estimator E        cvx (exact PID of the clustered table; default) or batch
@@ -45,6 +50,8 @@ ESTIMATOR OPTIONS:
     --seed N             seed of the clustering / BATCH training (default 0)
     --epochs N           (batch) alignment epochs (default 10, the paper's)
     --classifier-epochs N  (batch) classifier epochs (default 40, the paper's)
+    --batch-size M       (batch) samples per mini-batch (default 256, the paper's)
+    --learning-rate F    (batch) Adam's step size (default 0.001, the paper's)
 
 OUTPUT:
     --json               one JSON object (atoms, MI terms, certificate, statistics)
@@ -84,6 +91,9 @@ struct EstimateArgs {
     y: Option<String>,
     yhat: Option<String>,
     weight: Option<String>,
+    p_x1: Option<String>,
+    p_x2: Option<String>,
+    p_joint: Option<String>,
     settings: AnalysisSettings,
     json: bool,
     nats: bool,
@@ -111,6 +121,9 @@ fn parse_estimate(args: &[String]) -> Result<EstimateArgs, CliError> {
             "--y" => out.y = Some(value("--y")?),
             "--yhat" => out.yhat = Some(value("--yhat")?),
             "--weight" => out.weight = Some(value("--weight")?),
+            "--p-x1" => out.p_x1 = Some(value("--p-x1")?),
+            "--p-x2" => out.p_x2 = Some(value("--p-x2")?),
+            "--p-joint" => out.p_joint = Some(value("--p-joint")?),
             "--clusters" => {
                 out.settings.clusters = number("--clusters", value("--clusters")?)? as usize
             }
@@ -136,6 +149,21 @@ fn parse_estimate(args: &[String]) -> Result<EstimateArgs, CliError> {
                 out.batch
                     .get_or_insert_with(BatchConfig::default)
                     .classifier_epochs = n;
+            }
+            "--batch-size" => {
+                let n = number("--batch-size", value("--batch-size")?)? as usize;
+                out.batch
+                    .get_or_insert_with(BatchConfig::default)
+                    .batch_size = n;
+            }
+            "--learning-rate" => {
+                let text = value("--learning-rate")?;
+                let rate = text.parse::<f64>().map_err(|_| {
+                    CliError::usage(format!("--learning-rate takes a number, not '{text}'"))
+                })?;
+                out.batch
+                    .get_or_insert_with(BatchConfig::default)
+                    .learning_rate = rate;
             }
             "--base" => out.base = Some(value("--base")?),
             "--title" => out.title = Some(value("--title")?),
@@ -202,14 +230,24 @@ fn expand(patterns: &str, tables: &[ParsedTable]) -> Vec<String> {
 /// Roles from the options; what an option does not name keeps its guess, minus any
 /// column that an option put in another role.
 fn roles_from(args: &EstimateArgs, tables: &[ParsedTable]) -> Option<Roles> {
-    let given = [&args.x1, &args.x2, &args.y, &args.yhat, &args.weight];
+    let given = [
+        &args.x1,
+        &args.x2,
+        &args.y,
+        &args.yhat,
+        &args.weight,
+        &args.p_x1,
+        &args.p_x2,
+        &args.p_joint,
+    ];
     if given.iter().all(|o| o.is_none()) {
         return None;
     }
     let guess = Roles::guess_tables(tables).unwrap_or_default();
     let list = |option: &Option<String>| option.as_deref().map(|p| expand(p, tables));
     let (x1, x2, yhat) = (list(&args.x1), list(&args.x2), list(&args.yhat));
-    let explicit: Vec<String> = [&x1, &x2, &yhat]
+    let (p_x1, p_x2, p_joint) = (list(&args.p_x1), list(&args.p_x2), list(&args.p_joint));
+    let explicit: Vec<String> = [&x1, &x2, &yhat, &p_x1, &p_x2, &p_joint]
         .into_iter()
         .flatten()
         .flatten()
@@ -230,6 +268,9 @@ fn roles_from(args: &EstimateArgs, tables: &[ParsedTable]) -> Option<Roles> {
         y: single(&args.y, Some(guess.y)).unwrap_or_default(),
         yhat: yhat.unwrap_or_else(|| unclaimed(guess.yhat)),
         weight: single(&args.weight, guess.weight),
+        p_x1: p_x1.unwrap_or_else(|| unclaimed(guess.p_x1)),
+        p_x2: p_x2.unwrap_or_else(|| unclaimed(guess.p_x2)),
+        p_joint: p_joint.unwrap_or_else(|| unclaimed(guess.p_joint)),
     })
 }
 

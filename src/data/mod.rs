@@ -29,7 +29,7 @@ pub use csv::{
 };
 pub use roles::{
     assemble, Alignment, AssembleOptions, AssemblyReport, Dataset, Labels, Modality,
-    ModalityFeatures, Roles,
+    ModalityFeatures, ModelConditionals, Roles,
 };
 
 /// Longest piece of offending text quoted in an error message, in characters.
@@ -121,12 +121,24 @@ pub enum DataError {
         text: String,
         problem: &'static str,
     },
-    #[error("{file}, line {line}, column '{column}': weight '{text}' must be a finite number ≥ 0")]
-    BadWeight {
+    #[error("{file}, line {line}, column '{column}': {role} '{text}' must be a finite number ≥ 0")]
+    BadNonNegative {
+        role: &'static str,
         file: String,
         line: u64,
         column: String,
         text: String,
+    },
+    #[error("a model's probabilities need all three conditionals; {missing} has no columns")]
+    IncompleteConditionals { missing: String },
+    #[error("{role} columns: {reason}")]
+    BadConditionalColumns { role: &'static str, reason: String },
+    #[error("{file}, line {line}: the {role} probabilities sum to {sum:.4}, not 1 (give probabilities, e.g. softmax outputs, not logits)")]
+    ProbabilitiesDoNotSumToOne {
+        role: &'static str,
+        file: String,
+        line: u64,
+        sum: f64,
     },
     #[error("column '{column}' is used both as {first} and as {second}")]
     ColumnInTwoRoles {

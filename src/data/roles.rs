@@ -5,6 +5,8 @@
 //! - Y: the first column named `label`, `labels`, `y`, `target`, `class`, `outcome`.
 //! - Ŷ: `yhat`, `y_hat`, `y_pred`, `prediction`, or any name starting with `pred`.
 //! - weight: `weight`, `weights`, `sample_weight`.
+//! - a model's probabilities: `p_x1_<state>`, `p_x2_<state>`, `p_x1x2_<state>` (one
+//!   column per state of Y) for p̂(y|x1), p̂(y|x2), p̂(y|x1,x2); see [`ModelConditionals`].
 //! - ignored as row identifiers: `id`, `index`, `idx`, `row`, and names starting
 //!   with `unnamed` (pandas' index column).
 //! - every other column is a feature. Features are grouped by prefix: the part before
@@ -42,7 +44,24 @@ pub struct Roles {
     pub yhat: Vec<String>,
     /// Per-row sample weights (optional).
     pub weight: Option<String>,
+    /// A model's p̂(y|x1), one column per state of Y, named `…_<state>` (optional; BATCH
+    /// reads these instead of training its classifiers).
+    #[serde(default)]
+    pub p_x1: Vec<String>,
+    /// A model's p̂(y|x2), as `p_x1`.
+    #[serde(default)]
+    pub p_x2: Vec<String>,
+    /// A model's p̂(y|x1,x2), as `p_x1`.
+    #[serde(default)]
+    pub p_joint: Vec<String>,
 }
+
+/// The three conditionals a model may supply, in the order of [`Roles::conditionals`].
+const CONDITIONALS: [(&str, &str); 3] = [
+    ("p_x1_", "p̂(y|x1)"),
+    ("p_x2_", "p̂(y|x2)"),
+    ("p_x1x2_", "p̂(y|x1,x2)"),
+];
 
 const LABEL_NAMES: [&str; 6] = ["label", "labels", "y", "target", "class", "outcome"];
 const PREDICTION_NAMES: [&str; 4] = ["yhat", "y_hat", "y_pred", "prediction"];
@@ -56,13 +75,20 @@ enum NameRole {
     Prediction,
     Weight,
     Id,
+    /// One state's column of a model's conditional (index into [`CONDITIONALS`]).
+    Conditional(usize),
     Feature,
 }
 
 fn name_role(name: &str) -> NameRole {
     let lower = name.to_ascii_lowercase();
     let is = |list: &[&str]| list.contains(&lower.as_str());
-    if is(&LABEL_NAMES) {
+    if let Some(k) = CONDITIONALS
+        .iter()
+        .position(|(prefix, _)| lower.starts_with(prefix) && lower.len() > prefix.len())
+    {
+        NameRole::Conditional(k)
+    } else if is(&LABEL_NAMES) {
         NameRole::Label
     } else if is(&PREDICTION_NAMES) || lower.starts_with("pred") {
         NameRole::Prediction
@@ -96,6 +122,7 @@ impl Roles {
                 NameRole::Label if roles.y.is_empty() => roles.y = name.to_string(),
                 NameRole::Prediction => roles.yhat.push(name.to_string()),
                 NameRole::Weight if roles.weight.is_none() => roles.weight = Some(name.to_string()),
+                NameRole::Conditional(k) => roles.conditionals_mut()[k].push(name.to_string()),
                 NameRole::Id => {}
                 _ => features.push(name),
             }
@@ -166,6 +193,9 @@ impl Roles {
                     NameRole::Weight if roles.weight.is_none() => {
                         roles.weight = Some(qualified(table, name))
                     }
+                    NameRole::Conditional(k) => {
+                        roles.conditionals_mut()[k].push(qualified(table, name))
+                    }
                     NameRole::Feature => features[t].push(qualified(table, name)),
                     _ => {}
                 }
@@ -182,6 +212,15 @@ impl Roles {
         Ok(roles)
     }
 
+    /// The columns of p̂(y|x1), p̂(y|x2) and p̂(y|x1,x2).
+    pub fn conditionals(&self) -> [&Vec<String>; 3] {
+        [&self.p_x1, &self.p_x2, &self.p_joint]
+    }
+
+    fn conditionals_mut(&mut self) -> [&mut Vec<String>; 3] {
+        [&mut self.p_x1, &mut self.p_x2, &mut self.p_joint]
+    }
+
     /// Every (column, role) pair, in role order.
     fn assignments(&self) -> Vec<(&str, &'static str)> {
         let mut all: Vec<(&str, &'static str)> = Vec::new();
@@ -190,6 +229,9 @@ impl Roles {
         all.push((self.y.as_str(), "Y"));
         all.extend(self.yhat.iter().map(|c| (c.as_str(), "Ŷ")));
         all.extend(self.weight.iter().map(|c| (c.as_str(), "weight")));
+        for (columns, (_, role)) in self.conditionals().into_iter().zip(CONDITIONALS) {
+            all.extend(columns.iter().map(|c| (c.as_str(), role)));
+        }
         all
     }
 
@@ -203,6 +245,18 @@ impl Roles {
             if empty {
                 return Err(DataError::EmptyRole { role });
             }
+        }
+        let given = self.conditionals().map(|c| !c.is_empty());
+        if given.contains(&true) && given.contains(&false) {
+            return Err(DataError::IncompleteConditionals {
+                missing: CONDITIONALS
+                    .iter()
+                    .zip(given)
+                    .filter(|(_, g)| !g)
+                    .map(|((_, role), _)| *role)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
         }
         let all = self.assignments();
         for (i, (column, role)) in all.iter().enumerate() {
@@ -302,8 +356,25 @@ pub struct Dataset {
     pub y: Labels,
     pub yhat: Vec<Labels>,
     pub weights: Option<Vec<f64>>,
+    /// A model's conditionals, when their columns were given.
+    pub conditionals: Option<ModelConditionals>,
     pub report: AssemblyReport,
 }
+
+/// A model's outputs (softmax probabilities) per sample: rows of one probability per
+/// state of Y, in the order of Y's levels, each row summing to 1 (within 0.01).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelConditionals {
+    /// p̂(y|x1) per sample.
+    pub x1: Vec<Vec<f64>>,
+    /// p̂(y|x2) per sample.
+    pub x2: Vec<Vec<f64>>,
+    /// p̂(y|x1,x2) per sample.
+    pub joint: Vec<Vec<f64>>,
+}
+
+/// How far a row of a model's probabilities may sum from 1 (rounding in the file).
+const ROW_SUM_TOLERANCE: f64 = 0.01;
 
 impl Dataset {
     /// Number of samples.
@@ -509,6 +580,11 @@ pub fn assemble(
         .as_deref()
         .map(|w| resolve(tables, w))
         .transpose()?;
+    let conditionals = roles
+        .conditionals()
+        .map(|columns| resolve_all(columns))
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
 
     let (aligned, rows_unmatched) = align(tables, &options.alignment)?;
     let samples = aligned[0].len();
@@ -520,6 +596,7 @@ pub fn assemble(
         .chain(std::iter::once(&y))
         .chain(&yhat)
         .chain(weight.as_ref())
+        .chain(conditionals.iter().flatten())
         .collect();
     let mut keep = vec![true; samples];
     let mut missing_by_column = Vec::new();
@@ -567,37 +644,27 @@ pub fn assemble(
         Ok(labels)
     };
 
-    let weights = match &weight {
-        None => None,
-        Some(source) => {
-            let rows = rows_of(source);
-            match &source.column.data {
-                ColumnData::Numeric(values) => {
-                    if let Some(&row) = rows.iter().find(|&&r| values[r] < 0.0) {
-                        return Err(DataError::BadWeight {
-                            file: tables[source.table].name().to_string(),
-                            line: tables[source.table].line_of_row(row),
-                            column: source.column.name.clone(),
-                            text: source.column.text(row),
-                        });
-                    }
-                    Some(numeric_at(values, rows))
-                }
-                ColumnData::Categorical { .. } => {
-                    let (row, text) = source
-                        .column
-                        .became_categorical_at
-                        .clone()
-                        .unwrap_or_else(|| (rows[0], source.column.text(rows[0])));
-                    return Err(DataError::BadWeight {
-                        file: tables[source.table].name().to_string(),
-                        line: tables[source.table].line_of_row(row),
-                        column: source.column.name.clone(),
-                        text: quote_text(&text),
-                    });
-                }
-            }
+    let nonnegative = |source: &Source, role| nonnegative_at(source, rows_of(source), tables, role);
+    let weights = weight
+        .as_ref()
+        .map(|w| nonnegative(w, "weight"))
+        .transpose()?;
+    let y = label(&y)?;
+    let conditionals = if conditionals.iter().all(Vec::is_empty) {
+        None
+    } else {
+        let mut rows = Vec::with_capacity(3);
+        for (sources, (_, role)) in conditionals.iter().zip(CONDITIONALS) {
+            let columns = sources
+                .iter()
+                .map(|s| nonnegative(s, "probability"))
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.push(conditional_rows(
+                sources, &columns, role, &y, tables, rows_of,
+            )?);
         }
+        let [x1, x2, joint] = <[Vec<Vec<f64>>; 3]>::try_from(rows).expect("three conditionals");
+        Some(ModelConditionals { x1, x2, joint })
     };
 
     let modality = |sources: &[Source], names: &[String]| -> Result<Modality, DataError> {
@@ -611,9 +678,10 @@ pub fn assemble(
     Ok(Dataset {
         x1: modality(&x1, &roles.x1)?,
         x2: modality(&x2, &roles.x2)?,
-        y: label(&y)?,
+        y,
         yhat: yhat.iter().map(label).collect::<Result<_, _>>()?,
         weights,
+        conditionals,
         report: AssemblyReport {
             rows_in: tables[0].rows(),
             rows_unmatched,
@@ -622,6 +690,100 @@ pub fn assemble(
             rows_used: kept.len(),
         },
     })
+}
+
+/// The values of a numeric column at `rows`, each finite and ≥ 0 (a weight, a probability).
+fn nonnegative_at(
+    source: &Source,
+    rows: &[usize],
+    tables: &[ParsedTable],
+    role: &'static str,
+) -> Result<Vec<f64>, DataError> {
+    let table = &tables[source.table];
+    let bad = |row: usize, text: String| DataError::BadNonNegative {
+        role,
+        file: table.name().to_string(),
+        line: table.line_of_row(row),
+        column: source.column.name.clone(),
+        text,
+    };
+    match &source.column.data {
+        ColumnData::Numeric(values) => {
+            if let Some(&row) = rows
+                .iter()
+                .find(|&&r| !(values[r] >= 0.0 && values[r].is_finite()))
+            {
+                return Err(bad(row, source.column.text(row)));
+            }
+            Ok(numeric_at(values, rows))
+        }
+        ColumnData::Categorical { .. } => {
+            let (row, text) = source
+                .column
+                .became_categorical_at
+                .clone()
+                .unwrap_or_else(|| (rows[0], source.column.text(rows[0])));
+            Err(bad(row, quote_text(&text)))
+        }
+    }
+}
+
+/// One model conditional as rows in Y's state order: each column is matched to the
+/// state its name ends with (`…_<state>`, the longest such state), every state needs
+/// exactly one column, and every row must sum to 1.
+fn conditional_rows<'a>(
+    sources: &[Source],
+    columns: &[Vec<f64>],
+    role: &'static str,
+    y: &Labels,
+    tables: &[ParsedTable],
+    rows_of: impl Fn(&Source) -> &'a [usize],
+) -> Result<Vec<Vec<f64>>, DataError> {
+    let bad = |reason: String| DataError::BadConditionalColumns { role, reason };
+    let mut column_of_state: Vec<Option<usize>> = vec![None; y.levels.len()];
+    for (c, source) in sources.iter().enumerate() {
+        let name = &source.column.name;
+        let state = (0..y.levels.len())
+            .filter(|&s| name.ends_with(&format!("_{}", y.levels[s])))
+            .max_by_key(|&s| y.levels[s].len())
+            .ok_or_else(|| {
+                bad(format!(
+                    "column '{name}' names no value of {}: its name must end in _<value>, one of {}",
+                    y.name,
+                    y.levels.iter().take(12).map(|l| format!("'{l}'")).collect::<Vec<_>>().join(", ")
+                ))
+            })?;
+        if let Some(other) = column_of_state[state].replace(c) {
+            return Err(bad(format!(
+                "columns '{}' and '{name}' both give the probability of {} = '{}'",
+                sources[other].column.name, y.name, y.levels[state]
+            )));
+        }
+    }
+    if let Some(state) = column_of_state.iter().position(Option::is_none) {
+        return Err(bad(format!(
+            "no column gives the probability of {} = '{}' (name it …_{})",
+            y.name, y.levels[state], y.levels[state]
+        )));
+    }
+    let order: Vec<usize> = column_of_state.into_iter().flatten().collect();
+    (0..y.codes.len())
+        .map(|i| {
+            let row: Vec<f64> = order.iter().map(|&c| columns[c][i]).collect();
+            let sum: f64 = row.iter().sum();
+            if (sum - 1.0).abs() > ROW_SUM_TOLERANCE {
+                let first = &sources[order[0]];
+                let table = &tables[first.table];
+                return Err(DataError::ProbabilitiesDoNotSumToOne {
+                    role,
+                    file: table.name().to_string(),
+                    line: table.line_of_row(rows_of(first)[i]),
+                    sum,
+                });
+            }
+            Ok(row)
+        })
+        .collect()
 }
 
 /// The features of one modality (rules in the module docs).

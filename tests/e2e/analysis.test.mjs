@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { AND_PID, noisyAndCsv } from './fixtures.mjs';
-import { startSession } from './harness.mjs';
+import { dropFiles, number, startSession } from './harness.mjs';
 
 let session;
 before(async () => (session = await startSession()));
@@ -15,17 +15,6 @@ async function openReady() {
   return opened;
 }
 
-/** Drops files on the drop zone the way a browser does: a drop event with a DataTransfer. */
-async function dropFiles(page, files) {
-  const transfer = await page.evaluateHandle((list) => {
-    const dt = new DataTransfer();
-    for (const { name, text } of list) dt.items.add(new File([text], name, { type: 'text/csv' }));
-    return dt;
-  }, files);
-  await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer: transfer });
-}
-
-const number = async (scope, testid) => Number.parseFloat(await scope.getByTestId(testid).textContent());
 
 async function setClusters(page, k) {
   await page.getByText('Settings', { exact: true }).click();

@@ -44,3 +44,16 @@ export async function startSession() {
     },
   };
 }
+
+/** Drops files on the drop zone the way a browser does: a drop event with a DataTransfer. */
+export async function dropFiles(page, files) {
+  const transfer = await page.evaluateHandle((list) => {
+    const dt = new DataTransfer();
+    for (const { name, text } of list) dt.items.add(new File([text], name, { type: 'text/csv' }));
+    return dt;
+  }, files);
+  await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer: transfer });
+}
+
+/** A number shown in a card, read from its test id. */
+export const number = async (scope, testid) => Number.parseFloat(await scope.getByTestId(testid).textContent());

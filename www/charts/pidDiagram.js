@@ -11,6 +11,9 @@ function el(tag, attrs = {}, text) {
   return node;
 }
 
+/** Width (px) kept for the joint caption of two small discs. */
+const PAIR_CAPTION = 170;
+
 /**
  * The PID diagram, areas to scale: discs of area I(X1;Y) and I(X2;Y) overlapping in
  * R (the rest of each is U1 and U2), and beside them a disc of area S, the information
@@ -26,11 +29,15 @@ export function pidDiagram(pid, { unit = 'bits', title = 'PID diagram (areas to 
   // One scale for all three discs, so areas stay comparable.
   const span = Math.max(r1 + d + r2 + (rs > 0 ? 2 * rs + 0.35 * (r1 + r2) : 0), 1e-9);
   const tall = Math.max(2 * r1, 2 * r2, 2 * rs, 1e-9);
-  const k = Math.min((width - 2 * pad) / span, (height - 2 * pad - 24) / tall);
+  const fit = (reserved) => Math.min((width - 2 * pad - reserved) / span, (height - 2 * pad - 24) / tall);
+  // Discs too small for their captions beside a large synergy disc (typical of a learned
+  // estimate): one caption for both, with room kept for it before the synergy disc.
+  const tiny = (r1 > 0 || r2 > 0) && rs > 0 && fit(0) * (r1 + d + r2) < PAIR_CAPTION;
+  const k = fit(tiny ? PAIR_CAPTION : 0);
   const cy = pad + 10 + (k * tall) / 2;
   const cx1 = pad + k * r1;
   const cx2 = cx1 + k * d;
-  const cxs = cx2 + k * r2 + k * 0.35 * (r1 + r2) + k * rs;
+  const cxs = (tiny ? pad + PAIR_CAPTION : cx2 + k * r2) + k * 0.35 * (r1 + r2) + k * rs;
   const fmt = (bits) => `${fromBits(Math.max(0, bits), unit).toFixed(3)} ${unit}`;
   const label = `PID diagram. I(X1;Y) = ${fmt(i1)} and I(X2;Y) = ${fmt(i2)} drawn as overlapping discs; overlap (redundancy) ${fmt(pid.redundancy)}, unique to X1 ${fmt(pid.unique1)}, unique to X2 ${fmt(pid.unique2)}; a separate disc for synergy ${fmt(pid.synergy)}.`;
 
@@ -58,8 +65,11 @@ export function pidDiagram(pid, { unit = 'bits', title = 'PID diagram (areas to 
       el('text', { x, y: height - 10, 'text-anchor': anchor, fill: '#57606a' }, sub),
     );
   };
-  if (r1 > 0) caption(Math.min(cx1, mid - 6), 'end', 'I(X1;Y)', fmt(i1));
-  if (r2 > 0) caption(Math.max(cx2, mid + 6), 'start', 'I(X2;Y)', fmt(i2));
+  if (tiny) caption(pad, 'start', 'I(X1;Y), I(X2;Y)', `${fmt(i1)}, ${fmt(i2)}`);
+  else {
+    if (r1 > 0) caption(Math.min(cx1, mid - 6), 'end', 'I(X1;Y)', fmt(i1));
+    if (r2 > 0) caption(Math.max(cx2, mid + 6), 'start', 'I(X2;Y)', fmt(i2));
+  }
   if (rs > 0) caption(cxs, 'middle', 'Synergy', fmt(pid.synergy));
   if (r1 === 0 && r2 === 0 && rs === 0) {
     svg.append(el('text', { x: width / 2, y: height / 2, 'text-anchor': 'middle', fill: '#57606a' }, 'X1 and X2 carry no information about Y'));

@@ -10,7 +10,14 @@ export const ROLES = [
   ['yhat', 'Ŷ (model prediction)'],
   ['weight', 'weight'],
   ['id', 'id (join key)'],
+  ['p_x1', 'p̂(y|x1): a model’s probability (BATCH)'],
+  ['p_x2', 'p̂(y|x2): a model’s probability (BATCH)'],
+  ['p_joint', 'p̂(y|x1,x2): a model’s probability (BATCH)'],
 ];
+
+/** Roles held by several columns; the others by one column at most. */
+const LIST_ROLES = ['x1', 'x2', 'yhat', 'p_x1', 'p_x2', 'p_joint'];
+const SINGLE_ROLES = ['y', 'weight', 'id'];
 
 const size = (bytes) => (bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`);
 
@@ -93,6 +100,9 @@ export function rolesSummary(roles) {
     part('Ŷ', roles.yhat),
     part('weight', roles.weight ? [roles.weight] : []),
     part('id', roles.id ? [roles.id] : []),
+    part('p̂(y|x1)', roles.p_x1 ?? []),
+    part('p̂(y|x2)', roles.p_x2 ?? []),
+    part('p̂(y|x1,x2)', roles.p_joint ?? []),
   ]
     .filter(Boolean)
     .join(' · ');
@@ -102,8 +112,8 @@ export function rolesSummary(roles) {
 export function rolePicker(columns, roles, onChange) {
   const several = columns.some((c) => c.file);
   const roleOf = (qualified) => {
-    for (const key of ['x1', 'x2', 'yhat']) if (roles[key].includes(qualified)) return key;
-    for (const key of ['y', 'weight', 'id']) if (roles[key] === qualified) return key;
+    for (const key of LIST_ROLES) if (roles[key]?.includes(qualified)) return key;
+    for (const key of SINGLE_ROLES) if (roles[key] === qualified) return key;
     return '';
   };
   const rows = columns.map(({ qualified, name, file, kind }) => {
@@ -121,15 +131,11 @@ export function rolePicker(columns, roles, onChange) {
 
 /** Applies one role change: a column holds one role at most; Y, weight and id are single columns. */
 export function assignRole(roles, column, role) {
-  const next = {
-    x1: roles.x1.filter((c) => c !== column),
-    x2: roles.x2.filter((c) => c !== column),
-    yhat: roles.yhat.filter((c) => c !== column),
-    y: roles.y === column ? null : roles.y,
-    weight: roles.weight === column ? null : roles.weight,
-    id: roles.id === column ? null : roles.id,
-  };
-  if (role === 'x1' || role === 'x2' || role === 'yhat') next[role] = [...next[role], column];
+  const next = Object.fromEntries([
+    ...LIST_ROLES.map((key) => [key, (roles[key] ?? []).filter((c) => c !== column)]),
+    ...SINGLE_ROLES.map((key) => [key, roles[key] === column ? null : roles[key]]),
+  ]);
+  if (LIST_ROLES.includes(role)) next[role] = [...next[role], column];
   else if (role) next[role] = column;
   return next;
 }

@@ -1,6 +1,7 @@
 // One analysis as a card: the numbers with their certificate, a plain reading, the
 // charts and the exports. Pure view code: it draws what the worker computed.
 import { atomsBar } from '../charts/atomsBar.js';
+import { historyPoints, lossCurve } from '../charts/lossCurve.js';
 import { ATOMS } from '../charts/atoms.js';
 import { pidDiagram } from '../charts/pidDiagram.js';
 import { tableHeatmaps } from '../charts/tableHeatmaps.js';
@@ -16,14 +17,27 @@ const TERMS = [
   ['mi_joint', 'I(X1,X2;Y)', 'what both say together = R + U1 + U2 + S'],
 ];
 
+const isBatch = (analysis) => analysis.kind === 'batch';
+
+/** The quantities exported per PID: BATCH has no certificate but a spread across test batches. */
+function quantities(analysis, pid) {
+  const base = [...ATOMS.map((a) => a.key), 'mi_x1_y', 'mi_x2_y', 'mi_joint'];
+  if (!isBatch(analysis)) return base.map((key) => [key, pid[key]]);
+  return [
+    ...base.map((key) => [key, pid[key]]),
+    ['mi_q', pid.mi_q],
+    ...ATOMS.map((a) => [`${a.key}_raw`, pid.raw[a.key]]),
+    ...[...base, 'mi_q'].map((key) => [`${key}_spread`, pid.spread[key]]),
+  ];
+}
+
 /** The rows of a results CSV / JSON: every atom and term of every PID in the analysis. */
 export function resultRows(analysis) {
   const header = ['analysis', 'target', 'quantity', 'bits'];
   const rows = [];
   for (const [target, pid] of pidsOf(analysis)) {
-    for (const key of [...ATOMS.map((a) => a.key), 'mi_x1_y', 'mi_x2_y', 'mi_joint', 'certificate_bits']) {
-      rows.push([analysis.title, target, key, pid[key]]);
-    }
+    for (const [key, value] of quantities(analysis, pid)) rows.push([analysis.title, target, key, value]);
+    if (!isBatch(analysis)) rows.push([analysis.title, target, 'certificate_bits', pid.certificate_bits]);
   }
   return [header, ...rows];
 }
@@ -55,17 +69,56 @@ export function countsCsv(table) {
   return toCsv(rows);
 }
 
+/**
+ * The atoms and terms; with `compareWith` (CVX on the same roles) a column each, side by
+ * side. BATCH values carry their spread (s.d. across test batches).
+ */
 function numbersTable(analysis, unit) {
-  const { pid } = analysis;
-  const row = (testid, label, meaning, bits) =>
-    h('tr', {}, h('th', { scope: 'row' }, label), h('td', { class: 'value', dataset: { testid } }, formatInfo(bits, unit, 4)), h('td', {}, meaning));
+  const columns = [
+    ...(analysis.compareWith ? [{ name: analysis.compareWith.title, pid: analysis.compareWith.pid, prefix: 'cvx-' }] : []),
+    { name: isBatch(analysis) ? 'BATCH' : 'value', pid: analysis.pid, prefix: '', spread: analysis.pid.spread, batches: analysis.pid.test_batches },
+  ];
+  const cell = (column, key) =>
+    h(
+      'td',
+      { class: 'value', dataset: { testid: `${column.prefix}${key}` } },
+      formatInfo(column.pid[key], unit, 4),
+      column.spread && column.batches > 1 ? h('span', { class: 'spread', title: 'standard deviation across test batches' }, ` ± ${formatInfo(column.spread[key], unit, 3)}`) : null,
+    );
+  const row = (key, label, meaning) => h('tr', {}, h('th', { scope: 'row' }, label), columns.map((c) => cell(c, key)), h('td', {}, meaning));
   return h(
     'table',
     { class: 'terms', 'aria-label': `PID of ${analysis.title}` },
-    h('tbody', {}, [
-      ...ATOMS.map((a) => row(a.key, `${a.label} (${a.short})`, a.meaning, pid[a.key])),
-      ...TERMS.map(([key, label, meaning]) => row(key, label, meaning, pid[key])),
-    ]),
+    columns.length > 1 ? h('thead', {}, h('tr', {}, h('th', {}, ''), columns.map((c) => h('th', { scope: 'col' }, c.name)), h('th', {}, ''))) : null,
+    h('tbody', {}, [...ATOMS.map((a) => row(a.key, `${a.label} (${a.short})`, a.meaning)), ...TERMS.map(([key, label, meaning]) => row(key, label, meaning))]),
+  );
+}
+
+/** What a BATCH estimate rests on: splits, epochs, Sinkhorn, and any negative raw atom. */
+function batchNote({ pid, config }) {
+  const { train, validation, test } = pid.samples;
+  const small = train < config.batch_size;
+  const negatives = ATOMS.filter((a) => pid.raw[a.key] < 0).map((a) => `${a.short} ${pid.raw[a.key].toFixed(4)}`);
+  const sinkhornOk = pid.sinkhorn_converged >= 0.999;
+  return h(
+    'div',
+    { class: sinkhornOk ? 'certificate' : 'certificate warn', dataset: { testid: 'batch-note' } },
+    h(
+      'p',
+      {},
+      `Learned estimate (BATCH): mean over ${pid.test_batches} test batch${pid.test_batches === 1 ? '' : 'es'} of ${test.toLocaleString()} held-out samples ` +
+        `${pid.test_batches > 1 ? '(± is the spread across them)' : '(one batch, so no spread across batches)'}; trained on ${train.toLocaleString()} samples, ${validation.toLocaleString()} for early stopping; ` +
+        `${pid.epochs} alignment epoch${pid.epochs === 1 ? '' : 's'}${pid.classifiers_trained ? '' : '; the model’s own probabilities from the file stood in for the classifiers'}. ` +
+        `Sinkhorn met its tolerance in ${(pid.sinkhorn_converged * 100).toFixed(0)}% of test batches (mean ${pid.sinkhorn_iterations.toFixed(1)} iterations).`,
+    ),
+    small
+      ? h(
+          'p',
+          { role: 'note', class: 'warn' },
+          `⚠ The training split (${train.toLocaleString()} samples) is smaller than one batch (${config.batch_size}): every epoch is a single optimisation step, so the networks are probably undertrained and the atoms too small. Add samples, lower the batch size or raise the epochs.`,
+        )
+      : null,
+    negatives.length ? h('p', { role: 'note' }, `Some atoms came out negative before clipping to 0 (estimation error, in bits): ${negatives.join(', ')}.`) : null,
   );
 }
 
@@ -115,8 +168,11 @@ export function resultCard(analysis, { unit = 'bits', share } = {}) {
   const base = safeName(analysis.title);
   const names = analysis.names ?? {};
   const reading = readResult(analysis.pid, { x1: names.x1 ?? 'X1', x2: names.x2 ?? 'X2', y: names.y ?? 'Y', hY: analysis.info?.h_y });
+  const bars = analysis.compareWith
+    ? [{ name: analysis.compareWith.title, pid: analysis.compareWith.pid }, { name: 'BATCH', pid: analysis.pid }]
+    : [{ name: analysis.title, pid: analysis.pid }];
   const charts = [
-    chartBlock(atomsBar([{ name: analysis.title, pid: analysis.pid }], { unit, title: `PID of I(X1,X2;Y): ${analysis.title}` }), `${base}-pid-bar`),
+    chartBlock(atomsBar(bars, { unit, title: analysis.compareWith ? `CVX and BATCH, same roles: ${analysis.title}` : `PID of I(X1,X2;Y): ${analysis.title}` }), `${base}-pid-bar`),
     chartBlock(pidDiagram(analysis.pid, { unit }), `${base}-pid-diagram`),
   ];
   const models = modelsOf(analysis);
@@ -149,6 +205,7 @@ export function resultCard(analysis, { unit = 'bits', share } = {}) {
     drawHeatmap('p');
     charts.push(h('div', {}, analysis.pid.q_star ? toggle : null, heatmapSlot));
   }
+  if (isBatch(analysis)) charts.push(chartBlock(lossCurve(historyPoints(analysis.pid.history), { title: 'Training and validation loss per epoch' }), `${base}-loss`));
   const exports = h(
     'div',
     { class: 'exports' },
@@ -165,11 +222,15 @@ export function resultCard(analysis, { unit = 'bits', share } = {}) {
     sharedCheck(analysis.shared),
     h('div', { class: 'reading', dataset: { testid: 'reading' } }, reading.map((s) => h('p', {}, s))),
     numbersTable(analysis, unit),
-    certificateNote(analysis.pid),
+    isBatch(analysis) ? batchNote(analysis) : certificateNote(analysis.pid),
     statsNote(analysis.stats),
     h('div', { class: 'charts' }, charts),
     exports,
-    share ? shareBox(analysis, share) : null,
+    isBatch(analysis)
+      ? h('p', { class: 'help', dataset: { testid: 'batch-share' } }, 'A BATCH result cannot be shared as a link: it is learned from your samples, which never leave this browser. Download the results JSON to pass it on.')
+      : share
+        ? shareBox(analysis, share)
+        : null,
   );
 }
 

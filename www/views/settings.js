@@ -1,33 +1,90 @@
 // Estimator settings with sensible defaults and a one-line explanation each.
 import { h } from '../dom.js';
 
-export const DEFAULT_SETTINGS = { clusters: 20, pca: 5, seed: 0, units: 'bits' };
+/** CVX's defaults are the paper's clustering; BATCH's are the paper's training settings. */
+export const DEFAULT_SETTINGS = {
+  clusters: 20,
+  pca: 5,
+  seed: 0,
+  units: 'bits',
+  estimator: 'cvx',
+  batch_size: 256,
+  alignment_epochs: 10,
+  classifier_epochs: 40,
+  learning_rate: 0.001,
+};
 
-const FIELDS = [
+/** The BATCH settings the core takes (`BatchConfig`; the rest keep the paper's values). */
+export function batchConfig(settings) {
+  const { batch_size, alignment_epochs, classifier_epochs, learning_rate, seed } = settings;
+  return { batch_size, alignment_epochs, classifier_epochs, learning_rate, seed };
+}
+
+const integer = (text) => (/^\s*\d+\s*$/.test(text) ? Number.parseInt(text, 10) : NaN);
+
+// [key, label, min, max, help, parse, step]
+const CVX_FIELDS = [
   ['clusters', 'Clusters per modality', 2, 200, 'Numeric features of each modality are grouped into this many clusters (k-means) before the exact PID; the paper uses 20.'],
   ['pca', 'PCA components', 1, 64, 'Features are standardised and reduced to this many principal components before clustering (the paper: 5).'],
-  ['seed', 'Seed', 0, 2 ** 31 - 1, 'Fixes the clustering’s random start: the same seed gives the same result.'],
 ];
+const SEED = ['seed', 'Seed', 0, 2 ** 31 - 1, 'Fixes the random starts (the clustering; BATCH’s split, initialisation and shuffles): the same seed gives the same result.'];
+const BATCH_FIELDS = [
+  ['batch_size', 'Batch size', 8, 4096, 'Samples per mini-batch m; the learned coupling pairs every sample of a batch with every other (the paper: 256).'],
+  ['classifier_epochs', 'Classifier epochs', 1, 1000, 'Training epochs of the three classifiers p̂(y|x1), p̂(y|x2), p̂(y|x1,x2) (the paper: 40; early stopping may end sooner).'],
+  ['alignment_epochs', 'Alignment epochs', 1, 1000, 'Training epochs of the alignment model that learns q̃ (the paper: 10; early stopping may end sooner).'],
+  ['learning_rate', 'Learning rate', 1e-6, 1, 'Adam’s step size for every model (the paper: 0.001).', Number, 'any'],
+];
+
+const ESTIMATORS = [
+  ['cvx', 'CVX', 'exact PID of the clustered features'],
+  ['batch', 'BATCH', 'neural estimate on the continuous features (slower; trains in your browser)'],
+  ['both', 'Both, side by side', 'CVX, then BATCH on the same roles'],
+];
+
+/** A number input that accepts only valid values: `set(value)` after each, else it reverts to `get()`. */
+function numberField(get, set, [key, label, min, max, help, parse = integer, step = 1]) {
+  const input = h('input', { type: 'number', id: `setting-${key}`, min, max, step, value: get(), 'aria-describedby': `help-${key}`, inputmode: step === 1 ? 'numeric' : 'decimal' });
+  input.addEventListener('change', () => {
+    const value = parse(input.value);
+    if (Number.isFinite(value) && value >= min && value <= max) set(value);
+    else input.value = get();
+  });
+  return h('div', { class: 'field' }, h('label', { for: `setting-${key}` }, label), input, h('p', { class: 'help', id: `help-${key}` }, help));
+}
+
+function radioGroup(legend, name, options, current, onPick, help) {
+  return h(
+    'fieldset',
+    { class: 'field' },
+    h('legend', {}, legend),
+    options.map(([value, label, hint]) =>
+      h('label', { title: hint ?? '' }, h('input', { type: 'radio', name, value, checked: current === value, onchange: () => onPick(value) }), ` ${label}`),
+    ),
+    h('p', { class: 'help' }, help),
+  );
+}
 
 /** The settings form; `onChange(settings)` after every valid edit. */
 export function settingsForm(settings, onChange) {
-  const fields = FIELDS.map(([key, label, min, max, help]) => {
-    const input = h('input', { type: 'number', id: `setting-${key}`, min, max, step: 1, value: settings[key], 'aria-describedby': `help-${key}`, inputmode: 'numeric' });
-    input.addEventListener('change', () => {
-      const value = Number.parseInt(input.value, 10);
-      if (Number.isInteger(value) && value >= min && value <= max) onChange({ ...settings, [key]: value });
-      else input.value = settings[key];
-    });
-    return h('div', { class: 'field' }, h('label', { for: `setting-${key}` }, label), input, h('p', { class: 'help', id: `help-${key}` }, help));
-  });
-  const units = h(
-    'fieldset',
-    { class: 'field' },
-    h('legend', {}, 'Units'),
-    ['bits', 'nats'].map((unit) =>
-      h('label', {}, h('input', { type: 'radio', name: 'units', value: unit, checked: settings.units === unit, onchange: () => onChange({ ...settings, units: unit }) }), ` ${unit}`),
-    ),
-    h('p', { class: 'help' }, 'Bits use log base 2 (the paper’s convention); nats use the natural log.'),
+  // Each edit starts from the latest settings, so edits of different fields add up.
+  let current = settings;
+  const change = (next) => {
+    current = next;
+    onChange(next);
+  };
+  const field = (spec) => numberField(() => current[spec[0]], (value) => change({ ...current, [spec[0]]: value }), spec);
+  const batchGroup = h('fieldset', { class: 'group', id: 'batch-settings', hidden: settings.estimator === 'cvx' }, h('legend', {}, 'BATCH (neural estimator)'), BATCH_FIELDS.map(field));
+  const estimator = radioGroup(
+    'Estimator',
+    'estimator',
+    ESTIMATORS,
+    settings.estimator,
+    (value) => {
+      batchGroup.hidden = value === 'cvx';
+      change({ ...current, estimator: value });
+    },
+    'CVX clusters each modality and computes the exact PID of the table; BATCH learns the PID from the continuous features with small neural networks (Liang et al. 2023), and takes longer.',
   );
-  return h('div', { class: 'settings' }, fields, units);
+  const units = radioGroup('Units', 'units', [['bits', 'bits'], ['nats', 'nats']], settings.units, (unit) => change({ ...current, units: unit }), 'Bits use log base 2 (the paper’s convention); nats use the natural log.');
+  return h('div', { class: 'settings' }, estimator, h('fieldset', { class: 'group' }, h('legend', {}, 'CVX (clustering)'), CVX_FIELDS.map(field)), batchGroup, field(SEED), units);
 }

@@ -75,15 +75,7 @@ impl Default for BatchConfig {
 
 /// Model outputs supplied instead of training classifiers: one row of `ny`
 /// probabilities per sample (softmax outputs), in sample order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GivenConditionals {
-    /// p̂(y|x1) per sample.
-    pub x1: Vec<Vec<f64>>,
-    /// p̂(y|x2) per sample.
-    pub x2: Vec<Vec<f64>>,
-    /// p̂(y|x1,x2) per sample.
-    pub joint: Vec<Vec<f64>>,
-}
+pub use crate::data::ModelConditionals as GivenConditionals;
 
 /// The four atoms, in bits.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
