@@ -1,54 +1,19 @@
 //! BATCH validation: gates with continuous noisy features, determinism, extreme inputs.
 //! Run with `cargo test --release --test batch` (the debug profile is optimised too).
 
+use pidscope::pid::batch::bench::{gate_samples, Gate};
 use pidscope::pid::batch::{
     pid_batch_arrays, BatchConfig, BatchError, BatchPid, BatchProgress, BatchStage,
     GivenConditionals,
 };
-use pidscope::pid::random::SplitMix64;
 
 /// The known AND/OR redundancy, 1.5 − 0.75·log2 3 bits.
 const AND_REDUNDANCY: f64 = 0.311_278_124_459_133;
 
-#[derive(Clone, Copy)]
-enum Gate {
-    Xor,
-    And,
-    /// b = a, Y = a.
-    Rdn,
-}
-
 /// Bit a (and b) embedded in 8 dimensions: x = (2a − 1)·w + 0.5·noise, with a fixed
 /// random sign pattern w per modality; Y the gate of (a, b).
 fn gate_data(gate: Gate, n: usize, seed: u64) -> (Vec<Vec<f64>>, Vec<Vec<f64>>, Vec<u32>) {
-    const DIM: usize = 8;
-    let mut rng = SplitMix64::new(seed);
-    let signs = |rng: &mut SplitMix64| -> Vec<f64> {
-        (0..DIM)
-            .map(|_| if rng.next_u64() & 1 == 0 { 1.0 } else { -1.0 })
-            .collect()
-    };
-    let (w1, w2) = (signs(&mut rng), signs(&mut rng));
-    let embed = |bit: u32, w: &[f64], rng: &mut SplitMix64| -> Vec<f64> {
-        let s = 2.0 * f64::from(bit) - 1.0;
-        w.iter().map(|wk| s * wk + 0.5 * rng.normal()).collect()
-    };
-    let (mut x1, mut x2, mut y) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..n {
-        let a = (rng.next_u64() & 1) as u32;
-        let b = match gate {
-            Gate::Rdn => a,
-            _ => (rng.next_u64() & 1) as u32,
-        };
-        y.push(match gate {
-            Gate::Xor => a ^ b,
-            Gate::And => a & b,
-            Gate::Rdn => a,
-        });
-        x1.push(embed(a, &w1, &mut rng));
-        x2.push(embed(b, &w2, &mut rng));
-    }
-    (x1, x2, y)
+    gate_samples(gate, n, 8, 0.5, seed)
 }
 
 fn config(seed: u64) -> BatchConfig {
