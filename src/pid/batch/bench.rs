@@ -201,6 +201,7 @@ pub fn time_alignment_step(gate: Gate, reps: usize, now: &mut dyn FnMut() -> f64
     };
     let reps = reps.max(1);
     let mut time = |f: &mut dyn FnMut()| {
+        f(); // Warm-up (in wasm: the engine's optimising tier).
         let t = now();
         for _ in 0..reps {
             f();
