@@ -10,6 +10,6 @@ wasm-bindgen --target web --no-typescript --out-dir target/pkg \
   target/wasm32-unknown-unknown/release/pidscope.wasm
 # npm binaryen's wasm-opt: Debian's (v108) writes modules that fail to load (TOOLCHAIN.md trap 3).
 node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd \
   target/pkg/pidscope_bg.wasm -o target/pkg/pidscope_bg.wasm
 node scripts/build.mjs

@@ -623,3 +623,35 @@ pub fn bench_cvx(n1: usize, n2: usize, ny: usize, seed: u64, sparse: bool) -> Js
     }
     out.into()
 }
+
+/// Benchmark of BATCH (`scripts/bench-wasm.mjs --batch`): `gate` "xor" or "and";
+/// the pipeline on `samples` samples of two `dim`-dimensional modalities with the
+/// paper's defaults and `alignment_epochs` alignment epochs, and (with `step_reps` > 0)
+/// one alignment step timed by part. Returns `{ pipeline, step }` in seconds and
+/// milliseconds (see `pid::batch::bench`), or `{ error }`.
+#[wasm_bindgen]
+pub fn bench_batch(
+    gate: &str,
+    samples: usize,
+    dim: usize,
+    alignment_epochs: usize,
+    step_reps: usize,
+) -> JsValue {
+    use crate::pid::batch::bench::{time_alignment_step, time_pipeline, Gate};
+    let gate = if gate.eq_ignore_ascii_case("and") {
+        Gate::And
+    } else {
+        Gate::Xor
+    };
+    let mut now = || js_sys::Date::now() / 1e3;
+    // The pipeline first, as a page runs it (cold); then the step, with the engine's
+    // optimising tier warmed up.
+    let out = time_pipeline(gate, samples, dim, alignment_epochs, &mut now)
+        .map_err(|e| e.to_string())
+        .and_then(|pipeline| {
+            let step = (step_reps > 0).then(|| time_alignment_step(gate, step_reps, &mut now));
+            to_js(&serde_json::json!({ "pipeline": pipeline, "step": step }))
+                .map_err(|e| e.to_string())
+        });
+    out.unwrap_or_else(|e| to_js(&serde_json::json!({ "error": e })).unwrap_or(JsValue::NULL))
+}

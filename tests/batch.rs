@@ -1,54 +1,22 @@
 //! BATCH validation: gates with continuous noisy features, determinism, extreme inputs.
 //! Run with `cargo test --release --test batch` (the debug profile is optimised too).
 
+use pidscope::analysis::{analyse, analyse_batch};
+use pidscope::examples::Atom;
+use pidscope::pid::batch::bench::{gate_samples, Gate};
 use pidscope::pid::batch::{
     pid_batch_arrays, BatchConfig, BatchError, BatchPid, BatchProgress, BatchStage,
     GivenConditionals,
 };
-use pidscope::pid::random::SplitMix64;
+use pidscope::scenarios::{generate, LatentMix, Scenario, ScenarioSpec, DEFAULT_SAMPLES};
 
 /// The known AND/OR redundancy, 1.5 − 0.75·log2 3 bits.
 const AND_REDUNDANCY: f64 = 0.311_278_124_459_133;
 
-#[derive(Clone, Copy)]
-enum Gate {
-    Xor,
-    And,
-    /// b = a, Y = a.
-    Rdn,
-}
-
 /// Bit a (and b) embedded in 8 dimensions: x = (2a − 1)·w + 0.5·noise, with a fixed
 /// random sign pattern w per modality; Y the gate of (a, b).
 fn gate_data(gate: Gate, n: usize, seed: u64) -> (Vec<Vec<f64>>, Vec<Vec<f64>>, Vec<u32>) {
-    const DIM: usize = 8;
-    let mut rng = SplitMix64::new(seed);
-    let signs = |rng: &mut SplitMix64| -> Vec<f64> {
-        (0..DIM)
-            .map(|_| if rng.next_u64() & 1 == 0 { 1.0 } else { -1.0 })
-            .collect()
-    };
-    let (w1, w2) = (signs(&mut rng), signs(&mut rng));
-    let embed = |bit: u32, w: &[f64], rng: &mut SplitMix64| -> Vec<f64> {
-        let s = 2.0 * f64::from(bit) - 1.0;
-        w.iter().map(|wk| s * wk + 0.5 * rng.normal()).collect()
-    };
-    let (mut x1, mut x2, mut y) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..n {
-        let a = (rng.next_u64() & 1) as u32;
-        let b = match gate {
-            Gate::Rdn => a,
-            _ => (rng.next_u64() & 1) as u32,
-        };
-        y.push(match gate {
-            Gate::Xor => a ^ b,
-            Gate::And => a & b,
-            Gate::Rdn => a,
-        });
-        x1.push(embed(a, &w1, &mut rng));
-        x2.push(embed(b, &w2, &mut rng));
-    }
-    (x1, x2, y)
+    gate_samples(gate, n, 8, 0.5, seed)
 }
 
 fn config(seed: u64) -> BatchConfig {
@@ -261,4 +229,65 @@ fn bad_inputs_are_errors() {
         run(&constant, &y, 2, &quick(0)),
         Err(BatchError::InvalidInput(_))
     ));
+}
+
+/// The largest of (R, U1, U2, S).
+fn largest(atoms: [f64; 4]) -> Atom {
+    let top = atoms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    Atom::ALL[atoms
+        .iter()
+        .position(|&a| a == top)
+        .expect("a largest atom")]
+}
+
+/// BATCH on the continuous features and CVX on their k-means clusters (the scenario's
+/// recommended settings, as the page and the CLI run them) agree on which atom dominates
+/// each of the paper's synthetic datasets D_R, D_U1, D_U2, D_S (DESIGN §5). Prints both
+/// decompositions (the table in docs/batch.md).
+#[test]
+fn batch_and_cvx_agree_on_the_synthetic_datasets() {
+    for atom in Atom::ALL {
+        let spec = ScenarioSpec {
+            scenario: Scenario::Synthetic {
+                mix: LatentMix::only(atom),
+            },
+            seed: 1,
+            samples: DEFAULT_SAMPLES,
+        };
+        let g = generate(&spec).expect("generates");
+        let cvx = analyse(&g.tables, Some(&g.roles), &g.recommended, &mut |_| {})
+            .expect("CVX runs")
+            .dataset
+            .pid;
+        let batch = analyse_batch(
+            &g.tables,
+            Some(&g.roles),
+            &g.recommended,
+            &config(1),
+            &mut |_| {},
+        )
+        .expect("BATCH runs")
+        .dataset;
+        let c = [cvx.redundancy, cvx.unique1, cvx.unique2, cvx.synergy];
+        let b = [
+            batch.redundancy,
+            batch.unique1,
+            batch.unique2,
+            batch.synergy,
+        ];
+        eprintln!(
+            "| {} | {:.3} / {:.3} | {:.3} / {:.3} | {:.3} / {:.3} | {:.3} / {:.3} |",
+            LatentMix::only(atom).name(),
+            c[0],
+            b[0],
+            c[1],
+            b[1],
+            c[2],
+            b[2],
+            c[3],
+            b[3]
+        );
+        assert_eq!(largest(c), atom, "CVX {c:?}");
+        assert_eq!(largest(b), largest(c), "BATCH {b:?} vs CVX {c:?}");
+    }
 }

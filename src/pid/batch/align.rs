@@ -8,15 +8,16 @@
 //!   and unbiased variance 1 over its d components (+1e-8), as the paper's code does;
 //! - S_{aby} = ⟨e1_{a,y}, e2_{b,y}⟩ / √d, and A = exp(S);
 //! - per label y, Sinkhorn scales A[·,·,y] to rows p̂(y|x1_a), columns p̂(y|x2_b)
+//!   rescaled to the rows' total (a deviation from the paper, see [`balanced_targets`])
 //!   ([`super::sinkhorn`]), giving the column log-potential g_{by};
 //! - q̃(b|a,y) = softmax_b(S_{aby} + g_{by}) (each row renormalised, as the paper),
 //!   q̃(a,b,y) = p̂(y|x1_a) q̃(b|a,y) / m;
 //! - loss = I_q̃(X2;Y|X1) = (1/m) Σ_a Σ_{b,y} p̂(y|x1_a) q̃(b|a,y) ln(q̃(b|a,y) / ρ_ab),
 //!   ρ_ab = Σ_y p̂(y|x1_a) q̃(b|a,y), in nats.
 
-use super::mlp::{Mlp, MlpCache};
+use super::mlp::{axpy, dot, Mlp, MlpCache};
 use super::sinkhorn::{sinkhorn, SinkhornOptions, SinkhornTrace};
-use libm::{exp, log};
+use libm::log;
 
 /// Probability floor before taking logs (classifier outputs or given columns).
 pub const PROB_FLOOR: f64 = 1e-12;
@@ -77,7 +78,7 @@ fn standardise_backward(e: &[f64], sigmas: &[f64], e_bar: &[f64], d: usize) -> V
     let mut h_bar = Vec::with_capacity(e.len());
     for ((ec, gc), &sigma) in e.chunks_exact(d).zip(e_bar.chunks_exact(d)).zip(sigmas) {
         let mean_g = gc.iter().sum::<f64>() / d as f64;
-        let proj = super::mlp::dot(ec, gc) / denom;
+        let proj = dot(ec, gc) / denom;
         h_bar.extend(
             ec.iter()
                 .zip(gc)
@@ -85,6 +86,25 @@ fn standardise_backward(e: &[f64], sigmas: &[f64], e_bar: &[f64], d: usize) -> V
         );
     }
     h_bar
+}
+
+/// Sinkhorn's log targets for label y: rows ln p̂(y|x1_a) and columns ln p̂(y|x2_b)
+/// rescaled to the rows' total, ln p̂(y|x2_b) + ln Σ_a p̂(y|x1_a) − ln Σ_b p̂(y|x2_b).
+///
+/// A deviation from the paper: on a batch the two classifiers rarely give a label the
+/// same total mass, and no matrix has row sums r and column sums c when Σr ≠ Σc, so
+/// the alternating scaling would oscillate until its iteration cap. After the rescale a
+/// fixed point exists and the scaling meets the tolerance in a few steps. The result
+/// keeps the rows (q̃(b|a,y) is renormalised per row anyway) and the columns' shape;
+/// the factor depends only on the classifiers' outputs, a constant for the encoders.
+pub fn balanced_targets(p1: &[f64], p2: &[f64], ny: usize, y: usize) -> (Vec<f64>, Vec<f64>) {
+    let column = |p: &[f64]| -> Vec<f64> { p.chunks_exact(ny).map(|row| row[y]).collect() };
+    let (r, c) = (column(p1), column(p2));
+    let shift = log(r.iter().sum::<f64>()) - log(c.iter().sum::<f64>());
+    (
+        r.iter().map(|&v| log(v)).collect(),
+        c.iter().map(|&v| log(v) + shift).collect(),
+    )
 }
 
 /// Gradients of both encoders, flattened like their `params`.
@@ -136,66 +156,50 @@ impl Encoders {
         let (e2, s2) = standardise_embeddings(c2.output(), d);
         let scale = 1.0 / (d as f64).sqrt();
         let width = ny * d;
-        let column = |p: &[f64], y: usize| -> Vec<f64> {
-            p.chunks_exact(ny).map(|row| log(row[y])).collect()
-        };
-
-        let mut scores: Vec<Vec<f64>> = Vec::with_capacity(ny);
-        let mut traces: Vec<SinkhornTrace> = Vec::with_capacity(ny);
         let mut outcome = AlignOutcome {
             loss: 0.0,
             iterations: 0,
             converged: 0,
         };
+
+        // Per label: S_y, its Sinkhorn trace, q̃(b|a,y) and ln q̃(b|a,y) (`m × m`).
+        let mut scores = Vec::with_capacity(ny);
+        let mut traces: Vec<SinkhornTrace> = Vec::with_capacity(ny);
+        let mut q = Vec::with_capacity(ny);
+        let mut log_q = Vec::with_capacity(ny);
         for y in 0..ny {
-            let mut s = vec![0.0; m * m];
-            for (a, srow) in s.chunks_exact_mut(m).enumerate() {
-                let ea = &e1[a * width + y * d..a * width + (y + 1) * d];
-                for (b, sab) in srow.iter_mut().enumerate() {
-                    *sab = super::mlp::dot(ea, &e2[b * width + y * d..b * width + (y + 1) * d])
-                        * scale;
-                }
-            }
-            let trace = sinkhorn(&s, m, m, &column(batch.p1, y), &column(batch.p2, y), opts);
+            let s = label_scores(&e1, &e2, m, width, y * d, d, scale);
+            let (log_r, log_c) = balanced_targets(batch.p1, batch.p2, ny, y);
+            let trace = sinkhorn(&s, m, m, &log_r, &log_c, opts);
             outcome.iterations += trace.iterations;
             outcome.converged += usize::from(trace.converged);
+            let (qy, lqy) = trace.row_softmax(&s);
+            q.push(qy);
+            log_q.push(lqy);
             scores.push(s);
             traces.push(trace);
         }
 
-        // ln q̃(b|a,y) = ℓ_aby − LSE_b ℓ_ab'y with ℓ = S + g; stored [y][a·m + b].
-        let mut log_q: Vec<Vec<f64>> = Vec::with_capacity(ny);
-        for (s, trace) in scores.iter().zip(&traces) {
-            let mut lq = vec![0.0; m * m];
-            for (srow, lrow) in s.chunks_exact(m).zip(lq.chunks_exact_mut(m)) {
-                for ((l, &sab), &gb) in lrow.iter_mut().zip(srow).zip(&trace.log_v) {
-                    *l = sab + gb;
-                }
-                let top = lrow.iter().fold(f64::NEG_INFINITY, |t, &v| t.max(v));
-                let lse = top + log(lrow.iter().map(|&v| exp(v - top)).sum::<f64>());
-                lrow.iter_mut().for_each(|v| *v -= lse);
-            }
-            log_q.push(lq);
-        }
-        // G_aby = ∂loss/∂q̃(b|a,y) = p̂(y|x1_a) ln(q̃/ρ) / m, and the loss itself.
+        // Row a at a time: ρ_ab = Σ_y p̂(y|x1_a) q̃(b|a,y), the loss terms
+        // p̂ q̃ ln(q̃/ρ) / m, and G_aby = ∂loss/∂q̃(b|a,y) = p̂(y|x1_a) ln(q̃/ρ) / m.
         let inv_m = 1.0 / m as f64;
         let mut big_g: Vec<Vec<f64>> = vec![vec![0.0; m * m]; ny];
-        let mut lterm = vec![0.0; ny];
+        let mut rho = vec![0.0; m];
         for a in 0..m {
             let pa = &batch.p1[a * ny..(a + 1) * ny];
-            for b in 0..m {
-                let idx = a * m + b;
-                for (y, lt) in lterm.iter_mut().enumerate() {
-                    *lt = log(pa[y]) + log_q[y][idx];
+            let row = a * m..(a + 1) * m;
+            rho.fill(0.0);
+            for (y, &py) in pa.iter().enumerate() {
+                axpy(py, &q[y][row.clone()], &mut rho);
+            }
+            let log_rho: Vec<f64> = rho.iter().map(|&r| log(r.max(f64::MIN_POSITIVE))).collect();
+            for (y, &py) in pa.iter().enumerate() {
+                let w = py * inv_m;
+                let grow = &mut big_g[y][row.clone()];
+                for ((gv, &lq), &lr) in grow.iter_mut().zip(&log_q[y][row.clone()]).zip(&log_rho) {
+                    *gv = w * (lq - lr);
                 }
-                let top = lterm.iter().fold(f64::NEG_INFINITY, |t, &v| t.max(v));
-                let log_rho = top + log(lterm.iter().map(|&v| exp(v - top)).sum::<f64>());
-                for y in 0..ny {
-                    let ratio = log_q[y][idx] - log_rho;
-                    let q = exp(log_q[y][idx]);
-                    outcome.loss += inv_m * pa[y] * q * ratio;
-                    big_g[y][idx] = inv_m * pa[y] * ratio;
-                }
+                outcome.loss += dot(&q[y][row.clone()], grow);
             }
         }
         let Some(grads) = grads else {
@@ -205,46 +209,111 @@ impl Encoders {
         let mut e1_bar = vec![0.0; m * width];
         let mut e2_bar = vec![0.0; m * width];
         for y in 0..ny {
-            // Softmax backward: ℓ̄ = q (G − Σ_b q G); S̄ = ℓ̄ (+ Sinkhorn), ḡ_b = Σ_a ℓ̄_ab.
+            // Softmax backward: ℓ̄ = q̃ (G − Σ_b q̃ G); S̄ = ℓ̄ (+ Sinkhorn), ḡ_b = Σ_a ℓ̄_ab.
             let mut s_bar = vec![0.0; m * m];
             let mut g_bar = vec![0.0; m];
-            for ((lrow, grow), sbrow) in log_q[y]
+            for ((qrow, grow), sbrow) in q[y]
                 .chunks_exact(m)
                 .zip(big_g[y].chunks_exact(m))
                 .zip(s_bar.chunks_exact_mut(m))
             {
-                let q: Vec<f64> = lrow.iter().map(|&v| exp(v)).collect();
-                let mean = super::mlp::dot(&q, grow);
-                for (((sb, gb), &qb), &gv) in
-                    sbrow.iter_mut().zip(g_bar.iter_mut()).zip(&q).zip(grow)
-                {
-                    let l_bar = qb * (gv - mean);
-                    *sb = l_bar;
-                    *gb += l_bar;
+                let mean = dot(qrow, grow);
+                for ((sb, &qb), &gv) in sbrow.iter_mut().zip(qrow).zip(grow) {
+                    *sb = qb * (gv - mean);
                 }
+                axpy(1.0, sbrow, &mut g_bar);
             }
             traces[y].backward(&g_bar, &mut s_bar);
-            // S_ab = ⟨e1_a, e2_b⟩/√d.
-            for (a, sbrow) in s_bar.chunks_exact(m).enumerate() {
-                let ra = a * width + y * d;
-                for (b, &sb) in sbrow.iter().enumerate() {
-                    if sb == 0.0 {
-                        continue;
-                    }
-                    let rb = b * width + y * d;
-                    let w = sb * scale;
-                    for k in 0..d {
-                        e1_bar[ra + k] += w * e2[rb + k];
-                        e2_bar[rb + k] += w * e1[ra + k];
-                    }
-                }
-            }
+            label_scores_backward(
+                &e1,
+                &e2,
+                &s_bar,
+                m,
+                width,
+                y * d,
+                d,
+                scale,
+                &mut e1_bar,
+                &mut e2_bar,
+            );
         }
         let h1_bar = standardise_backward(&e1, &s1, &e1_bar, d);
         let h2_bar = standardise_backward(&e2, &s2, &e2_bar, d);
-        self.f1.backward(&c1, &h1_bar, &mut grads.g1);
-        self.f2.backward(&c2, &h2_bar, &mut grads.g2);
+        self.f1.backward(&c1, &h1_bar, &mut grads.g1, false);
+        self.f2.backward(&c2, &h2_bar, &mut grads.g2, false);
         outcome
+    }
+}
+
+/// Label y's d-vectors of all `m` rows of `e` (`m × width`, label y at `at..at + d`),
+/// transposed to `d × m`.
+fn label_columns(e: &[f64], m: usize, width: usize, at: usize, d: usize) -> Vec<f64> {
+    let mut t = vec![0.0; d * m];
+    for (b, row) in e.chunks_exact(width).enumerate() {
+        for (k, &v) in row[at..at + d].iter().enumerate() {
+            t[k * m + b] = v;
+        }
+    }
+    t
+}
+
+/// S_ab = ⟨e1_a, e2_b⟩ · scale for one label (`m × m`): row a accumulates
+/// e1_ak · (e2ᵀ)_k over k, a loop over b that vectorises.
+fn label_scores(
+    e1: &[f64],
+    e2: &[f64],
+    m: usize,
+    width: usize,
+    at: usize,
+    d: usize,
+    scale: f64,
+) -> Vec<f64> {
+    let e2t = label_columns(e2, m, width, at, d);
+    let mut s = vec![0.0; m * m];
+    for (srow, e1row) in s.chunks_exact_mut(m).zip(e1.chunks_exact(width)) {
+        for (&x, e2k) in e1row[at..at + d].iter().zip(e2t.chunks_exact(m)) {
+            axpy(x, e2k, srow);
+        }
+        srow.iter_mut().for_each(|v| *v *= scale);
+    }
+    s
+}
+
+/// Backward of [`label_scores`]: ē1_a += scale · Σ_b S̄_ab e2_b and
+/// ē2_b += scale · Σ_a S̄_ab e1_a.
+#[allow(clippy::too_many_arguments)]
+fn label_scores_backward(
+    e1: &[f64],
+    e2: &[f64],
+    s_bar: &[f64],
+    m: usize,
+    width: usize,
+    at: usize,
+    d: usize,
+    scale: f64,
+    e1_bar: &mut [f64],
+    e2_bar: &mut [f64],
+) {
+    let e2t = label_columns(e2, m, width, at, d);
+    // (ē2)ᵀ_k = Σ_a e1_ak S̄_a·, accumulated over a as whole rows of S̄.
+    let mut e2t_bar = vec![0.0; d * m];
+    for (sbrow, (e1row, e1brow)) in s_bar
+        .chunks_exact(m)
+        .zip(e1.chunks_exact(width).zip(e1_bar.chunks_exact_mut(width)))
+    {
+        for ((&x, xb), (e2k, e2bk)) in e1row[at..at + d]
+            .iter()
+            .zip(&mut e1brow[at..at + d])
+            .zip(e2t.chunks_exact(m).zip(e2t_bar.chunks_exact_mut(m)))
+        {
+            *xb += scale * dot(sbrow, e2k);
+            axpy(x, sbrow, e2bk);
+        }
+    }
+    for (k, col) in e2t_bar.chunks_exact(m).enumerate() {
+        for (row, &v) in e2_bar.chunks_exact_mut(width).zip(col) {
+            row[at + k] += scale * v;
+        }
     }
 }
 
@@ -261,6 +330,46 @@ mod tests {
             p.extend(row.iter().map(|v| v / s));
         }
         p
+    }
+
+    /// Label totals that disagree (AND-like: ½ on 32 rows of X1, 28 rows of X2) would
+    /// keep the paper's scaling oscillating to its cap; balanced, it converges.
+    #[test]
+    fn sinkhorn_converges_when_label_totals_disagree() {
+        let mut rng = SplitMix64::new(4);
+        let (m, n, ny, d) = (64, 3, 2, 10);
+        let enc = Encoders::new([n, n], 8, 1, ny, d, &mut rng);
+        let x1: Vec<f64> = (0..m * n).map(|_| rng.normal()).collect();
+        let x2: Vec<f64> = (0..m * n).map(|_| rng.normal()).collect();
+        let and_like = |on: fn(usize) -> bool| -> Vec<f64> {
+            (0..m)
+                .flat_map(|a| {
+                    if on(a) {
+                        [0.5, 0.5]
+                    } else {
+                        [1.0 - 1e-12, 1e-12]
+                    }
+                })
+                .collect()
+        };
+        let (p1, p2) = (
+            and_like(|a| a % 2 == 0),
+            and_like(|a| a % 2 == 0 && a % 16 != 0),
+        );
+        let batch = AlignBatch {
+            rows: m,
+            x1: &x1,
+            x2: &x2,
+            p1: &p1,
+            p2: &p2,
+        };
+        let opts = SinkhornOptions {
+            max_iterations: 500,
+            atol: 0.01,
+        };
+        let out = enc.loss(&batch, &opts, None);
+        assert_eq!(out.converged, ny);
+        assert!(out.iterations < 2 * 50, "{} pairs", out.iterations);
     }
 
     /// Central differences of the full loss (encoders → standardisation → scores →

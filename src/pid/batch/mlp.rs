@@ -90,19 +90,20 @@ impl Mlp {
             let out = &mut rest[0];
             out.clear();
             out.resize(rows * fan_out, 0.0);
-            let weights = &self.params[w..b];
+            // Wᵀ (`in × out`), so that each output row is x·Wᵀ ([`add_vec_mat`]); every
+            // output sums its terms in input order, from −0.0 like `Iterator::sum`.
+            let weights_t = transpose(&self.params[w..b], fan_out, fan_in);
             let bias = &self.params[b..b + fan_out];
             let relu = l + 1 < layers;
+            let mut nonzero = Vec::with_capacity(fan_in);
             for (row_in, row_out) in input
                 .chunks_exact(fan_in)
                 .zip(out.chunks_exact_mut(fan_out))
             {
-                for ((o, wrow), &bo) in row_out
-                    .iter_mut()
-                    .zip(weights.chunks_exact(fan_in))
-                    .zip(bias)
-                {
-                    let z = bo + dot(row_in, wrow);
+                row_out.fill(-0.0);
+                add_vec_mat(row_in, &weights_t, row_out, &mut nonzero);
+                for (o, &bo) in row_out.iter_mut().zip(bias) {
+                    let z = bo + *o;
                     *o = if relu { z.max(0.0) } else { z };
                 }
             }
@@ -110,38 +111,45 @@ impl Mlp {
     }
 
     /// Backward pass of the last [`Mlp::forward`]: given ∂L/∂output (`rows × output`),
-    /// adds ∂L/∂params into `grads` and returns ∂L/∂input (`rows × input`).
-    pub fn backward(&self, cache: &MlpCache, grad_out: &[f64], grads: &mut [f64]) -> Vec<f64> {
+    /// adds ∂L/∂params into `grads`; returns ∂L/∂input (`rows × input`) when
+    /// `input_grad` (an empty vector otherwise: training does not need it).
+    pub fn backward(
+        &self,
+        cache: &MlpCache,
+        grad_out: &[f64],
+        grads: &mut [f64],
+        input_grad: bool,
+    ) -> Vec<f64> {
         let layers = self.sizes.len() - 1;
         let offsets: Vec<_> = self.offsets().collect();
+        let rows = cache.rows;
         let mut delta = grad_out.to_vec();
+        let mut nonzero = Vec::new();
         for l in (0..layers).rev() {
             let (fan_in, fan_out, w, b) = offsets[l];
             let input = &cache.acts[l];
             let weights = &self.params[w..b];
+            // ∂L/∂W_j = Σ_rows δ_rj · input_r: row j of the gradient is (δᵀ)_j · input.
+            let delta_t = transpose(&delta, rows, fan_out);
+            let (gw, gb) = grads[w..b + fan_out].split_at_mut(fan_in * fan_out);
+            for ((gw_row, g), d_col) in gw
+                .chunks_exact_mut(fan_in)
+                .zip(gb.iter_mut())
+                .zip(delta_t.chunks_exact(rows))
             {
-                let (gw, gb) = grads[w..b + fan_out].split_at_mut(fan_in * fan_out);
-                for (row_in, row_d) in input.chunks_exact(fan_in).zip(delta.chunks_exact(fan_out)) {
-                    for ((gwrow, g), &d) in
-                        gw.chunks_exact_mut(fan_in).zip(gb.iter_mut()).zip(row_d)
-                    {
-                        if d != 0.0 {
-                            *g += d;
-                            axpy(d, row_in, gwrow);
-                        }
-                    }
-                }
+                *g += d_col.iter().sum::<f64>();
+                add_vec_mat(d_col, input, gw_row, &mut nonzero);
             }
-            let mut prev = vec![0.0; cache.rows * fan_in];
+            if l == 0 && !input_grad {
+                return Vec::new();
+            }
+            // ∂L/∂input_r = δ_r · W.
+            let mut prev = vec![0.0; rows * fan_in];
             for (row_p, row_d) in prev
                 .chunks_exact_mut(fan_in)
                 .zip(delta.chunks_exact(fan_out))
             {
-                for (&d, wrow) in row_d.iter().zip(weights.chunks_exact(fan_in)) {
-                    if d != 0.0 {
-                        axpy(d, wrow, row_p);
-                    }
-                }
+                add_vec_mat(row_d, weights, row_p, &mut nonzero);
             }
             if l > 0 {
                 // The input of layer l is a ReLU output: the gradient passes where it is > 0.
@@ -157,9 +165,81 @@ impl Mlp {
     }
 }
 
-/// Σ_k a_k b_k, in index order.
+/// out ← out + x·M for M (`x.len() × out.len()`, row-major): each output adds its terms
+/// x_k M_kj in k order (zero x_k skipped: ReLU outputs and their gradients are often 0),
+/// the same order as a plain loop, so the same bits. Outputs go 16 at a time in
+/// registers: sixteen independent sums hide the latency of each addition and vectorise.
+pub(crate) fn add_vec_mat(x: &[f64], mat: &[f64], out: &mut [f64], nonzero: &mut Vec<usize>) {
+    let cols = out.len();
+    debug_assert_eq!(mat.len(), x.len() * cols);
+    // The indices of non-zero x_k, written without a branch (zeros are unpredictable).
+    nonzero.resize(x.len(), 0);
+    let mut n = 0;
+    for (k, &xk) in x.iter().enumerate() {
+        nonzero[n] = k;
+        n += usize::from(xk != 0.0);
+    }
+    let nonzero = &nonzero[..n];
+    let mut j = 0;
+    while j < cols {
+        j += match cols - j {
+            16.. => add_vec_mat_block::<16>(x, mat, out, nonzero, j),
+            4.. => add_vec_mat_block::<4>(x, mat, out, nonzero, j),
+            _ => add_vec_mat_block::<1>(x, mat, out, nonzero, j),
+        };
+    }
+}
+
+/// Outputs `j..j + N` of [`add_vec_mat`]; returns N.
+fn add_vec_mat_block<const N: usize>(
+    x: &[f64],
+    mat: &[f64],
+    out: &mut [f64],
+    nonzero: &[usize],
+    j: usize,
+) -> usize {
+    let cols = out.len();
+    let mut acc = [0.0; N];
+    acc.copy_from_slice(&out[j..j + N]);
+    for &k in nonzero {
+        let xk = x[k];
+        let m = &mat[k * cols + j..k * cols + j + N];
+        for i in 0..N {
+            acc[i] += xk * m[i];
+        }
+    }
+    out[j..j + N].copy_from_slice(&acc);
+    N
+}
+
+/// The transpose of a `rows × cols` row-major matrix.
+pub(crate) fn transpose(a: &[f64], rows: usize, cols: usize) -> Vec<f64> {
+    let mut t = vec![0.0; a.len()];
+    for (r, row) in a.chunks_exact(cols).enumerate() {
+        for (c, &v) in row.iter().enumerate() {
+            t[c * rows + r] = v;
+        }
+    }
+    t
+}
+
+/// Σ_k a_k b_k as four interleaved partial sums (k mod 4) added as (s₀ + s₁) + (s₂ + s₃):
+/// a fixed order, so the same bits on every target, that LLVM can still vectorise
+/// (one running sum is bound by the latency of each addition).
 pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+    debug_assert_eq!(a.len(), b.len());
+    let mut acc = [0.0; 4];
+    let (ac, bc) = (a.chunks_exact(4), b.chunks_exact(4));
+    let tail = ac.remainder().iter().zip(bc.remainder());
+    for (x, y) in ac.zip(bc) {
+        for i in 0..4 {
+            acc[i] += x[i] * y[i];
+        }
+    }
+    for (lane, (x, y)) in acc.iter_mut().zip(tail) {
+        *lane += x * y;
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3])
 }
 
 /// y ← y + α x.
@@ -235,7 +315,7 @@ mod tests {
         let mut cache = MlpCache::default();
         mlp.forward(&x, rows, &mut cache);
         let mut grads = vec![0.0; mlp.params.len()];
-        let gx = mlp.backward(&cache, &weights, &mut grads);
+        let gx = mlp.backward(&cache, &weights, &mut grads, true);
         let h = 1e-6;
         for (i, &g) in grads.iter().enumerate() {
             let (mut up, mut down) = (mlp.clone(), mlp.clone());

@@ -15,6 +15,7 @@
 //! `libm`'s `exp`/`log`, so a seed gives the same bits natively and in WebAssembly.
 
 pub mod align;
+pub mod bench;
 pub mod mlp;
 pub mod sinkhorn;
 mod train;

@@ -214,7 +214,7 @@ impl Trainer<'_> {
                 mlp.forward(&xb, idx.len(), &mut cache);
                 let (loss, g_out) = cross_entropy(cache.output(), &yb, ny);
                 grads.iter_mut().for_each(|g| *g = 0.0);
-                mlp.backward(&cache, &g_out, &mut grads);
+                mlp.backward(&cache, &g_out, &mut grads, false);
                 adam.step(&mut mlp.params, &grads);
                 total += loss;
                 (self.progress)(BatchProgress {
