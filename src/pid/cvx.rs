@@ -575,8 +575,6 @@ impl Problem {
     /// the predictor recycle them, because fresh 200 kB vectors per trial point cost page
     /// faults and zeroing natively (≈ 8 % of the profile at 50×50×10).
     fn eval_into(&self, z: &[f64], eps: f64, out: &mut Eval) -> bool {
-        let ny = self.ny;
-        let n1y = self.n1 * ny;
         let Eval {
             phi: out_phi,
             q,
@@ -594,33 +592,32 @@ impl Problem {
         ] {
             v.resize(n, 0.0);
         }
-        grad[..n1y].copy_from_slice(&self.alpha);
-        grad[n1y..].copy_from_slice(&self.beta);
         let mut phi = self.linear_term(z);
         // Three passes so that the exponentials of all entries form one branch-free loop
         // (vectorised natively; no libm call in WebAssembly): λ+μ and the cell maxima,
         // then the shifted exponentials, then the per-cell sums.
         for (c, lc) in l.iter_mut().enumerate() {
-            let (a, b, r) = self.cell(c);
+            let s = &mut q[self.cell(c).2];
+            self.gather_cell(c, z, s);
             let mut mx = f64::NEG_INFINITY;
-            for k in r.clone() {
-                let y = self.ys[k] as usize;
-                let s = z[a + y] + z[b + y];
-                q[k] = s;
+            for &v in s.iter() {
                 // Not `f64::max`: WebAssembly has no instruction with its NaN rules and
                 // calls `fmax` (4 % of the wasm profile).
-                if s > mx {
-                    mx = s;
+                if v > mx {
+                    mx = v;
                 }
             }
-            q[r].iter_mut().for_each(|v| *v -= mx);
+            s.iter_mut().for_each(|v| *v -= mx);
             *lc = mx;
         }
         q.iter_mut().for_each(|v| *v = exp_fast(*v));
+        // The marginals of q first, the gradient (α, β) − marginals at the end.
+        grad.iter_mut().for_each(|g| *g = 0.0);
         let mut wsum = 0.0;
         for c in 0..self.ncells() {
-            let (a, b, r) = self.cell(c);
-            let tot: f64 = q[r.clone()].iter().sum();
+            let r = self.cell(c).2;
+            let (qc, pc) = (&mut q[r.clone()], &mut pi[r]);
+            let tot: f64 = qc.iter().sum();
             let lc = l[c] + tot.ln();
             let expo = lc / eps;
             if expo > 700.0 || expo.is_nan() {
@@ -630,13 +627,16 @@ impl Problem {
             w[c] = wc;
             l[c] = lc;
             wsum += wc;
-            for k in r {
-                let y = self.ys[k] as usize;
-                pi[k] = q[k] / tot;
-                q[k] = wc * pi[k];
-                grad[a + y] -= q[k];
-                grad[b + y] -= q[k];
+            let inv = 1.0 / tot;
+            for (qk, pk) in qc.iter_mut().zip(pc.iter_mut()) {
+                *pk = *qk * inv;
+                *qk = wc * *pk;
             }
+            self.scatter_cell(c, qc, grad);
+        }
+        let targets = self.alpha.iter().chain(&self.beta);
+        for (g, t) in grad.iter_mut().zip(targets) {
+            *g = t - *g;
         }
         phi -= eps * wsum;
         *out_phi = phi;
@@ -718,52 +718,54 @@ impl Problem {
         for (o, vi) in out.iter_mut().zip(v) {
             *o = ridge * vi;
         }
-        let ny = self.ny;
-        let mut t = vec![0.0; ny];
+        let mut t = vec![0.0; self.ny];
         for &c in live {
             let c = c as usize;
-            let wc = e.w[c];
-            let (a, b, r) = self.cell(c);
-            if r.len() == ny {
-                // Full cell: labels are 0..ny in order; contiguous slices without bounds
-                // checks and a dot product with independent accumulators (the single
-                // running sum was latency-bound).
-                let (q, pi) = (&e.q[r.clone()], &e.pi[r]);
-                let (va, vb) = (&v[a..a + ny], &v[b..b + ny]);
-                let t = &mut t[..ny];
-                for ((tk, x), y) in t.iter_mut().zip(va).zip(vb) {
-                    *tk = x + y;
-                }
-                let coef = kappa * wc * dot(pi, t);
-                let (lo, hi) = out.split_at_mut(b);
-                for ((((oa, ob), qk), tk), pk) in lo[a..a + ny]
-                    .iter_mut()
-                    .zip(&mut hi[..ny])
-                    .zip(q)
-                    .zip(&*t)
-                    .zip(pi)
-                {
-                    let u = qk * tk + coef * pk;
-                    *oa += u;
-                    *ob += u;
-                }
-                continue;
-            }
-            let ys = &self.ys[r.clone()];
+            let r = self.cell(c).2;
             let (q, pi) = (&e.q[r.clone()], &e.pi[r]);
-            let t = &mut t[..ys.len()];
-            let (va, vb) = (&v[a..a + ny], &v[b..b + ny]);
-            let mut dot = 0.0;
-            for ((tk, &y), &p) in t.iter_mut().zip(ys).zip(pi) {
-                *tk = va[y as usize] + vb[y as usize];
-                dot += p * *tk;
+            let t = &mut t[..q.len()];
+            self.gather_cell(c, v, t);
+            let coef = kappa * e.w[c] * dot(pi, t);
+            for ((tk, qk), pk) in t.iter_mut().zip(q).zip(pi) {
+                *tk = qk * *tk + coef * pk;
             }
-            let coef = kappa * wc * dot;
-            for k in 0..ys.len() {
-                let u = q[k] * t[k] + coef * pi[k];
-                let y = ys[k] as usize;
-                out[a + y] += u;
-                out[b + y] += u;
+            self.scatter_cell(c, t, out);
+        }
+    }
+
+    /// out_k = v(x1, y_k) + v(x2, y_k) over the entries k of cell c = (x1, x2).
+    #[inline(always)]
+    fn gather_cell(&self, c: usize, v: &[f64], out: &mut [f64]) {
+        let (a, b, r) = self.cell(c);
+        let ny = self.ny;
+        if r.len() == ny {
+            // Full cell (labels 0..ny in order): contiguous slices, no bounds checks.
+            for ((o, x), y) in out.iter_mut().zip(&v[a..a + ny]).zip(&v[b..b + ny]) {
+                *o = x + y;
+            }
+        } else {
+            for (o, &y) in out.iter_mut().zip(&self.ys[r]) {
+                *o = v[a + y as usize] + v[b + y as usize];
+            }
+        }
+    }
+
+    /// The transpose of [`Problem::gather_cell`]: out(x1, y_k) += u_k, out(x2, y_k) += u_k.
+    #[inline(always)]
+    fn scatter_cell(&self, c: usize, u: &[f64], out: &mut [f64]) {
+        let (a, b, r) = self.cell(c);
+        let ny = self.ny;
+        if r.len() == ny {
+            // x2's variables come after all of x1's, so b > a.
+            let (lo, hi) = out.split_at_mut(b);
+            for ((oa, ob), uk) in lo[a..a + ny].iter_mut().zip(&mut hi[..ny]).zip(u) {
+                *oa += uk;
+                *ob += uk;
+            }
+        } else {
+            for (&uk, &y) in u.iter().zip(&self.ys[r]) {
+                out[a + y as usize] += uk;
+                out[b + y as usize] += uk;
             }
         }
     }
