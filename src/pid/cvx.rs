@@ -362,6 +362,7 @@ impl Problem {
                 }
             }
             let mut jac = vec![0.0; m * m];
+            let mut dense = vec![0.0; m];
             let mut old = vec![0.0; ent.len()];
             for _ in 0..30 {
                 if err <= 1e-16 {
@@ -379,12 +380,19 @@ impl Problem {
                 for (bi, group) in by_big.iter().enumerate() {
                     let db = d[big_off + bi];
                     let rb = step[big_off + bi] / db;
-                    for (g1, &(s1, k1)) in group.iter().enumerate() {
-                        let f = q[k1] / db;
-                        rhs[s1] -= q[k1] * rb;
-                        for &(s2, k2) in &group[..=g1] {
-                            let (hi, lo) = if s1 >= s2 { (s1, s2) } else { (s2, s1) };
-                            jac[hi * m + lo] -= f * q[k2];
+                    // The rank-one update q_b q_bᵀ / d_b by row slices of a dense copy of
+                    // q_b (contiguous, bounds-check free; the indexed pair loop was
+                    // half of the certificate's time at 50×50×10).
+                    dense.iter_mut().for_each(|v| *v = 0.0);
+                    for &(sj, k) in group {
+                        dense[sj] = q[k];
+                        rhs[sj] -= q[k] * rb;
+                    }
+                    for &(s1, _) in group {
+                        let f = dense[s1] / db;
+                        let row = &mut jac[s1 * m..s1 * m + s1 + 1];
+                        for (jv, &qv) in row.iter_mut().zip(&dense[..=s1]) {
+                            *jv -= f * qv;
                         }
                     }
                 }
@@ -776,20 +784,37 @@ impl Problem {
         let ny = self.ny;
         let nb = self.n1 + self.n2;
         let mut blocks = vec![0.0; nb * ny * ny];
+        // Each live cell adds T = diag(q_c) + κ w_c π_c π_cᵀ (on its labels) to the blocks
+        // of its x1 and of its x2: form T's lower triangle once, densely over all ny
+        // labels (zeros off the cell's labels), then add it row slice by row slice; the
+        // indexed triangle loop this replaces was ≈ 5 % of the native profile.
+        let (mut pf, mut qf, mut tc) = (vec![0.0; ny], vec![0.0; ny], vec![0.0; ny * ny]);
         for &c in live {
             let c = c as usize;
             let (a, b, r) = self.cell(c);
-            let wc = e.w[c];
-            let kw = kappa * wc;
+            pf.iter_mut().for_each(|v| *v = 0.0);
+            qf.iter_mut().for_each(|v| *v = 0.0);
+            for (k, &y) in r.clone().zip(&self.ys[r]) {
+                pf[y as usize] = e.pi[k];
+                qf[y as usize] = e.q[k];
+            }
+            let kw = kappa * e.w[c];
+            for (i, row) in tc.chunks_exact_mut(ny).enumerate() {
+                let f = kw * pf[i];
+                for (t, &pj) in row[..=i].iter_mut().zip(&pf[..=i]) {
+                    *t = f * pj;
+                }
+                row[i] += qf[i];
+            }
             for base in [a / ny, b / ny] {
                 let blk = &mut blocks[base * ny * ny..(base + 1) * ny * ny];
-                for i in r.clone() {
-                    let yi = self.ys[i] as usize;
-                    blk[yi * ny + yi] += e.q[i];
-                    let pk = e.pi[i] * kw;
-                    for j in r.start..=i {
-                        let yj = self.ys[j] as usize;
-                        blk[yi * ny + yj] += pk * e.pi[j];
+                for (i, (brow, trow)) in blk
+                    .chunks_exact_mut(ny)
+                    .zip(tc.chunks_exact(ny))
+                    .enumerate()
+                {
+                    for (bv, &tv) in brow[..=i].iter_mut().zip(&trow[..=i]) {
+                        *bv += tv;
                     }
                 }
             }
