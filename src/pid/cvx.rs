@@ -454,16 +454,7 @@ impl Problem {
         let lin = self.linear_term(z);
         let mut s = vec![0.0; ny];
         let l: Vec<f64> = (0..self.ncells())
-            .map(|c| {
-                let (a, b, r) = self.cell(c);
-                lse(
-                    r.map(|k| {
-                        let y = self.ys[k] as usize;
-                        z[a + y] + z[b + y]
-                    }),
-                    &mut s,
-                )
-            })
+            .map(|c| self.cell_lse(c, z, &mut s))
             .collect();
         let value = |a: &[f64], b: &[f64]| {
             let sa: f64 = (0..self.n1)
@@ -544,16 +535,32 @@ fn exp_fast(x: f64) -> f64 {
     }
 }
 
-/// log Σ exp(v) over an iterator, using `buf` as scratch.
-#[inline]
-fn lse(values: impl Iterator<Item = f64>, buf: &mut Vec<f64>) -> f64 {
-    buf.clear();
-    buf.extend(values);
-    let m = buf.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    if !m.is_finite() {
-        return m;
+impl Problem {
+    /// LSE_c = log Σ_y exp(λ(x1,y) + μ(x2,y)) of cell c at z, with `buf` (length ≥ ny) as
+    /// scratch. The exponentials are [`exp_fast`]'s (within a few ulps: in the dual bound
+    /// that is far inside the certificate's 1e-14 rounding allowance).
+    fn cell_lse(&self, c: usize, z: &[f64], buf: &mut [f64]) -> f64 {
+        let s = &mut buf[..self.cell(c).2.len()];
+        self.gather_cell(c, z, s);
+        let m = max_of(s);
+        if !m.is_finite() {
+            return m;
+        }
+        m + s.iter().map(|v| exp_fast(v - m)).sum::<f64>().ln()
     }
-    m + buf.iter().map(|v| (v - m).exp()).sum::<f64>().ln()
+}
+
+/// The largest element (−∞ if empty), NaNs ignored. Not `f64::max`: WebAssembly has no
+/// instruction with its NaN rules and calls `fmax` (4 % of the wasm profile).
+#[inline]
+fn max_of(v: &[f64]) -> f64 {
+    let mut m = f64::NEG_INFINITY;
+    for &x in v {
+        if x > m {
+            m = x;
+        }
+    }
+    m
 }
 
 /// State of the smoothed dual at (z, ε): Φ_ε(z) = Σ α λ + Σ β μ − ε Σ_c w_c with
@@ -607,14 +614,7 @@ impl Problem {
         for (c, lc) in l.iter_mut().enumerate() {
             let s = &mut q[self.cell(c).2];
             self.gather_cell(c, z, s);
-            let mut mx = f64::NEG_INFINITY;
-            for &v in s.iter() {
-                // Not `f64::max`: WebAssembly has no instruction with its NaN rules and
-                // calls `fmax` (4 % of the wasm profile).
-                if v > mx {
-                    mx = v;
-                }
-            }
+            let mx = max_of(s);
             s.iter_mut().for_each(|v| *v -= mx);
             *lc = mx;
         }
@@ -657,19 +657,10 @@ impl Problem {
     /// row/column-separable part of a poor warm start in one pass.
     fn balance_masses(&self, z: &mut [f64], eps: f64, rounds: usize) {
         let ny = self.ny;
-        let mut buf = Vec::with_capacity(ny);
+        let mut buf = vec![0.0; ny];
         // LSE_c/ε once; a shift of λ(x1,·) or μ(x2,·) moves it by exactly shift/ε.
         let mut lse_c: Vec<f64> = (0..self.ncells())
-            .map(|c| {
-                let (a, b, r) = self.cell(c);
-                lse(
-                    r.map(|k| {
-                        let y = self.ys[k] as usize;
-                        z[a + y] + z[b + y]
-                    }),
-                    &mut buf,
-                ) / eps
-            })
+            .map(|c| self.cell_lse(c, z, &mut buf) / eps)
             .collect();
         for pass in 0..2 * rounds {
             let rows = pass % 2 == 0;
@@ -685,7 +676,7 @@ impl Problem {
             }
             let mut acc = vec![0.0; n];
             for (lc, &o) in lse_c.iter().zip(owner) {
-                acc[o as usize] += (lc - mx[o as usize]).exp();
+                acc[o as usize] += exp_fast(lc - mx[o as usize]);
             }
             let mut shift = vec![0.0; n];
             for i in 0..n {
