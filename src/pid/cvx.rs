@@ -590,13 +590,14 @@ impl Problem {
     /// the predictor recycle them, because fresh 200 kB vectors per trial point cost page
     /// faults and zeroing natively (≈ 8 % of the profile at 50×50×10).
     fn eval_into(&self, z: &[f64], eps: f64, out: &mut Eval) -> bool {
+        self.softmax_into(z, out);
+        self.masses_into(z, eps, out)
+    }
+
+    /// The ε-independent part of an evaluation: π_c = softmax(λ+μ) and LSE_c per cell.
+    fn softmax_into(&self, z: &[f64], out: &mut Eval) {
         let Eval {
-            phi: out_phi,
-            q,
-            pi,
-            w,
-            l,
-            grad,
+            q, pi, w, l, grad, ..
         } = out;
         for (v, n) in [
             (&mut *q, self.ys.len()),
@@ -607,38 +608,52 @@ impl Problem {
         ] {
             v.resize(n, 0.0);
         }
-        let mut phi = self.linear_term(z);
         // Three passes so that the exponentials of all entries form one branch-free loop
         // (vectorised natively; no libm call in WebAssembly): λ+μ and the cell maxima,
         // then the shifted exponentials, then the per-cell sums.
         for (c, lc) in l.iter_mut().enumerate() {
-            let s = &mut q[self.cell(c).2];
+            let s = &mut pi[self.cell(c).2];
             self.gather_cell(c, z, s);
             let mx = max_of(s);
             s.iter_mut().for_each(|v| *v -= mx);
             *lc = mx;
         }
-        q.iter_mut().for_each(|v| *v = exp_fast(*v));
+        pi.iter_mut().for_each(|v| *v = exp_fast(*v));
+        for (c, lc) in l.iter_mut().enumerate() {
+            let pc = &mut pi[self.cell(c).2];
+            let tot: f64 = pc.iter().sum();
+            *lc += tot.ln();
+            let inv = 1.0 / tot;
+            pc.iter_mut().for_each(|p| *p *= inv);
+        }
+    }
+
+    /// The rest of an evaluation at (z, ε) from `out`'s π and LSE: the masses
+    /// w_c = exp(LSE_c/ε), q_c = w_c π_c, ∇Φ and Φ. False on overflow.
+    fn masses_into(&self, z: &[f64], eps: f64, out: &mut Eval) -> bool {
+        let Eval {
+            phi,
+            q,
+            pi,
+            w,
+            l,
+            grad,
+        } = out;
         // The marginals of q first, the gradient (α, β) − marginals at the end.
         grad.iter_mut().for_each(|g| *g = 0.0);
         let mut wsum = 0.0;
         for c in 0..self.ncells() {
             let r = self.cell(c).2;
-            let (qc, pc) = (&mut q[r.clone()], &mut pi[r]);
-            let tot: f64 = qc.iter().sum();
-            let lc = l[c] + tot.ln();
-            let expo = lc / eps;
+            let expo = l[c] / eps;
             if expo > 700.0 || expo.is_nan() {
                 return false;
             }
             let wc = exp_fast(expo);
             w[c] = wc;
-            l[c] = lc;
             wsum += wc;
-            let inv = 1.0 / tot;
-            for (qk, pk) in qc.iter_mut().zip(pc.iter_mut()) {
-                *pk = *qk * inv;
-                *qk = wc * *pk;
+            let qc = &mut q[r.clone()];
+            for (qk, pk) in qc.iter_mut().zip(&pi[r]) {
+                *qk = wc * pk;
             }
             self.scatter_cell(c, qc, grad);
         }
@@ -646,22 +661,20 @@ impl Problem {
         for (g, t) in grad.iter_mut().zip(targets) {
             *g = t - *g;
         }
-        phi -= eps * wsum;
-        *out_phi = phi;
+        *phi = self.linear_term(z) - eps * wsum;
         phi.is_finite()
     }
 
     /// Shifts every λ(x1,·) and then every μ(x2,·) by a constant so that the cell masses
     /// w_c = exp(LSE_c/ε) of each row x1 sum to p(x1), then of each column to p(x2):
     /// an exact block-coordinate step on the mass part of the dual, which repairs the
-    /// row/column-separable part of a poor warm start in one pass.
-    fn balance_masses(&self, z: &mut [f64], eps: f64, rounds: usize) {
+    /// row/column-separable part of a poor warm start in one pass. `l` holds LSE_c at z
+    /// and is shifted along (π is unchanged by such shifts, so a [`Problem::softmax_into`]
+    /// before and a [`Problem::masses_into`] after make a complete evaluation).
+    fn balance_masses(&self, z: &mut [f64], l: &mut [f64], eps: f64, rounds: usize) {
         let ny = self.ny;
-        let mut buf = vec![0.0; ny];
-        // LSE_c/ε once; a shift of λ(x1,·) or μ(x2,·) moves it by exactly shift/ε.
-        let mut lse_c: Vec<f64> = (0..self.ncells())
-            .map(|c| self.cell_lse(c, z, &mut buf) / eps)
-            .collect();
+        // LSE_c/ε; a shift of λ(x1,·) or μ(x2,·) by ε·s moves it by exactly s.
+        let mut lse_c: Vec<f64> = l.iter().map(|v| v / eps).collect();
         for pass in 0..2 * rounds {
             let rows = pass % 2 == 0;
             let (n, owner, target) = if rows {
@@ -689,8 +702,9 @@ impl Problem {
                     *v += eps * shift[i];
                 }
             }
-            for (lc, &o) in lse_c.iter_mut().zip(owner) {
+            for ((lc, lo), &o) in lse_c.iter_mut().zip(l.iter_mut()).zip(owner) {
                 *lc += shift[o as usize];
+                *lo += eps * shift[o as usize];
             }
         }
     }
@@ -1231,8 +1245,11 @@ fn solve(table: &JointTable, opts: &CvxOptions) -> Result<Coupling, PidError> {
                     }
                     let mut zp: Vec<f64> =
                         z.iter().zip(&dz).map(|(a, b)| a + frac * de * b).collect();
-                    prob.balance_masses(&mut zp, eps_new, 2);
-                    if prob.eval_into(&zp, eps_new, &mut spare) {
+                    // Balancing needs LSE_c, which the evaluation computes anyway; the
+                    // shifts leave π unchanged, so only the masses are redone after it.
+                    prob.softmax_into(&zp, &mut spare);
+                    prob.balance_masses(&mut zp, &mut spare.l, eps_new, 2);
+                    if prob.masses_into(&zp, eps_new, &mut spare) {
                         let g1: f64 = spare.grad.iter().map(|v| v.abs()).sum();
                         if trace {
                             eprintln!("  predictor eps={eps_new:.2e} frac={frac} |g|1={g1:.2e}");
