@@ -564,7 +564,7 @@ fn max_of(v: &[f64]) -> f64 {
 }
 
 /// State of the smoothed dual at (z, ε): Φ_ε(z) = Σ α λ + Σ β μ − ε Σ_c w_c with
-/// w_c = exp(LSE_c(λ+μ)/ε − 1); primal point q_c = w_c softmax(λ+μ).
+/// w_c = exp(LSE_c(λ+μ)/ε); primal point q_c = w_c softmax(λ+μ).
 #[derive(Default)]
 struct Eval {
     phi: f64,
@@ -855,7 +855,8 @@ impl Problem {
         }
     }
 
-    /// Solves H d = g by preconditioned conjugate gradients to relative residual `tol`.
+    /// Solves H d = g by preconditioned conjugate gradients to relative residual `tol`
+    /// (relative to ‖g‖), starting from the best multiple of `x0` if one is given.
     fn pcg(
         &self,
         e: &Eval,
