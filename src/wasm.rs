@@ -590,18 +590,19 @@ impl Workspace {
 }
 
 /// Benchmark hook for `scripts/bench-wasm.mjs`: solves the CVX problem on a seeded random
-/// table (Dirichlet(1), or 70 % zero cells when `sparse`) and returns
+/// table of the same kinds as `cargo bench --bench cvx` (`kind` = "sparse": 70 % zero
+/// cells, "near-det": near-deterministic, anything else: Dirichlet(1)) and returns
 /// `{ms, iterations, cg_iterations, certificate, converged}` (certificate in bits).
 #[wasm_bindgen]
-pub fn bench_cvx(n1: usize, n2: usize, ny: usize, seed: u64, sparse: bool) -> JsValue {
+pub fn bench_cvx(n1: usize, n2: usize, ny: usize, seed: u64, kind: &str) -> JsValue {
     use crate::pid::random::{random_table, TableKind};
     use crate::pid::{max_entropy_coupling, CvxOptions};
-    let kind = if sparse {
-        TableKind::Sparse { zero_percent: 70 }
-    } else {
-        TableKind::Dirichlet {
+    let kind = match kind {
+        "sparse" => TableKind::Sparse { zero_percent: 70 },
+        "near-det" => TableKind::NearDeterministic,
+        _ => TableKind::Dirichlet {
             concentration_percent: 100,
-        }
+        },
     };
     let table = random_table([n1, n2, ny], kind, seed);
     let t0 = js_sys::Date::now();
