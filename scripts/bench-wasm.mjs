@@ -1,5 +1,5 @@
 // Benchmarks in WebAssembly (node). Build first:
-//   cargo build --release --lib --target wasm32-unknown-unknown
+//   cargo build --release --lib --target wasm32-unknown-unknown --features bench
 //   wasm-bindgen --target web --out-dir /tmp/pidscope-bench target/wasm32-unknown-unknown/release/pidscope.wasm
 //
 //   node scripts/bench-wasm.mjs /tmp/pidscope-bench

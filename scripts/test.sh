@@ -16,7 +16,7 @@ cargo fmt --all -- --check
 
 step "clippy (native and wasm32), warnings denied"
 cargo clippy --all-targets -- -D warnings
-cargo clippy --lib --tests --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --lib --tests --target wasm32-unknown-unknown --all-features -- -D warnings
 
 step "cargo doc, warnings denied"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet

@@ -593,6 +593,7 @@ impl Workspace {
 /// table of the same kinds as `cargo bench --bench cvx` (`kind` = "sparse": 70 % zero
 /// cells, "near-det": near-deterministic, anything else: Dirichlet(1)) and returns
 /// `{ms, iterations, cg_iterations, certificate, converged}` (certificate in bits).
+#[cfg(feature = "bench")]
 #[wasm_bindgen]
 pub fn bench_cvx(n1: usize, n2: usize, ny: usize, seed: u64, kind: &str) -> JsValue {
     use crate::pid::random::{random_table, TableKind};
@@ -630,6 +631,7 @@ pub fn bench_cvx(n1: usize, n2: usize, ny: usize, seed: u64, kind: &str) -> JsVa
 /// paper's defaults and `alignment_epochs` alignment epochs, and (with `step_reps` > 0)
 /// one alignment step timed by part. Returns `{ pipeline, step }` in seconds and
 /// milliseconds (see `pid::batch::bench`), or `{ error }`.
+#[cfg(feature = "bench")]
 #[wasm_bindgen]
 pub fn bench_batch(
     gate: &str,

@@ -7,7 +7,11 @@ import { BATCH_MODELS } from './batchModels.js';
 // The single-file build (pidscope.html) inlines the wasm as base64; the site fetches it.
 /* global __WASM_BASE64__ */
 const wasmSource = __WASM_BASE64__ ? Uint8Array.from(atob(__WASM_BASE64__), (c) => c.charCodeAt(0)) : new URL('./pidscope_bg.wasm', import.meta.url);
-const ready = init({ module_or_path: wasmSource }).then(() => {
+// A one-function module using a SIMD instruction: the engine is built with WebAssembly
+// SIMD, so a browser without it gets this message instead of a compile error.
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+const simd = WebAssembly.validate(SIMD_PROBE);
+const ready = (simd ? init({ module_or_path: wasmSource }) : Promise.reject(new Error('this browser lacks WebAssembly SIMD (Chrome and Edge 91+, Firefox 89+, Safari 16.4+ have it)'))).then(() => {
   workspace = new core.Workspace();
 });
 /** @type {core.Workspace} the parsed files, kept between requests */
