@@ -25,7 +25,8 @@ step "native Rust tests"
 cargo test
 
 step "wasm tests in headless Chromium"
-cargo test --target wasm32-unknown-unknown --test wasm
+# determinism: the same fingerprints as natively, so a seed gives the same bits on both.
+cargo test --target wasm32-unknown-unknown --test wasm --test determinism
 
 step "build the site (and the CLI the end-to-end tests call)"
 cargo build --bin pidscope
