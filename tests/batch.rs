@@ -124,8 +124,8 @@ fn assert_finite(pid: &BatchPid) {
         pid.raw.unique1,
         pid.raw.unique2,
         pid.raw.synergy,
-        pid.spread.redundancy,
-        pid.spread.synergy,
+        pid.spread.decomposition.redundancy,
+        pid.spread.decomposition.synergy,
     ];
     assert!(all.iter().all(|v| v.is_finite()), "{pid:?}");
     let losses = pid

@@ -104,7 +104,7 @@ fn batch_fingerprint_is_the_same_on_every_platform() {
         pid.raw.unique2,
         pid.raw.synergy,
         pid.mi_joint,
-        pid.spread.synergy,
+        pid.spread.decomposition.synergy,
     ]
     .into_iter()
     .chain(

@@ -33,16 +33,17 @@ pub enum PidError {
     Numerical(&'static str),
 }
 
-/// A Partial Information Decomposition I(X1,X2;Y) = R + U1 + U2 + S, in bits.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Pid {
-    /// Redundancy R = I(X1;Y) − U1, bits.
+/// The four atoms and the three terms they split, in bits: I(X1;Y) = R + U1,
+/// I(X2;Y) = R + U2, I(X1,X2;Y) = R + U1 + U2 + S. Every estimator reports one.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Decomposition {
+    /// Redundancy R: what X1 and X2 both say about Y, bits.
     pub redundancy: f64,
-    /// Unique information of X1, U1 = H(Y|X2) − h*, bits.
+    /// Uniqueness U1: what only X1 says about Y, bits.
     pub unique1: f64,
-    /// Unique information of X2, U2 = H(Y|X1) − h*, bits.
+    /// Uniqueness U2: what only X2 says about Y, bits.
     pub unique2: f64,
-    /// Synergy S = h* − H(Y|X1,X2), bits.
+    /// Synergy S: what only X1 and X2 together say about Y, bits.
     pub synergy: f64,
     /// I(X1;Y), bits.
     pub mi_x1_y: f64,
@@ -50,6 +51,15 @@ pub struct Pid {
     pub mi_x2_y: f64,
     /// I(X1,X2;Y), bits.
     pub mi_joint: f64,
+}
+
+/// A Partial Information Decomposition I(X1,X2;Y) = R + U1 + U2 + S by CVX, in bits:
+/// R = I(X1;Y) − U1, U1 = H(Y|X2) − h*, U2 = H(Y|X1) − h*, S = h* − H(Y|X1,X2).
+/// It reads as its [`Decomposition`] (`pid.synergy`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pid {
+    #[serde(flatten)]
+    pub decomposition: Decomposition,
     /// Certified upper bound, in bits, on the error of every atom (the width of the
     /// bracket on h* from an exactly feasible primal point and a feasible dual point).
     pub certificate_bits: f64,
@@ -61,6 +71,13 @@ pub struct Pid {
     pub converged: bool,
     /// `[n1, n2, ny]`.
     pub shape: [usize; 3],
+}
+
+impl std::ops::Deref for Pid {
+    type Target = Decomposition;
+    fn deref(&self) -> &Decomposition {
+        &self.decomposition
+    }
 }
 
 /// PID of `table` by the exact CVX (BROJA) definition with default options, in bits.
@@ -94,13 +111,15 @@ pub fn pid_cvx_with(table: &JointTable, opts: &CvxOptions) -> Result<Pid, PidErr
     let synergy = tidy(h - info.h_y_given_x1x2);
     let redundancy = tidy(info.mi_x1_y - (info.h_y_given_x2 - h));
     Ok(Pid {
-        redundancy,
-        unique1,
-        unique2,
-        synergy,
-        mi_x1_y: info.mi_x1_y,
-        mi_x2_y: info.mi_x2_y,
-        mi_joint: info.mi_joint,
+        decomposition: Decomposition {
+            redundancy,
+            unique1,
+            unique2,
+            synergy,
+            mi_x1_y: info.mi_x1_y,
+            mi_x2_y: info.mi_x2_y,
+            mi_joint: info.mi_joint,
+        },
         certificate_bits,
         iterations: coupling.iterations,
         q_star: coupling.q,

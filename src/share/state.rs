@@ -154,7 +154,10 @@ pub struct Roles {
     pub weight: Option<String>,
 }
 
-/// One PID with the classical terms it decomposes, all in bits.
+/// One PID with the classical terms it decomposes, all in bits. Deliberately not
+/// `pid::Decomposition` flattened: this is the link's strict, versioned wire format
+/// (serde cannot combine `flatten` with `deny_unknown_fields`), and a change to the
+/// core's types must never change what links carry without a new format version.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PidResults {

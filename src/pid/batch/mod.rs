@@ -22,6 +22,7 @@ mod train;
 
 pub use train::{pid_batch, pid_batch_arrays};
 
+use crate::pid::Decomposition;
 use serde::{Deserialize, Serialize};
 
 /// Settings of the BATCH estimator; [`Default`] gives the paper's.
@@ -78,27 +79,32 @@ impl Default for BatchConfig {
 /// probabilities per sample (softmax outputs), in sample order.
 pub use crate::data::ModelConditionals as GivenConditionals;
 
-/// The four atoms, in bits.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-pub struct Atoms {
-    pub redundancy: f64,
-    pub unique1: f64,
-    pub unique2: f64,
-    pub synergy: f64,
-}
-
-/// Atoms and information terms, in bits (used for the spread across test batches).
+/// A test batch's decomposition and I_q̃(X1,X2;Y), in bits (also their spread).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Terms {
-    pub redundancy: f64,
-    pub unique1: f64,
-    pub unique2: f64,
-    pub synergy: f64,
-    pub mi_x1_y: f64,
-    pub mi_x2_y: f64,
-    pub mi_joint: f64,
+    #[serde(flatten)]
+    pub decomposition: Decomposition,
     /// I_q̃(X1,X2;Y), bits.
     pub mi_q: f64,
+}
+
+impl Terms {
+    /// The `Terms` whose every field is `value(that field's accessor)`, e.g. the mean of
+    /// that field over test batches.
+    pub fn from_fields(mut value: impl FnMut(fn(&Terms) -> f64) -> f64) -> Terms {
+        Terms {
+            decomposition: Decomposition {
+                redundancy: value(|t| t.decomposition.redundancy),
+                unique1: value(|t| t.decomposition.unique1),
+                unique2: value(|t| t.decomposition.unique2),
+                synergy: value(|t| t.decomposition.synergy),
+                mi_x1_y: value(|t| t.decomposition.mi_x1_y),
+                mi_x2_y: value(|t| t.decomposition.mi_x2_y),
+                mi_joint: value(|t| t.decomposition.mi_joint),
+            },
+            mi_q: value(|t| t.mi_q),
+        }
+    }
 }
 
 /// One epoch's mean losses (nats: cross-entropy for classifiers, I_q̃(X2;Y|X1) for
@@ -131,24 +137,14 @@ pub struct Samples {
 /// 0 like the paper; [`BatchPid::raw`] has the unclipped means.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BatchPid {
-    /// max(0, mean R), R = I1 + I2 − I_q̃, bits.
-    pub redundancy: f64,
-    /// max(0, mean U1), U1 = I_q̃ − I2, bits.
-    pub unique1: f64,
-    /// max(0, mean U2), U2 = I_q̃ − I1, bits.
-    pub unique2: f64,
-    /// max(0, mean S), S = I12 − I_q̃, bits.
-    pub synergy: f64,
-    /// I_p(X1;Y) = mean KL(p̂(y|x1) ‖ p(y)) on the test split, bits.
-    pub mi_x1_y: f64,
-    /// I_p(X2;Y), bits.
-    pub mi_x2_y: f64,
-    /// I_p(X1,X2;Y), bits.
-    pub mi_joint: f64,
+    /// Means over test batches, atoms clipped at 0: R = I1 + I2 − I_q̃, U1 = I_q̃ − I2,
+    /// U2 = I_q̃ − I1, S = I12 − I_q̃, with I_p(Xi;Y) = mean KL(p̂(y|xi) ‖ p(y)).
+    #[serde(flatten)]
+    pub decomposition: Decomposition,
     /// I_q̃(X1,X2;Y) of the learned coupling, bits.
     pub mi_q: f64,
-    /// Unclipped mean atoms, bits (may be negative: estimation error, not hidden).
-    pub raw: Atoms,
+    /// Unclipped means, bits (atoms may be negative: estimation error, not hidden).
+    pub raw: Decomposition,
     /// Standard deviation across test batches, bits.
     pub spread: Terms,
     pub history: LossHistory,
@@ -163,6 +159,13 @@ pub struct BatchPid {
     pub sinkhorn_converged: f64,
     /// Whether the classifiers were trained (false: [`GivenConditionals`]).
     pub classifiers_trained: bool,
+}
+
+impl std::ops::Deref for BatchPid {
+    type Target = Decomposition;
+    fn deref(&self) -> &Decomposition {
+        &self.decomposition
+    }
 }
 
 /// Which model is training.

@@ -4,12 +4,13 @@ use super::align::{AlignBatch, EncoderGrads, Encoders, PROB_FLOOR};
 use super::mlp::{Adam, Mlp, MlpCache};
 use super::sinkhorn::SinkhornOptions;
 use super::{
-    Atoms, BatchConfig, BatchError, BatchPid, BatchProgress, BatchStage, EpochLoss,
-    GivenConditionals, LossHistory, Samples, Terms,
+    BatchConfig, BatchError, BatchPid, BatchProgress, BatchStage, EpochLoss, GivenConditionals,
+    LossHistory, Samples, Terms,
 };
 use crate::data::{Dataset, Labels, Modality, ModalityFeatures};
 use crate::discretize::standardise;
 use crate::pid::random::SplitMix64;
+use crate::pid::Decomposition;
 use libm::{exp, log};
 
 /// Samples needed in total; each split also needs at least two.
@@ -663,58 +664,44 @@ fn run(
         let (i1, i2, i12) = (mean_kl(&cond.p1), mean_kl(&cond.p2), mean_kl(&cond.p12));
         let iq = i1 + out.loss;
         per_batch.push(Terms {
-            redundancy: (i1 + i2 - iq) / bits,
-            unique1: (iq - i2) / bits,
-            unique2: (iq - i1) / bits,
-            synergy: (i12 - iq) / bits,
-            mi_x1_y: i1 / bits,
-            mi_x2_y: i2 / bits,
-            mi_joint: i12 / bits,
+            decomposition: Decomposition {
+                redundancy: (i1 + i2 - iq) / bits,
+                unique1: (iq - i2) / bits,
+                unique2: (iq - i1) / bits,
+                synergy: (i12 - iq) / bits,
+                mi_x1_y: i1 / bits,
+                mi_x2_y: i2 / bits,
+                mi_joint: i12 / bits,
+            },
             mi_q: iq / bits,
         });
     }
+    // Mean and spread of every field across the test batches.
     let stat = |f: fn(&Terms) -> f64| mean_std(&per_batch.iter().map(f).collect::<Vec<f64>>());
-    let (r, sr) = stat(|t| t.redundancy);
-    let (u1, su1) = stat(|t| t.unique1);
-    let (u2, su2) = stat(|t| t.unique2);
-    let (s, ss) = stat(|t| t.synergy);
-    let (i1, si1) = stat(|t| t.mi_x1_y);
-    let (i2, si2) = stat(|t| t.mi_x2_y);
-    let (i12, si12) = stat(|t| t.mi_joint);
-    let (iq, siq) = stat(|t| t.mi_q);
-    if ![r, u1, u2, s, i1, i2, i12, iq]
-        .iter()
-        .all(|v| v.is_finite())
-    {
+    let mut finite = true;
+    let mean = Terms::from_fields(|f| {
+        let m = stat(f).0;
+        finite &= m.is_finite();
+        m
+    });
+    let spread = Terms::from_fields(|f| stat(f).1);
+    let raw = mean.decomposition;
+    if !finite {
         return Err(BatchError::InvalidInput(
             "non-finite estimate (numerical failure)".into(),
         ));
     }
     Ok(BatchPid {
-        redundancy: r.max(0.0),
-        unique1: u1.max(0.0),
-        unique2: u2.max(0.0),
-        synergy: s.max(0.0),
-        mi_x1_y: i1,
-        mi_x2_y: i2,
-        mi_joint: i12,
-        mi_q: iq,
-        raw: Atoms {
-            redundancy: r,
-            unique1: u1,
-            unique2: u2,
-            synergy: s,
+        decomposition: Decomposition {
+            redundancy: raw.redundancy.max(0.0),
+            unique1: raw.unique1.max(0.0),
+            unique2: raw.unique2.max(0.0),
+            synergy: raw.synergy.max(0.0),
+            ..raw
         },
-        spread: Terms {
-            redundancy: sr,
-            unique1: su1,
-            unique2: su2,
-            synergy: ss,
-            mi_x1_y: si1,
-            mi_x2_y: si2,
-            mi_joint: si12,
-            mi_q: siq,
-        },
+        mi_q: mean.mi_q,
+        raw,
+        spread,
         history,
         epochs,
         samples: Samples {
