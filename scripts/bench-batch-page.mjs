@@ -46,6 +46,9 @@ try {
   // Record when each model starts training, as the progress bar says it.
   await page.evaluate(() => {
     window.benchStages = [];
+    // The main thread only draws: its long tasks (> 50 ms) while training are reported.
+    window.benchLongTasks = [];
+    new PerformanceObserver((list) => window.benchLongTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
     const stage = document.querySelector('#progress .stage');
     new MutationObserver(() => {
       const model = /training the (.*), epoch/.exec(stage.textContent)?.[1];
@@ -57,6 +60,7 @@ try {
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=result]').length === 2, null, { timeout: 30 * 60_000 });
   const ended = await page.evaluate(() => performance.now());
   const stages = await page.evaluate(() => window.benchStages);
+  const longTasks = await page.evaluate(() => window.benchLongTasks);
   const card = page.getByTestId('result').first();
   const atoms = await Promise.all(['redundancy', 'unique1', 'unique2', 'synergy'].map(async (k) => `${k} ${(await card.getByTestId(k).textContent()).trim()}`));
   const total = (ended - started) / 1000;
@@ -70,6 +74,7 @@ try {
   }
   console.log(`  total ${total.toFixed(1)} s, ${(samples / total).toFixed(0)} samples/s`);
   console.log(`  ${atoms.join(', ')}`);
+  console.log(`  main thread: ${longTasks.length} tasks over 50 ms, longest ${Math.max(0, ...longTasks).toFixed(0)} ms`);
   await context.close();
 } finally {
   await session.close();

@@ -2,7 +2,7 @@
 // The main thread only draws; all computation happens in the engine worker.
 import { CancelledError, WorkerBridge } from './bridge.js';
 import { atomsBar } from './charts/atomsBar.js';
-import { lossCurve, lossPoints } from './charts/lossCurve.js';
+import { lossCurve, lossPoints, thinned } from './charts/lossCurve.js';
 import { h, showBanner } from './dom.js';
 import { assignRole, dropZone, filePreview, rolePicker } from './views/input.js';
 import { resultCard } from './views/results.js';
@@ -196,7 +196,7 @@ const liveLoss = {
     const now = performance.now();
     if (now - this.drawn < 250 || !this.points.length) return;
     this.drawn = now;
-    $('loss-live').replaceChildren(lossCurve(this.points, { title: 'Training loss, live' }));
+    $('loss-live').replaceChildren(lossCurve(thinned(this.points), { title: 'Training loss, live' }));
   },
   stop() {
     $('loss-live').hidden = true;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { historyPoints, lossPoints } from '../../www/charts/lossCurve.js';
+import { historyPoints, lossPoints, thinned } from '../../www/charts/lossCurve.js';
 
 test('a training step becomes a point inside its epoch; an epoch end adds the validation loss', () => {
   assert.deepEqual(lossPoints({ stage: 'classifier_x2', epoch: 3, epochs: 40, batch: 2, batches: 4, loss: 0.5, validation_loss: null }), [
@@ -26,4 +26,16 @@ test('a finished run’s history gives both curves of every model it trained', (
     [0.5, 0.3],
   );
   assert.deepEqual(historyPoints(undefined), []);
+});
+
+test('a live curve keeps at most four training points per epoch and model, their means', () => {
+  const points = [];
+  for (let batch = 1; batch <= 40; batch += 1) points.push({ model: 'm', split: 'training', epoch: batch / 40, loss: batch });
+  points.push({ model: 'm', split: 'validation', epoch: 1, loss: 0.5 });
+  const thin = thinned(points);
+  const training = thin.filter((p) => p.split === 'training');
+  assert.equal(training.length, 4);
+  assert.deepEqual(training[0], { model: 'm', split: 'training', epoch: 0.25, loss: 5.5 });
+  assert.deepEqual(training[3], { model: 'm', split: 'training', epoch: 1, loss: 35.5 });
+  assert.deepEqual(thin.at(-1), { model: 'm', split: 'validation', epoch: 1, loss: 0.5 });
 });

@@ -18,6 +18,31 @@ export function lossPoints(step) {
   return points;
 }
 
+/**
+ * Fewer points for a live chart: each model's training losses averaged over bins of
+ * 1/`perEpoch` epoch (drawn at the bin's last point); validation points kept. Keeps a
+ * redraw cheap however many batches an epoch has.
+ */
+export function thinned(points, perEpoch = 4) {
+  const bins = new Map();
+  const kept = [];
+  for (const p of points) {
+    if (p.split !== 'training') {
+      kept.push(p);
+      continue;
+    }
+    const key = `${p.model}\u0000${Math.ceil(p.epoch * perEpoch)}`;
+    const bin = bins.get(key);
+    if (bin) {
+      bin.sum += p.loss;
+      bin.n += 1;
+      bin.epoch = Math.max(bin.epoch, p.epoch);
+    } else bins.set(key, { model: p.model, split: p.split, epoch: p.epoch, sum: p.loss, n: 1 });
+  }
+  const training = [...bins.values()].map(({ model, split, epoch, sum, n }) => ({ model, split, epoch, loss: sum / n }));
+  return [...training, ...kept];
+}
+
 /** A finished run's per-epoch history (`BatchPid.history`) as loss points. */
 export function historyPoints(history) {
   return BATCH_MODELS.flatMap((m) =>
