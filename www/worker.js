@@ -123,14 +123,13 @@ const methods = {
   estimateBatch: ({ roles, settings, config, title }, progress) => {
     // Every step's loss reaches the page's live curve, sent in bunches at most every 50 ms.
     let steps = [];
-    const full = { classifier_epochs: 40, alignment_epochs: 10, ...config };
     const report = throttled((update) => {
       progress({ ...update, steps });
       steps = [];
     });
     const analysis = workspace.estimateBatch(roles, settings, config, (step) => {
       steps.push(step);
-      report(describeBatchStep(step, full), step.validation_loss !== null && step.validation_loss !== undefined);
+      report(describeBatchStep(step, config), step.validation_loss !== null && step.validation_loss !== undefined);
     });
     return batchForPage(analysis, title);
   },
