@@ -8,7 +8,7 @@ cargo build --release --lib --target wasm32-unknown-unknown
 rm -rf target/pkg && mkdir -p target/pkg
 wasm-bindgen --target web --no-typescript --out-dir target/pkg \
   target/wasm32-unknown-unknown/release/pidscope.wasm
-# npm binaryen's wasm-opt: Debian's (v108) writes modules that fail to load (TOOLCHAIN.md trap 3).
+# npm binaryen's wasm-opt: Debian's (v108) writes modules that fail to load.
 node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd \
   target/pkg/pidscope_bg.wasm -o target/pkg/pidscope_bg.wasm

@@ -18,7 +18,7 @@ want=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/"/, "", $3); print $3; exi
 have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
 if [ "$have" != "$want" ]; then
   say "installing wasm-bindgen-cli $want (have: ${have:-none}); about 2 minutes"
-  # --locked fails against this registry mirror (TOOLCHAIN.md trap 1); debug build is 4x faster to compile.
+  # --locked fails against this registry mirror (a locked dependency version is missing); debug build is 4x faster to compile.
   cargo install wasm-bindgen-cli --version "$want" --debug --no-default-features --force
 fi
 

@@ -1,10 +1,10 @@
 //! Built-in toy distributions: the classic logic gates over independent uniform bits,
-//! the textbook cases of PID (DESIGN.md §1), and the learn-mode [`GALLERY`] of named
+//! the textbook cases of PID (Bertschinger et al. 2014), and the learn-mode [`GALLERY`] of named
 //! examples with plain-language explanations.
 //!
 //! The gallery's atoms are never stored here: they are computed by the solver
 //! ([`crate::pid::pid_cvx`]) from each entry's [`GalleryEntry::table`]. The tests
-//! check each table and its atoms against `../shared/reference/cases.json`.
+//! check each table and its atoms against `tests/data/reference.json`.
 
 use crate::pid::Pid;
 use crate::table::JointTable;

@@ -1,7 +1,7 @@
 //! The joint distribution p(x1, x2, y) of two inputs and a label over finite alphabets.
 //!
 //! Layout is row-major: the cell (x1, x2, y) lives at index `(x1 * n2 + x2) * ny + y`,
-//! the same as `../shared/reference/cases.json`.
+//! the same as `tests/data/reference.json`.
 
 use serde::{Deserialize, Serialize};
 

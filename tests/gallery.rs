@@ -1,4 +1,4 @@
-//! The learn-mode gallery against `../shared/reference/cases.json`: each entry's table
+//! The learn-mode gallery against `tests/data/reference.json`: each entry's table
 //! is the reference case's, its atoms (computed by the solver) match to 1e-6 bits and
 //! its stated dominant atoms are exactly the largest ones.
 // Native only: reads the reference file.

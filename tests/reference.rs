@@ -1,4 +1,4 @@
-//! Every case of `../shared/reference/cases.json` to its tolerance, with a certificate.
+//! Every case of `tests/data/reference.json` to its tolerance, with a certificate.
 // Native only: proptest, the clarabel oracle and the reference file need no browser.
 #![cfg(not(target_arch = "wasm32"))]
 

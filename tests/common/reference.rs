@@ -1,5 +1,5 @@
-//! The reference cases of `../shared/reference/cases.json`, read at test time (CI
-//! clones the project with `shared/` beside it).
+//! The reference cases of `tests/data/reference.json` (where they come from:
+//! `tests/data/README.md`), read at test time.
 
 use serde::Deserialize;
 
@@ -24,12 +24,7 @@ pub struct Case {
 
 /// Every case; fails with a clear message when the file is missing.
 pub fn cases() -> Vec<Case> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/reference/cases.json"
-    );
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
-        panic!("{path}: {e} (the reference cases live in ../shared beside the project)")
-    });
-    serde_json::from_str(&text).expect("cases.json parses")
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/reference.json");
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).expect("reference.json parses")
 }

@@ -39,5 +39,5 @@ export function noisyGateCsv(rows = 400, seed = 7, { gate = 'and', prediction = 
 /** Noisy AND (see {@link noisyGateCsv}). */
 export const noisyAndCsv = (rows = 400, seed = 7, { prediction = false } = {}) => noisyGateCsv(rows, seed, { gate: 'and', prediction });
 
-/** Exact PID of AND over uniform bits (DESIGN.md §1). */
+/** Exact PID of AND over uniform bits. */
 export const AND_PID = { redundancy: 1.5 - 0.75 * Math.log2(3), unique1: 0, unique2: 0, synergy: 0.5 };

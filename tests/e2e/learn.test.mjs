@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { startSession } from './harness.mjs';
 
-const CASES = JSON.parse(readFileSync(new URL('../../../shared/reference/cases.json', import.meta.url)));
+const CASES = JSON.parse(readFileSync(new URL('../data/reference.json', import.meta.url)));
 const KEYS = [['R', 'redundancy'], ['U1', 'unique1'], ['U2', 'unique2'], ['S', 'synergy']];
 
 let session;

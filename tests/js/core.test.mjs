@@ -6,7 +6,7 @@ import { initSync, analyseExample, analyseTable, exampleNames, Workspace } from 
 
 initSync({ module: readFileSync(new URL('../../target/pkg/pidscope_bg.wasm', import.meta.url)) });
 
-const cases = JSON.parse(readFileSync(new URL('../../../shared/reference/cases.json', import.meta.url)));
+const cases = JSON.parse(readFileSync(new URL('../data/reference.json', import.meta.url)));
 
 test('the wasm core reproduces every gallery example of the reference cases', () => {
   assert.deepEqual(exampleNames().slice(0, 7), ['XOR', 'AND', 'OR', 'COPY', 'RDN', 'UNQ', 'SUM']);
