@@ -15,8 +15,9 @@
 //! - loss = I_q̃(X2;Y|X1) = (1/m) Σ_a Σ_{b,y} p̂(y|x1_a) q̃(b|a,y) ln(q̃(b|a,y) / ρ_ab),
 //!   ρ_ab = Σ_y p̂(y|x1_a) q̃(b|a,y), in nats.
 
-use super::mlp::{axpy, dot, Mlp, MlpCache};
+use super::mlp::{axpy, Mlp, MlpCache};
 use super::sinkhorn::{sinkhorn, SinkhornOptions, SinkhornTrace};
+use crate::numeric::dot;
 use libm::log;
 
 /// Probability floor before taking logs (classifier outputs or given columns).

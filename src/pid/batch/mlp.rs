@@ -223,25 +223,6 @@ pub(crate) fn transpose(a: &[f64], rows: usize, cols: usize) -> Vec<f64> {
     t
 }
 
-/// Σ_k a_k b_k as four interleaved partial sums (k mod 4) added as (s₀ + s₁) + (s₂ + s₃):
-/// a fixed order, so the same bits on every target, that LLVM can still vectorise
-/// (one running sum is bound by the latency of each addition).
-pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
-    debug_assert_eq!(a.len(), b.len());
-    let mut acc = [0.0; 4];
-    let (ac, bc) = (a.chunks_exact(4), b.chunks_exact(4));
-    let tail = ac.remainder().iter().zip(bc.remainder());
-    for (x, y) in ac.zip(bc) {
-        for i in 0..4 {
-            acc[i] += x[i] * y[i];
-        }
-    }
-    for (lane, (x, y)) in acc.iter_mut().zip(tail) {
-        *lane += x * y;
-    }
-    (acc[0] + acc[1]) + (acc[2] + acc[3])
-}
-
 /// y ← y + α x.
 pub(crate) fn axpy(alpha: f64, x: &[f64], y: &mut [f64]) {
     for (yi, xi) in y.iter_mut().zip(x) {
@@ -299,6 +280,7 @@ impl Adam {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::numeric::dot;
 
     #[test]
     fn backward_matches_finite_differences() {

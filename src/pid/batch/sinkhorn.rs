@@ -23,7 +23,8 @@
 //! so the backward pass costs two matrix–vector products per step and, at the end, the
 //! rank-2K sum of outer products as one matrix product.
 
-use super::mlp::{add_vec_mat, dot, transpose};
+use super::mlp::{add_vec_mat, transpose};
+use crate::numeric::dot;
 use libm::{exp, log};
 
 /// When to stop the alternating scaling (the paper: 500 iterations, atol 0.01).
