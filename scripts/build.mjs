@@ -12,6 +12,11 @@ const www = join(root, 'www');
 const dist = join(root, 'dist');
 const wasmFile = join(root, 'target/pkg/pidscope_bg.wasm');
 
+// The core's defaults, limits and names for the page (www/meta.js), from the wasm itself.
+const { initSync, meta } = await import(join(root, 'target/pkg/pidscope.js'));
+initSync({ module: readFileSync(wasmFile) });
+writeFileSync(join(root, 'target/pkg/meta.json'), `${JSON.stringify(meta(), null, 2)}\n`);
+
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 

@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 cargo build --release --lib --target wasm32-unknown-unknown
 rm -rf target/pkg && mkdir -p target/pkg
-wasm-bindgen --target web --no-typescript --out-dir target/pkg \
+# The .d.ts it writes types the page's calls into the core (checked by tsc in npm test).
+wasm-bindgen --target web --out-dir target/pkg \
   target/wasm32-unknown-unknown/release/pidscope.wasm
 # npm binaryen's wasm-opt: Debian's (v108) writes modules that fail to load.
 node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \

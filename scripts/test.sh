@@ -32,5 +32,8 @@ step "build the site (and the CLI the end-to-end tests call)"
 cargo build --bin pidscope
 bash scripts/build.sh
 
+step "type-check the page (tsc --checkJs against the core's .d.ts and meta.json)"
+npx tsc -p tsconfig.json
+
 step "JS unit and end-to-end tests (headless Chromium)"
 node --test --test-concurrency=1 tests/js/ tests/e2e/

@@ -6,7 +6,6 @@
 //! ([`crate::pid::pid_cvx`]) from each entry's [`GalleryEntry::table`]. The tests
 //! check each table and its atoms against `tests/data/reference.json`.
 
-use crate::pid::Pid;
 use crate::table::JointTable;
 use serde::{Deserialize, Serialize};
 
@@ -98,52 +97,8 @@ impl Gate {
     }
 }
 
-/// One of the four PID atoms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Atom {
-    /// R: what both inputs say about Y.
-    Redundancy,
-    /// U1: what only X1 says.
-    Unique1,
-    /// U2: what only X2 says.
-    Unique2,
-    /// S: what only the two inputs together say.
-    Synergy,
-}
-
-impl Atom {
-    /// The four atoms in the order R, U1, U2, S.
-    pub const ALL: [Atom; 4] = [
-        Atom::Redundancy,
-        Atom::Unique1,
-        Atom::Unique2,
-        Atom::Synergy,
-    ];
-
-    /// The atom's value in `pid`, bits.
-    pub fn of(self, pid: &Pid) -> f64 {
-        match self {
-            Atom::Redundancy => pid.redundancy,
-            Atom::Unique1 => pid.unique1,
-            Atom::Unique2 => pid.unique2,
-            Atom::Synergy => pid.synergy,
-        }
-    }
-
-    /// The atoms within `tolerance` bits of the largest one, in the order R, U1, U2, S
-    /// (several when they tie, as in COPY's U1 = U2).
-    pub fn dominant(pid: &Pid, tolerance: f64) -> Vec<Atom> {
-        let largest = Atom::ALL
-            .iter()
-            .map(|a| a.of(pid))
-            .fold(f64::NEG_INFINITY, f64::max);
-        Atom::ALL
-            .into_iter()
-            .filter(|a| a.of(pid) >= largest - tolerance)
-            .collect()
-    }
-}
+// The atoms are named once, in `pid`; the gallery states its dominant ones with them.
+pub use crate::pid::Atom;
 
 /// Where a gallery entry's table comes from.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -13,6 +13,7 @@ pub mod data;
 pub mod discretize;
 pub mod examples;
 pub mod info;
+pub mod meta;
 pub mod numeric;
 pub mod pid;
 pub mod rng;

@@ -106,16 +106,7 @@ impl LatentMix {
 
     /// A short name: `D_R`, `D_U1`, `D_U2`, `D_S`, or the parts joined by `+`.
     pub fn name(self) -> String {
-        let parts: Vec<&str> = self
-            .atoms()
-            .into_iter()
-            .map(|a| match a {
-                Atom::Redundancy => "R",
-                Atom::Unique1 => "U1",
-                Atom::Unique2 => "U2",
-                Atom::Synergy => "S",
-            })
-            .collect();
+        let parts: Vec<&str> = self.atoms().into_iter().map(|a| a.term().symbol).collect();
         format!("D_{}", parts.join("+"))
     }
 }

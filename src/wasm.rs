@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::analysis::{
     analyse, analyse_batch, analyse_joint_table, open_shared, Analysis, AnalysisError,
-    AnalysisSettings, Names, ShareMeta,
+    AnalysisKind, AnalysisSettings, Names, ShareMeta, TableView,
 };
 use crate::data::{
     looks_like_counts_table, CsvReader, DataError, IngestOptions, ParsedTable, Roles,
@@ -144,12 +144,28 @@ pub fn analyse_table(shape: Vec<u32>, weights: Vec<f64>, labels: JsValue) -> JsR
         }
         let settings = AnalysisSettings::default();
         to_js(&analyse_joint_table(
-            "table",
+            AnalysisKind::Table,
             &table,
             Names::plain(),
             None,
             &settings,
         )?)
+    })
+}
+
+/// The defaults, limits and names the page shares with the CLI ([`crate::meta`]).
+#[wasm_bindgen]
+pub fn meta() -> JsResult {
+    boundary(|| to_js(&crate::meta::meta()))
+}
+
+/// A discrete table (as an analysis carries it) as the counts CSV the CLI reads: the
+/// one writer, so the page's export keeps every cell, zero counts included.
+#[wasm_bindgen(js_name = countsCsv)]
+pub fn counts_csv(table: JsValue) -> JsResult<String> {
+    boundary(|| {
+        let view: TableView = from_js(table)?;
+        Ok(crate::data::write_counts_csv(&view.to_table()?))
     })
 }
 
@@ -160,8 +176,13 @@ pub fn analyse_example(name: &str) -> JsResult {
         let entry =
             gallery_entry(name).ok_or_else(|| BoundaryError::UnknownExample(name.into()))?;
         let settings = AnalysisSettings::default();
-        let mut analysis =
-            analyse_joint_table("example", &entry.table(), Names::plain(), None, &settings)?;
+        let mut analysis = analyse_joint_table(
+            AnalysisKind::Example,
+            &entry.table(),
+            Names::plain(),
+            None,
+            &settings,
+        )?;
         analysis.example = Some(entry.name.to_string());
         to_js(&analysis)
     })

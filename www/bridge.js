@@ -2,6 +2,15 @@
 // cancellation by terminating the worker (the only way to stop wasm at once), and
 // restart after a crash so one panic never leaves the page without an engine.
 
+/**
+ * What the engine answers with: JSON the core made (serde), reshaped by the worker and
+ * structured-cloned across. The wasm boundary types it `any` (pidscope.d.ts), so it is
+ * `any` here too, read as the core documents it.
+ * @typedef {any} EngineValue
+ */
+
+/** What a `crash` event carries. @typedef {{message: string, restarted: boolean}} CrashDetail */
+
 /** Error raised for a cancelled request. */
 export class CancelledError extends Error {
   constructor(message = 'cancelled') {
@@ -12,6 +21,7 @@ export class CancelledError extends Error {
 
 /** Error raised when the engine crashed (a Rust panic or a worker failure). */
 export class EngineCrashError extends Error {
+  /** @param {string} message */
   constructor(message) {
     super(message);
     this.name = 'EngineCrashError';
@@ -23,6 +33,7 @@ const MAX_QUICK_RESTARTS = 3; // crashes within a second of start: stop retrying
 export class WorkerBridge extends EventTarget {
   #url;
   #type;
+  /** @type {Worker} */
   #worker = null;
   #pending = new Map();
   #nextId = 1;
@@ -47,6 +58,7 @@ export class WorkerBridge extends EventTarget {
    * @param {string} method
    * @param {object} [params]
    * @param {{onProgress?: (p: object) => void, signal?: AbortSignal, transfer?: Transferable[]}} [options]
+   * @returns {Promise<EngineValue>}
    */
   call(method, params = {}, { onProgress, signal, transfer = [] } = {}) {
     if (signal?.aborted) return Promise.reject(new CancelledError());
@@ -58,7 +70,10 @@ export class WorkerBridge extends EventTarget {
     });
   }
 
-  /** Cancels one request at once. Other requests in flight are cancelled too, since the worker restarts. */
+  /**
+   * Cancels one request at once. Other requests in flight are cancelled too, since the worker restarts.
+   * @param {number} id
+   */
   cancel(id) {
     if (!this.#pending.has(id)) return;
     this.#restart(new CancelledError());
@@ -82,6 +97,7 @@ export class WorkerBridge extends EventTarget {
     this.#worker = worker;
   }
 
+  /** @param {import('./worker.js').EngineReply} message */
   #onMessage(message) {
     const entry = this.#pending.get(message.id);
     if (!entry) return; // an answer to a cancelled request
@@ -100,6 +116,7 @@ export class WorkerBridge extends EventTarget {
     }
   }
 
+  /** @param {Error} reason what every pending request is rejected with */
   #restart(reason) {
     this.#worker.terminate();
     const pending = [...this.#pending.values()];
@@ -108,9 +125,14 @@ export class WorkerBridge extends EventTarget {
     this.#spawn();
   }
 
+  /**
+   * @param {string} message
+   * @param {boolean} [rejectPending]
+   */
   #crash(message, rejectPending = true) {
     const quick = performance.now() - this.#startedAt < 1000;
     this.#quickRestarts = quick ? this.#quickRestarts + 1 : 0;
+    /** @type {CrashDetail} */
     const detail = { message, restarted: this.#quickRestarts <= MAX_QUICK_RESTARTS };
     if (detail.restarted) {
       this.#restart(new EngineCrashError(message));

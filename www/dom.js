@@ -3,21 +3,28 @@
 
 /**
  * h('p', {class: 'x', dataset: {testid: 'y'}}, 'text', childNode)
- * @returns {HTMLElement}
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag typed by name, so h('input') is an HTMLInputElement
+ * @param {Record<string, unknown>} [attrs] `on…` functions become listeners
+ * @param {...unknown} children nodes, or values shown as text; nested arrays flattened
+ * @returns {HTMLElementTagNameMap[K]}
  */
 export function h(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs ?? {})) {
     if (value === undefined || value === null || value === false) continue;
     if (key === 'dataset') Object.assign(node.dataset, value);
-    else if (key.startsWith('on') && typeof value === 'function') node.addEventListener(key.slice(2), value);
+    else if (key.startsWith('on') && typeof value === 'function') node.addEventListener(key.slice(2), /** @type {EventListener} */ (value));
     else node.setAttribute(key, value === true ? '' : String(value));
   }
   node.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false).map((c) => (c instanceof Node ? c : String(c))));
   return node;
 }
 
-/** Shows `message` in the page's alert banner; the banner stays until dismissed or replaced. */
+/**
+ * Shows `message` in the page's alert banner; the banner stays until dismissed or replaced.
+ * @param {string} message
+ */
 export function showBanner(message) {
   const banner = document.getElementById('banner');
   banner.replaceChildren(

@@ -8,6 +8,7 @@ const esc = (text) => String(text).replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>'
 /**
  * A chart as one standalone SVG document: its title, its legend (redrawn from the
  * figure's legend items, or the colour ramp Plot drew) and the plot itself.
+ * @param {import('./charts/figure.js').Chart} figure
  */
 export function svgText(figure) {
   const main = figure.querySelector('svg[data-role=plot]') ?? figure.querySelector('svg');
@@ -37,15 +38,20 @@ export function svgText(figure) {
     y += size.height + 6;
   }
   const size = box(main);
-  const plot = main.cloneNode(true);
-  plot.setAttribute('y', y);
+  const plot = /** @type {Element} */ (main.cloneNode(true));
+  plot.setAttribute('y', String(y));
   parts.push(new XMLSerializer().serializeToString(plot));
   y += size.height;
   const font = getComputedStyle(main).fontFamily || 'sans-serif';
   return `<svg xmlns="${XMLNS}" width="${Math.ceil(width)}" height="${Math.ceil(y)}" viewBox="0 0 ${Math.ceil(width)} ${Math.ceil(y)}" font-family="${esc(font)}" style="background:white">${parts.join('')}</svg>`;
 }
 
-/** Starts a download of `content` (string or Blob) named `filename`. */
+/**
+ * Starts a download of `content` named `filename`.
+ * @param {string} filename
+ * @param {string | Blob} content
+ * @param {string} [type] the MIME type of a string
+ */
 export function download(filename, content, type = 'text/plain') {
   const blob = content instanceof Blob ? content : new Blob([content], { type });
   const url = URL.createObjectURL(blob);
@@ -58,7 +64,11 @@ export function download(filename, content, type = 'text/plain') {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Renders a chart's SVG onto a canvas at `scale` and resolves to a PNG Blob. */
+/**
+ * Renders a chart's SVG onto a canvas at `scale` and resolves to a PNG Blob.
+ * @param {import('./charts/figure.js').Chart} figure
+ * @returns {Promise<Blob>}
+ */
 export async function pngBlob(figure, scale = 2) {
   const text = svgText(figure);
   const svg = new DOMParser().parseFromString(text, 'image/svg+xml').documentElement;

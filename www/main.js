@@ -16,14 +16,29 @@ import { shareBox } from './views/share.js';
 const bridge = __WORKER_SOURCE__
   ? new WorkerBridge(URL.createObjectURL(new Blob([__WORKER_SOURCE__], { type: 'text/javascript' })), { type: 'classic' })
   : new WorkerBridge(new URL('./worker.js', import.meta.url));
-bridge.addEventListener('crash', ({ detail }) => {
+bridge.addEventListener('crash', (event) => {
+  const { detail } = /** @type {CustomEvent<import('./bridge.js').CrashDetail>} */ (event);
   showBanner(
     `The computation engine stopped unexpectedly: ${detail.message}` +
       (detail.restarted ? '\nIt has been restarted; your results on screen are kept.' : '\nReload the page to try again.'),
   );
 });
 
+/** @typedef {import('./bridge.js').EngineValue} EngineValue */
+
 const EMPTY_ROLES = { x1: [], x2: [], y: null, yhat: [], weight: null, id: null, p_x1: [], p_x2: [], p_joint: [] };
+/**
+ * The page's state; what the engine sent is kept as it came (EngineValue).
+ * @typedef {object} PageState
+ * @property {{file: File, summary: EngineValue, generation: number}[]} files
+ * @property {EngineValue[]} columns
+ * @property {typeof EMPTY_ROLES} roles
+ * @property {import('./views/settings.js').Settings} settings
+ * @property {EngineValue[]} analyses the page's views of analyses, newest first
+ * @property {{controller: AbortController, label: string} | null} run
+ * @property {number} nextId
+ */
+/** @type {PageState} */
 const state = {
   files: [], // {file: File, summary, generation}
   columns: [],
@@ -61,7 +76,7 @@ function drawProgress(progress) {
   const box = $('progress');
   if (!progress) {
     box.hidden = true;
-    $('run').disabled = false;
+    /** @type {HTMLButtonElement} */ ($('run')).disabled = false;
     return;
   }
   box.hidden = false;
@@ -142,7 +157,7 @@ function drawInput() {
         })
       : '',
   );
-  $('run').disabled = !state.files.length;
+  /** @type {HTMLButtonElement} */ ($('run')).disabled = !state.files.length;
 }
 
 // ---------- estimating ----------
@@ -221,7 +236,9 @@ function drawResults() {
   }
   compare.hidden = false;
   const rows = [...state.analyses].reverse().map((a) => ({ name: a.title, pid: a.pid }));
-  const mode = compare.querySelector('input[name=compare-mode]:checked')?.value ?? 'amount';
+  const checked = /** @type {HTMLInputElement | null} */ (compare.querySelector('input[name=compare-mode]:checked'));
+  // The radio buttons' values are the modes atomsBar takes (built below).
+  const mode = /** @type {'amount' | 'share'} */ (checked?.value ?? 'amount');
   compare.querySelector('.slot').replaceChildren(atomsBar(rows, { unit, mode, title: 'PID profiles of this session’s analyses' }));
 }
 
@@ -235,6 +252,8 @@ function shareActions(analysis) {
   return {
     makeLink: () => bridge.call('shareLink', { analysis: strip(analysis), meta: shareMeta(analysis) }),
     makeFile: () => bridge.call('shareFile', { analysis: strip(analysis), meta: shareMeta(analysis) }),
+    // The core's one counts-CSV writer (every cell, zero counts included), as the CLI reads it.
+    countsCsv: (table) => bridge.call('countsCsv', { table }),
   };
 }
 
@@ -267,6 +286,7 @@ async function openAnalysisFiles(files) {
 
 // ---------- learn mode ----------
 
+/** @type {import('./learn/view.js').LearnView | null} */
 let learn = null;
 
 /** Shows the analysis view or learn mode; learn mode is built on first visit. */
@@ -275,7 +295,7 @@ function showView(name) {
   for (const id of ['input', 'results']) $(id).hidden = learning;
   if (!learning) $('compare').hidden = state.analyses.length < 2;
   else $('compare').hidden = true;
-  for (const tab of document.querySelectorAll('nav.tabs button')) tab.setAttribute('aria-selected', String(tab.dataset.view === name));
+  for (const tab of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('nav.tabs button'))) tab.setAttribute('aria-selected', String(tab.dataset.view === name));
   if (learning && !learn) {
     learn = learnView({
       bridge,
@@ -293,7 +313,7 @@ function showView(name) {
 // ---------- the page ----------
 
 function build() {
-  for (const tab of document.querySelectorAll('nav.tabs button')) {
+  for (const tab of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('nav.tabs button'))) {
     tab.addEventListener('click', () => {
       showView(tab.dataset.view);
       history.replaceState(null, '', tab.dataset.view === 'learn' ? '#learn' : location.pathname + location.search);

@@ -3,6 +3,23 @@
 // The main thread only draws; rows never leave this worker.
 import init, * as core from 'pidscope-wasm';
 import { BATCH_MODELS } from './batchModels.js';
+import META from './meta.js';
+
+/** A request: `methods[method](params)`. @typedef {{id: number, method: string, params?: object}} EngineRequest */
+/** A failed request; `fatal` has the page restart the worker. @typedef {{name: string, message: string, fatal: boolean}} EngineError */
+/**
+ * The answers to request `id`: any progress updates, then one result or one error.
+ * @typedef {{id: number, type: 'progress', data: import('./bridge.js').EngineValue}
+ *   | {id: number, type: 'result', data: import('./bridge.js').EngineValue}
+ *   | {id: number, type: 'error', error: EngineError}} EngineReply
+ */
+
+/**
+ * This worker's global scope, as far as the engine uses it. The page and the worker are
+ * checked as one program with the DOM lib (tsconfig.json), where `self` is a Window.
+ * @type {{onmessage: ((event: MessageEvent<EngineRequest>) => void) | null, postMessage: (reply: EngineReply) => void}}
+ */
+const scope = self;
 
 // The single-file build (pidscope.html) inlines the wasm as base64; the site fetches it.
 /* global __WASM_BASE64__ */
@@ -75,7 +92,7 @@ function openedForPage(shared) {
 }
 
 /** Largest analysis file read (the core refuses more anyway). */
-const MAX_ANALYSIS_FILE = 8 << 20;
+const MAX_ANALYSIS_FILE = META.limits.analysis_file_bytes;
 
 const STAGE_NAMES = { standardise: 'standardising', pca: 'PCA', seeding: 'k-means++ seeding', quantile_bins: 'quantile bins', table: 'counting the table' };
 
@@ -141,11 +158,12 @@ const methods = {
     return { ...forPage(run.analysis, run.title), intended: run.intended };
   },
   scenarioCsv: ({ id, seed }) => core.scenarioCsv(String(id), BigInt(seed)),
+  countsCsv: ({ table }) => core.countsCsv(table),
   shareLink: ({ analysis, meta }) => core.shareLink(fromPage(analysis), meta),
   shareFile: ({ analysis, meta }) => core.shareFile(fromPage(analysis), meta),
   openLink: ({ text }) => openedForPage(core.openLink(String(text))),
   openFile: async ({ file }) => {
-    if (file.size > MAX_ANALYSIS_FILE) throw Object.assign(new Error(`${file.name}: an analysis file is at most 8 MB; this one is ${mb(file.size)}`), { name: 'ShareError' });
+    if (file.size > MAX_ANALYSIS_FILE) throw Object.assign(new Error(`${file.name}: an analysis file is at most ${mb(MAX_ANALYSIS_FILE)}; this one is ${mb(file.size)}`), { name: 'ShareError' });
     try {
       return openedForPage(core.openFile(await file.text()));
     } catch (error) {
@@ -162,24 +180,24 @@ function describe(error) {
   return { name: error?.name ?? 'Error', message: panic ?? error?.message ?? String(error), fatal };
 }
 
-self.onmessage = async ({ data }) => {
+scope.onmessage = async ({ data }) => {
   const { id, method, params } = data ?? {};
   try {
     await ready;
   } catch (error) {
-    self.postMessage({ id, type: 'error', error: { name: 'EngineLoadError', message: `the computation engine could not load: ${error.message}`, fatal: false } });
+    scope.postMessage({ id, type: 'error', error: { name: 'EngineLoadError', message: `the computation engine could not load: ${error.message}`, fatal: false } });
     return;
   }
   const run = methods[method];
   if (!run) {
-    self.postMessage({ id, type: 'error', error: { name: 'UnknownMethod', message: `unknown engine method '${method}'`, fatal: false } });
+    scope.postMessage({ id, type: 'error', error: { name: 'UnknownMethod', message: `unknown engine method '${method}'`, fatal: false } });
     return;
   }
   try {
-    const progress = (update) => self.postMessage({ id, type: 'progress', data: update });
+    const progress = (update) => scope.postMessage({ id, type: 'progress', data: update });
     const result = await run(params ?? {}, progress);
-    self.postMessage({ id, type: 'result', data: result });
+    scope.postMessage({ id, type: 'result', data: result });
   } catch (error) {
-    self.postMessage({ id, type: 'error', error: describe(error) });
+    scope.postMessage({ id, type: 'error', error: describe(error) });
   }
 };

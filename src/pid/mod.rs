@@ -53,6 +53,147 @@ pub struct Decomposition {
     pub mi_joint: f64,
 }
 
+/// One number of a [`Decomposition`]: an atom or an information term, named once for
+/// the CLI, the page and the exports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Term {
+    /// The field's name in results and JSON (`redundancy`, …, `mi_joint`).
+    pub key: &'static str,
+    /// The short symbol (`R`, `U1`, `U2`, `S`, `I(X1;Y)`, …).
+    pub symbol: &'static str,
+    /// The name in the paper's words (`Redundancy`, `Unique to X1`, …).
+    pub label: &'static str,
+    /// What it measures, in a few words.
+    pub meaning: &'static str,
+    /// Whether it is one of the four atoms (else an information term they add up to).
+    pub atom: bool,
+}
+
+/// The four atoms, then the three terms they split, in display order.
+pub const TERMS: [Term; 7] = [
+    Term {
+        key: "redundancy",
+        symbol: "R",
+        label: "Redundancy",
+        meaning: "said by both X1 and X2",
+        atom: true,
+    },
+    Term {
+        key: "unique1",
+        symbol: "U1",
+        label: "Unique to X1",
+        meaning: "said only by X1",
+        atom: true,
+    },
+    Term {
+        key: "unique2",
+        symbol: "U2",
+        label: "Unique to X2",
+        meaning: "said only by X2",
+        atom: true,
+    },
+    Term {
+        key: "synergy",
+        symbol: "S",
+        label: "Synergy",
+        meaning: "said only by X1 and X2 together",
+        atom: true,
+    },
+    Term {
+        key: "mi_x1_y",
+        symbol: "I(X1;Y)",
+        label: "I(X1;Y)",
+        meaning: "what X1 says about Y",
+        atom: false,
+    },
+    Term {
+        key: "mi_x2_y",
+        symbol: "I(X2;Y)",
+        label: "I(X2;Y)",
+        meaning: "what X2 says about Y",
+        atom: false,
+    },
+    Term {
+        key: "mi_joint",
+        symbol: "I(X1,X2;Y)",
+        label: "I(X1,X2;Y)",
+        meaning: "what both say together = R + U1 + U2 + S",
+        atom: false,
+    },
+];
+
+/// One of the four PID atoms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Atom {
+    /// R: what both inputs say about Y.
+    Redundancy,
+    /// U1: what only X1 says.
+    Unique1,
+    /// U2: what only X2 says.
+    Unique2,
+    /// S: what only the two inputs together say.
+    Synergy,
+}
+
+impl Atom {
+    /// The four atoms in the order R, U1, U2, S.
+    pub const ALL: [Atom; 4] = [
+        Atom::Redundancy,
+        Atom::Unique1,
+        Atom::Unique2,
+        Atom::Synergy,
+    ];
+
+    /// The atom's names ([`TERMS`] holds them).
+    pub fn term(self) -> &'static Term {
+        &TERMS[self as usize]
+    }
+
+    /// The atom's value in `pid`, bits.
+    pub fn of(self, pid: &Decomposition) -> f64 {
+        match self {
+            Atom::Redundancy => pid.redundancy,
+            Atom::Unique1 => pid.unique1,
+            Atom::Unique2 => pid.unique2,
+            Atom::Synergy => pid.synergy,
+        }
+    }
+
+    /// The atoms within `tolerance` bits of the largest one, in the order R, U1, U2, S
+    /// (several when they tie, as in COPY's U1 = U2).
+    pub fn dominant(pid: &Decomposition, tolerance: f64) -> Vec<Atom> {
+        let largest = Atom::ALL
+            .iter()
+            .map(|a| a.of(pid))
+            .fold(f64::NEG_INFINITY, f64::max);
+        Atom::ALL
+            .into_iter()
+            .filter(|a| a.of(pid) >= largest - tolerance)
+            .collect()
+    }
+}
+
+impl Decomposition {
+    /// The seven numbers in the order of [`TERMS`], in bits.
+    pub fn values(&self) -> [f64; 7] {
+        [
+            self.redundancy,
+            self.unique1,
+            self.unique2,
+            self.synergy,
+            self.mi_x1_y,
+            self.mi_x2_y,
+            self.mi_joint,
+        ]
+    }
+
+    /// The terms with their values, in bits, in display order.
+    pub fn terms(&self) -> impl Iterator<Item = (&'static Term, f64)> {
+        TERMS.iter().zip(self.values())
+    }
+}
+
 /// A Partial Information Decomposition I(X1,X2;Y) = R + U1 + U2 + S by CVX, in bits:
 /// R = I(X1;Y) − U1, U1 = H(Y|X2) − h*, U2 = H(Y|X1) − h*, S = h* − H(Y|X1,X2).
 /// It reads as its [`Decomposition`] (`pid.synergy`).

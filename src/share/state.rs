@@ -116,25 +116,8 @@ impl Settings {
     }
 }
 
-/// The PID estimator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Estimator {
-    /// Exact PID of the discrete table (convex optimisation).
-    Cvx,
-    /// The neural BATCH estimator on continuous features.
-    Batch,
-}
-
-/// Display units.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Units {
-    /// log base 2.
-    Bits,
-    /// natural log.
-    Nats,
-}
+// The estimator and the units are defined once, with the other shared names.
+pub use crate::meta::{Estimator, Units};
 
 /// The role of each column of the analysed data.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -182,17 +165,19 @@ pub struct PidResults {
 }
 
 impl PidResults {
-    /// The seven numbers with their field names, in declaration order.
+    /// The seven numbers with their field names, in the order of [`crate::pid::TERMS`].
     pub fn named_values(&self) -> [(&'static str, f64); 7] {
-        [
-            ("redundancy", self.redundancy),
-            ("unique1", self.unique1),
-            ("unique2", self.unique2),
-            ("synergy", self.synergy),
-            ("mi_x1_y", self.mi_x1_y),
-            ("mi_x2_y", self.mi_x2_y),
-            ("mi_joint", self.mi_joint),
-        ]
+        let d = crate::pid::Decomposition {
+            redundancy: self.redundancy,
+            unique1: self.unique1,
+            unique2: self.unique2,
+            synergy: self.synergy,
+            mi_x1_y: self.mi_x1_y,
+            mi_x2_y: self.mi_x2_y,
+            mi_joint: self.mi_joint,
+        };
+        let values = d.values();
+        std::array::from_fn(|i| (crate::pid::TERMS[i].key, values[i]))
     }
 
     fn validate(&self, field: &str) -> Result<(), ShareError> {

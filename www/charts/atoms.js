@@ -1,11 +1,20 @@
 // The four PID atoms: names in the paper's words, and colours from the Okabe–Ito
 // palette, which stays distinguishable under the common colour-vision deficiencies.
 
-export const ATOMS = [
-  { key: 'redundancy', short: 'R', label: 'Redundancy', color: '#0072B2', meaning: 'said by both X1 and X2' },
-  { key: 'unique1', short: 'U1', label: 'Unique to X1', color: '#E69F00', meaning: 'said only by X1' },
-  { key: 'unique2', short: 'U2', label: 'Unique to X2', color: '#009E73', meaning: 'said only by X2' },
-  { key: 'synergy', short: 'S', label: 'Synergy', color: '#CC79A7', meaning: 'said only by X1 and X2 together' },
-];
+import META from '../meta.js';
+
+/** Only the colours are the page's own; names and meanings come from the core (src/pid). */
+const COLORS = { redundancy: '#0072B2', unique1: '#E69F00', unique2: '#009E73', synergy: '#CC79A7' };
+
+/** The four atoms in display order: `{key, short, label, meaning, color}`. */
+export const ATOMS = META.terms.filter((t) => t.atom).map(({ key, symbol, label, meaning }) => ({ key, short: symbol, label, meaning, color: COLORS[key] }));
+
+/** The three information terms the atoms add up to: `{key, label, meaning}`. */
+export const TERMS = META.terms.filter((t) => !t.atom).map(({ key, label, meaning }) => ({ key, label, meaning }));
 
 export const ATOM_COLORS = { domain: ATOMS.map((a) => a.label), range: ATOMS.map((a) => a.color) };
+
+/**
+ * A PID's four atoms in bits: what the charts draw (the core's PID carries more).
+ * @typedef {{redundancy: number, unique1: number, unique2: number, synergy: number}} PidAtoms
+ */

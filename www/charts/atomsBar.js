@@ -6,9 +6,9 @@ import { finishPlot } from './figure.js';
 /**
  * Stacked bars of R, U1, U2, S: one bar per analysis, in bits (or nats) or as shares
  * of I(X1,X2;Y). Each segment is labelled with its atom and share where it fits.
- * @param {{name: string, pid: object}[]} rows
- * @param {{unit?: 'bits'|'nats', mode?: 'amount'|'share', title?: string}} options
- * @returns {HTMLElement} a <figure> holding the SVG
+ * @param {{name: string, pid: import('./atoms.js').PidAtoms}[]} rows
+ * @param {{unit?: import('../format.js').Unit, mode?: 'amount'|'share', title?: string}} [options]
+ * @returns {import('./figure.js').Chart} a <figure> holding the SVG
  */
 export function atomsBar(rows, { unit = 'bits', mode = 'amount', title = 'PID of I(X1,X2;Y)' } = {}) {
   const data = rows.flatMap(({ name, pid }) => {

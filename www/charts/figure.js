@@ -1,10 +1,20 @@
 // What every Plot chart gets after drawing: its main SVG marked for export, and the
 // legend entries kept as data so an exported SVG can redraw them.
 
+/** @typedef {{label: string, color: string}} LegendItem */
+
 /**
- * @param {HTMLElement} figure what Plot.plot returned (a <figure> when a title is set)
+ * A drawn chart: a <figure> (or Plot's bare <svg>) with the legend entries that
+ * svgText (export.js) redraws.
+ * @typedef {(HTMLElement | SVGSVGElement) & {legendItems?: LegendItem[]}} Chart
+ */
+
+/**
+ * @template {HTMLElement | SVGSVGElement} F
+ * @param {F} figure what Plot.plot returned (a <figure> when a title is set)
  * @param {string} kind a CSS class naming the chart
- * @param {{label: string, color: string}[]} [legendItems]
+ * @param {LegendItem[]} [legendItems]
+ * @returns {F & {legendItems: LegendItem[]}}
  */
 export function finishPlot(figure, kind, legendItems = []) {
   const svgs = [...figure.querySelectorAll(':scope > svg')];
@@ -19,6 +29,5 @@ export function finishPlot(figure, kind, legendItems = []) {
     title.replaceWith(h3);
   }
   figure.classList.add('chart', kind);
-  figure.legendItems = legendItems;
-  return figure;
+  return Object.assign(figure, { legendItems });
 }

@@ -31,6 +31,7 @@ export function distanceForOverlap(r1, r2, area) {
 /**
  * Layout of the diagram in abstract units where area = bits: circles for I(X1;Y)
  * (= R + U1) and I(X2;Y) (= R + U2) overlapping in R, and a separate disc of area S.
+ * @param {import('./atoms.js').PidAtoms} pid
  */
 export function pidLayout({ redundancy: R, unique1: U1, unique2: U2, synergy: S }) {
   const clamp = (v) => Math.max(0, v);

@@ -2,13 +2,14 @@ import * as Plot from '@observablehq/plot';
 import { BATCH_MODELS } from '../batchModels.js';
 import { finishPlot } from './figure.js';
 
+/** @typedef {{model: string, split: string, epoch: number, loss: number}} LossPoint */
 
 const SPLIT_COLORS = { domain: ['training', 'validation'], range: ['#56B4E9', '#D55E00'] };
 
 /**
  * A training progress report from the engine as loss points: every batch's training
  * loss at x = epoch − 1 + batch/batches, and each epoch's validation loss at x = epoch.
- * @returns {{model: string, split: string, epoch: number, loss: number}[]}
+ * @returns {LossPoint[]}
  */
 export function lossPoints(step) {
   const model = BATCH_MODELS.find((m) => m.stage === step.stage)?.label ?? step.stage;
@@ -56,9 +57,9 @@ export function historyPoints(history) {
 /**
  * Loss curves of BATCH's models, one panel per model (their losses have different
  * scales), training and validation loss in nats against epochs.
- * @param {{model: string, split: string, epoch: number, loss: number}[]} points
- * @param {{title?: string}} options
- * @returns {HTMLElement} a <figure> holding the SVG
+ * @param {LossPoint[]} points
+ * @param {{title?: string}} [options]
+ * @returns {import('./figure.js').Chart} a <figure> holding the SVG
  */
 export function lossCurve(points, { title = 'BATCH training loss' } = {}) {
   const models = BATCH_MODELS.map((m) => m.label).filter((label) => points.some((p) => p.model === label));

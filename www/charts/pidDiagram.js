@@ -4,6 +4,11 @@ import { pidLayout } from './geometry.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
+/**
+ * @param {string} tag
+ * @param {Record<string, string | number>} [attrs]
+ * @param {string} [text]
+ */
 function el(tag, attrs = {}, text) {
   const node = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
@@ -18,7 +23,9 @@ const PAIR_CAPTION = 170;
  * The PID diagram, areas to scale: discs of area I(X1;Y) and I(X2;Y) overlapping in
  * R (the rest of each is U1 and U2), and beside them a disc of area S, the information
  * neither input has alone.
- * @returns {HTMLElement} a <figure> holding the SVG
+ * @param {import('./atoms.js').PidAtoms} pid in bits
+ * @param {{unit?: import('../format.js').Unit, title?: string}} [options]
+ * @returns {HTMLElement & {legendItems: import('./figure.js').LegendItem[]}} a <figure> holding the SVG
  */
 export function pidDiagram(pid, { unit = 'bits', title = 'PID diagram (areas to scale)' } = {}) {
   const { r1, r2, rs, d, i1, i2 } = pidLayout(pid);
@@ -89,6 +96,5 @@ export function pidDiagram(pid, { unit = 'bits', title = 'PID diagram (areas to 
     legend.append(item);
   }
   figure.append(heading, legend, svg);
-  figure.legendItems = ATOMS.map((atom) => ({ label: `${atom.label} ${fmt(pid[atom.key])}`, color: atom.color }));
-  return figure;
+  return Object.assign(figure, { legendItems: ATOMS.map((atom) => ({ label: `${atom.label} ${fmt(pid[atom.key])}`, color: atom.color })) });
 }

@@ -12,8 +12,8 @@ const thin = (labels) => {
 /**
  * The joint distribution as heatmaps over (x1, x2), one small multiple per label y.
  * @param {{shape: number[], labels: string[][], values: number[]}} table row-major (x1, x2, y)
- * @param {{title?: string, which?: string}} options `which` names the distribution (p or q*)
- * @returns {HTMLElement} a <figure> holding the SVG
+ * @param {{title?: string, which?: string}} [options] `which` names the distribution (p or q*)
+ * @returns {import('./figure.js').Chart} a <figure> holding the SVG
  */
 export function tableHeatmaps({ shape, labels, values }, { title = 'Joint distribution p(x1, x2, y)', which = 'p' } = {}) {
   const [n1, n2, ny] = shape;

@@ -8,6 +8,8 @@ export const MAX_STATES = 4;
  * Sets cell `index` to `value` (clamped to [0, 1]) and rescales the others so the
  * total is 1; if the others are all zero they share the rest equally.
  * @param {number[]} p probabilities summing to 1
+ * @param {number} index
+ * @param {number} value
  * @returns {number[]}
  */
 export function setCell(p, index, value) {
@@ -21,7 +23,13 @@ export function setCell(p, index, value) {
   });
 }
 
-/** Resizes a table to a new shape, keeping the overlapping cells, renormalised (uniform if nothing is left). */
+/**
+ * Resizes a table to a new shape, keeping the overlapping cells, renormalised (uniform if nothing is left).
+ * @param {number[]} p row-major (x1, x2, y)
+ * @param {number[]} shape its sizes [n1, n2, ny]
+ * @param {number[]} next the new sizes
+ * @returns {number[]}
+ */
 export function reshape(p, [n1, n2, ny], [m1, m2, my]) {
   const out = new Array(m1 * m2 * my).fill(0);
   for (let a = 0; a < Math.min(n1, m1); a += 1) {

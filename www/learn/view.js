@@ -11,8 +11,14 @@ import { reshape, setCell, MAX_STATES } from './editor.js';
 const labelsFor = (shape) => shape.map((n) => Array.from({ length: n }, (_, i) => String(i)));
 
 /**
- * @param {{bridge: object, unit: () => string, shareControls: (analysis: object) => HTMLElement, renderResult: (analysis: object) => HTMLElement, report: (error: Error, context?: string) => void}} deps
- * @returns {HTMLElement}
+ * Learn mode's section: `load()` fetches the gallery and opens its first example,
+ * `redraw()` draws the live result again.
+ * @typedef {HTMLElement & {load: () => Promise<void>, redraw: () => void}} LearnView
+ */
+
+/**
+ * @param {{bridge: import('../bridge.js').WorkerBridge, unit: () => import('../format.js').Unit, shareControls: (analysis: object) => HTMLElement, renderResult: (analysis: object) => HTMLElement, report: (error: Error, context?: string) => void}} deps
+ * @returns {LearnView}
  */
 export function learnView({ bridge, unit, shareControls, renderResult, report }) {
   const lesson = {
@@ -66,7 +72,7 @@ export function learnView({ bridge, unit, shareControls, renderResult, report })
 
   /** New values into the existing cells (same shape): no DOM rebuilt while editing. */
   function updateGrid() {
-    const inputs = grid.querySelectorAll('input[data-cell]');
+    const inputs = /** @type {NodeListOf<HTMLInputElement>} */ (grid.querySelectorAll('input[data-cell]'));
     if (inputs.length !== lesson.p.length) {
       drawGrid();
       return;
@@ -161,9 +167,10 @@ export function learnView({ bridge, unit, shareControls, renderResult, report })
         ),
       );
     }
-    const focused = document.activeElement?.dataset?.cell;
+    const active = document.activeElement;
+    const focused = active instanceof HTMLElement ? active.dataset.cell : undefined;
     grid.replaceChildren(...panels);
-    if (focused !== undefined) grid.querySelector(`[data-cell="${focused}"]`)?.focus();
+    if (focused !== undefined) /** @type {HTMLInputElement | null} */ (grid.querySelector(`[data-cell="${focused}"]`))?.focus();
   }
 
   /** A probability cell: type a value, use the arrow keys, or drag sideways with the pointer. */
@@ -301,7 +308,5 @@ export function learnView({ bridge, unit, shareControls, renderResult, report })
     h('p', { class: 'status' }, 'Seeded generators produce samples that go through the same path as your files: clustering, then the exact PID.'),
     scenarios,
   );
-  view.load = load;
-  view.redraw = drawLive;
-  return view;
+  return Object.assign(view, { load, redraw: drawLive });
 }

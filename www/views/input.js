@@ -23,6 +23,7 @@ const size = (bytes) => (bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} M
 
 /**
  * The drop zone. Calls `onFiles(File[])` for dropped or picked files.
+ * @param {(files: File[]) => void} onFiles
  * @returns {HTMLElement}
  */
 export function dropZone(onFiles) {
@@ -41,7 +42,7 @@ export function dropZone(onFiles) {
       'One row per sample, with feature columns for each modality and a label column (modalities may come from separate files with the same rows); or a counts table with columns x1, x2, y, count; or a shared .pidscope.json analysis file. Files are read inside your browser and never uploaded.',
     ),
   );
-  const label = zone.querySelector('label.button');
+  const label = /** @type {HTMLLabelElement} */ (zone.querySelector('label.button'));
   label.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
@@ -62,7 +63,11 @@ export function dropZone(onFiles) {
   return zone;
 }
 
-/** A file's summary line and a preview of its first rows, with each column's type. */
+/**
+ * A file's summary line and a preview of its first rows, with each column's type.
+ * @param {import('../bridge.js').EngineValue} file the engine's summary of it (`finishFile`)
+ * @param {{onRemove?: () => void}} [options]
+ */
 export function filePreview(file, { onRemove } = {}) {
   const { name, bytes, rows, columns, preview, kind, missing_values: missing } = file;
   const head = h(

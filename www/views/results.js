@@ -2,7 +2,7 @@
 // charts and the exports. Pure view code: it draws what the worker computed.
 import { atomsBar } from '../charts/atomsBar.js';
 import { historyPoints, lossCurve } from '../charts/lossCurve.js';
-import { ATOMS } from '../charts/atoms.js';
+import { ATOMS, TERMS } from '../charts/atoms.js';
 import { pidDiagram } from '../charts/pidDiagram.js';
 import { tableHeatmaps } from '../charts/tableHeatmaps.js';
 import { h } from '../dom.js';
@@ -11,17 +11,12 @@ import { formatInfo } from '../format.js';
 import { readResult } from '../reading.js';
 import { sharedCheck, shareBox } from './share.js';
 
-const TERMS = [
-  ['mi_x1_y', 'I(X1;Y)', 'what X1 says about Y'],
-  ['mi_x2_y', 'I(X2;Y)', 'what X2 says about Y'],
-  ['mi_joint', 'I(X1,X2;Y)', 'what both say together = R + U1 + U2 + S'],
-];
 
 const isBatch = (analysis) => analysis.kind === 'batch';
 
 /** The quantities exported per PID: BATCH has no certificate but a spread across test batches. */
 function quantities(analysis, pid) {
-  const base = [...ATOMS.map((a) => a.key), 'mi_x1_y', 'mi_x2_y', 'mi_joint'];
+  const base = [...ATOMS, ...TERMS].map((t) => t.key);
   if (!isBatch(analysis)) return base.map((key) => [key, pid[key]]);
   return [
     ...base.map((key) => [key, pid[key]]),
@@ -52,23 +47,6 @@ function modelsOf(analysis) {
   return [...(analysis.models ?? []), ...shared];
 }
 
-/** Counts CSV of the discrete table (x1,x2,y,count), the format the CLI reads. */
-export function countsCsv(table) {
-  const [n1, n2, ny] = table.shape;
-  const [l1, l2, ly] = table.labels;
-  const scale = table.total ?? 1;
-  const rows = [['x1', 'x2', 'y', 'count']];
-  for (let a = 0; a < n1; a += 1) {
-    for (let b = 0; b < n2; b += 1) {
-      for (let y = 0; y < ny; y += 1) {
-        const p = table.p[(a * n2 + b) * ny + y];
-        if (p > 0) rows.push([l1[a], l2[b], ly[y], +(p * scale).toPrecision(12)]);
-      }
-    }
-  }
-  return toCsv(rows);
-}
-
 /**
  * The atoms and terms; with `compareWith` (CVX on the same roles) a column each, side by
  * side. BATCH values carry their spread (s.d. across test batches).
@@ -90,7 +68,7 @@ function numbersTable(analysis, unit) {
     'table',
     { class: 'terms', 'aria-label': `PID of ${analysis.title}` },
     columns.length > 1 ? h('thead', {}, h('tr', {}, h('th', {}, ''), columns.map((c) => h('th', { scope: 'col' }, c.name)), h('th', {}, ''))) : null,
-    h('tbody', {}, [...ATOMS.map((a) => row(a.key, `${a.label} (${a.short})`, a.meaning)), ...TERMS.map(([key, label, meaning]) => row(key, label, meaning))]),
+    h('tbody', {}, [...ATOMS.map((a) => row(a.key, `${a.label} (${a.short})`, a.meaning)), ...TERMS.map(({ key, label, meaning }) => row(key, label, meaning))]),
   );
 }
 
@@ -165,8 +143,8 @@ function chartBlock(figure, baseName) {
 }
 
 /**
- * @param {object} analysis what the worker returned, plus a `title`
- * @param {{unit?: 'bits'|'nats'}} options
+ * @param {import('../bridge.js').EngineValue} analysis what the worker returned, plus a `title`
+ * @param {{unit?: import('../format.js').Unit, share?: import('./share.js').ShareActions}} [options]
  * @returns {HTMLElement}
  */
 export function resultCard(analysis, { unit = 'bits', share } = {}) {
@@ -217,7 +195,7 @@ export function resultCard(analysis, { unit = 'bits', share } = {}) {
     h('span', {}, 'Download: '),
     h('button', { type: 'button', onclick: () => download(`${base}.json`, JSON.stringify(exportJson(analysis), null, 2), 'application/json') }, 'results JSON'),
     h('button', { type: 'button', onclick: () => download(`${base}.csv`, toCsv(resultRows(analysis)), 'text/csv') }, 'results CSV'),
-    analysis.table ? h('button', { type: 'button', onclick: () => download(`${base}-counts.csv`, countsCsv(analysis.table), 'text/csv') }, 'counts table CSV') : null,
+    analysis.table && share?.countsCsv ? h('button', { type: 'button', onclick: async () => download(`${base}-counts.csv`, await share.countsCsv(analysis.table), 'text/csv') }, 'counts table CSV') : null,
   );
   return h(
     'article',

@@ -1,20 +1,25 @@
 // Estimator settings with sensible defaults and a one-line explanation each.
 import { h } from '../dom.js';
+import META from '../meta.js';
 
-/** CVX's defaults are the paper's clustering; BATCH's are the paper's training settings. */
-export const DEFAULT_SETTINGS = {
-  clusters: 20,
-  pca: 5,
-  seed: 0,
-  units: 'bits',
-  estimator: 'cvx',
-  batch_size: 256,
-  alignment_epochs: 10,
-  classifier_epochs: 40,
-  learning_rate: 0.001,
-};
+/** @typedef {'cvx' | 'batch' | 'both'} Estimator the core's two, or both side by side */
 
-/** The BATCH settings the core takes (`BatchConfig`; the rest keep the paper's values). */
+/**
+ * The page's settings: meta.json's defaults, whose enum names the JSON types as strings,
+ * narrowed to the values the core writes (src/meta.rs `Estimator`, `Units`).
+ * @typedef {typeof META.defaults & {estimator: Estimator, units: import('../format.js').Unit}} Settings
+ */
+
+/**
+ * The core's defaults (src/meta.rs): CVX's are the paper's clustering, BATCH's its training settings.
+ * @type {Settings}
+ */
+export const DEFAULT_SETTINGS = /** @type {Settings} */ ({ ...META.defaults });
+
+/**
+ * The BATCH settings the core takes (`BatchConfig`; the rest keep the paper's values).
+ * @param {Settings} settings
+ */
 export function batchConfig(settings) {
   const { batch_size, alignment_epochs, classifier_epochs, learning_rate, seed } = settings;
   return { batch_size, alignment_epochs, classifier_epochs, learning_rate, seed };
@@ -22,17 +27,20 @@ export function batchConfig(settings) {
 
 const integer = (text) => (/^\s*\d+\s*$/.test(text) ? Number.parseInt(text, 10) : NaN);
 
-// [key, label, min, max, help, parse, step]
+const { limits } = META;
+const { defaults } = META;
+// [key, label, min, max, help, parse, step]: bounds from the core, words the page's own.
+const spec = (key, label, help, parse, step) => [key, label, limits[key].min, limits[key].max, help, parse, step];
 const CVX_FIELDS = [
-  ['clusters', 'Clusters per modality', 2, 200, 'Numeric features of each modality are grouped into this many clusters (k-means) before the exact PID; the paper uses 20.'],
-  ['pca', 'PCA components', 1, 64, 'Features are standardised and reduced to this many principal components before clustering (the paper: 5).'],
+  spec('clusters', 'Clusters per modality', `Numeric features of each modality are grouped into this many clusters (k-means) before the exact PID; the paper uses ${defaults.clusters}.`),
+  spec('pca', 'PCA components', `Features are standardised and reduced to this many principal components before clustering (the paper: ${defaults.pca}).`),
 ];
-const SEED = ['seed', 'Seed', 0, 2 ** 31 - 1, 'Fixes the random starts (the clustering; BATCH’s split, initialisation and shuffles): the same seed gives the same result.'];
+const SEED = spec('seed', 'Seed', 'Fixes the random starts (the clustering; BATCH’s split, initialisation and shuffles): the same seed gives the same result.');
 const BATCH_FIELDS = [
-  ['batch_size', 'Batch size', 8, 4096, 'Samples per mini-batch m; the learned coupling pairs every sample of a batch with every other (the paper: 256).'],
-  ['classifier_epochs', 'Classifier epochs', 1, 1000, 'Training epochs of the three classifiers p̂(y|x1), p̂(y|x2), p̂(y|x1,x2) (the paper: 40; early stopping may end sooner).'],
-  ['alignment_epochs', 'Alignment epochs', 1, 1000, 'Training epochs of the alignment model that learns q̃ (the paper: 10; early stopping may end sooner).'],
-  ['learning_rate', 'Learning rate', 1e-6, 1, 'Adam’s step size for every model (the paper: 0.001).', Number, 'any'],
+  spec('batch_size', 'Batch size', `Samples per mini-batch m; the learned coupling pairs every sample of a batch with every other (the paper: ${defaults.batch_size}).`),
+  spec('classifier_epochs', 'Classifier epochs', `Training epochs of the three classifiers p̂(y|x1), p̂(y|x2), p̂(y|x1,x2) (the paper: ${defaults.classifier_epochs}; early stopping may end sooner).`),
+  spec('alignment_epochs', 'Alignment epochs', `Training epochs of the alignment model that learns q̃ (the paper: ${defaults.alignment_epochs}; early stopping may end sooner).`),
+  spec('learning_rate', 'Learning rate', `Adam’s step size for every model (the paper: ${defaults.learning_rate}).`, Number, 'any'),
 ];
 
 const ESTIMATORS = [
@@ -64,7 +72,11 @@ function radioGroup(legend, name, options, current, onPick, help) {
   );
 }
 
-/** The settings form; `onChange(settings)` after every valid edit. */
+/**
+ * The settings form; `onChange(settings)` after every valid edit.
+ * @param {Settings} settings
+ * @param {(settings: Settings) => void} onChange
+ */
 export function settingsForm(settings, onChange) {
   // Each edit starts from the latest settings, so edits of different fields add up.
   let current = settings;

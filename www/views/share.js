@@ -1,11 +1,12 @@
 // Sharing an analysis: a link whose fragment carries the discrete table and results
 // (never raw rows; browsers do not send fragments to servers), or a downloadable
 // analysis file when the link is too long for chat apps.
+import META from '../meta.js';
 import { h } from '../dom.js';
 import { download, safeName } from '../export.js';
 
 /** Links longer than this get cut by some chat apps. */
-export const LONG_LINK = 2000;
+export const LONG_LINK = META.limits.long_link_chars;
 
 /** The page's URL with `#s=<link>` as its fragment. */
 export function linkUrl(link, base = location.href) {
@@ -13,9 +14,15 @@ export function linkUrl(link, base = location.href) {
 }
 
 /**
+ * What sharing an analysis asks of the engine: its link data, its analysis file, and
+ * (for the counts export, optional) the counts CSV of a table.
+ * @typedef {{makeLink: () => Promise<string>, makeFile: () => Promise<string>, countsCsv?: (table: object) => Promise<string>}} ShareActions
+ */
+
+/**
  * The share controls of one analysis.
- * @param {object} analysis
- * @param {{makeLink: () => Promise<string>, makeFile: () => Promise<string>}} actions
+ * @param {import('../bridge.js').EngineValue} analysis
+ * @param {ShareActions} actions
  */
 export function shareBox(analysis, { makeLink, makeFile }) {
   const output = h('div', { class: 'link-out', hidden: true });

@@ -58,13 +58,13 @@ pub struct BatchConfig {
 impl Default for BatchConfig {
     fn default() -> Self {
         BatchConfig {
-            batch_size: 256,
+            batch_size: crate::meta::BATCH_SIZE.default,
             hidden: 32,
             layers: 3,
             embed: 10,
-            classifier_epochs: 40,
-            alignment_epochs: 10,
-            learning_rate: 1e-3,
+            classifier_epochs: crate::meta::CLASSIFIER_EPOCHS.default,
+            alignment_epochs: crate::meta::ALIGNMENT_EPOCHS.default,
+            learning_rate: crate::meta::LEARNING_RATE.default,
             sinkhorn_max_iterations: 500,
             sinkhorn_atol: 0.01,
             patience: 5,

@@ -1,0 +1,326 @@
+//! One analysis from start to end — parsed files, roles and settings, through the
+//! discrete table, to the PID of Y and of every model prediction Ŷ. The CLI and the
+//! page's worker both call this, so they give the same numbers for the same input.
+
+//!
+//! Three rooms: this module runs the pipeline; `report.rs` holds the types the page and
+//! the CLI read; `share.rs` converts an analysis to and from its share-link state.
+
+mod report;
+mod share;
+
+pub use report::{
+    Analysis, AnalysisKind, BatchAnalysis, ModalitySummary, Names, TableView, TargetAnalysis,
+};
+pub use share::{open_shared, ShareMeta, SharedAnalysis};
+
+use serde::{Deserialize, Serialize};
+
+use crate::data::{
+    counts_table_from_parsed, looks_like_counts_table, Alignment, AssembleOptions, CountsColumns,
+    DataError, ParsedTable, Roles, StateOrder,
+};
+use crate::discretize::{
+    discretize, table_from_states, DiscretizeError, DiscretizeOptions, Progress, TableStats,
+};
+use crate::info::InfoTerms;
+use crate::meta;
+use crate::pid::batch::{pid_batch, BatchConfig, BatchError, BatchProgress};
+use crate::pid::{pid_cvx, PidError};
+use crate::share::ShareError;
+use crate::table::{JointTable, TableError};
+
+/// Why an analysis could not be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AnalysisError {
+    #[error(transparent)]
+    Data(#[from] DataError),
+    #[error(transparent)]
+    Discretize(#[from] DiscretizeError),
+    #[error(transparent)]
+    Pid(#[from] PidError),
+    #[error(transparent)]
+    Table(#[from] TableError),
+    #[error(transparent)]
+    Share(#[from] ShareError),
+    #[error(transparent)]
+    Batch(#[from] BatchError),
+    #[error("invalid setting: {0}")]
+    InvalidSetting(String),
+    #[error("no file to analyse: add a samples CSV or a counts table")]
+    NoInput,
+    #[error(
+        "'{file}' is a counts table (x1, x2, y, count) and cannot be combined with other files; analyse it on its own"
+    )]
+    CountsWithOthers { file: String },
+}
+
+/// The settings a user chooses (defaults and bounds: [`crate::meta`]; the paper's
+/// clustering, 20 clusters and 5 PCA components).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AnalysisSettings {
+    /// Clusters (states) per numeric modality.
+    pub clusters: usize,
+    /// PCA components kept per modality before clustering.
+    pub pca: usize,
+    /// Seed of the clustering's random start.
+    pub seed: u64,
+    /// Join several files on this id column instead of aligning them row by row.
+    pub join_on: Option<String>,
+}
+
+impl Default for AnalysisSettings {
+    fn default() -> Self {
+        AnalysisSettings {
+            clusters: meta::CLUSTERS.default,
+            pca: meta::PCA_COMPONENTS.default,
+            seed: meta::SEED.default,
+            join_on: None,
+        }
+    }
+}
+
+impl AnalysisSettings {
+    /// Checks every setting against its bounds in [`crate::meta`].
+    pub fn validate(&self) -> Result<(), AnalysisError> {
+        let invalid = AnalysisError::InvalidSetting;
+        meta::CLUSTERS
+            .check("clusters", self.clusters)
+            .map_err(invalid)?;
+        meta::PCA_COMPONENTS
+            .check("PCA components", self.pca)
+            .map_err(invalid)?;
+        meta::SEED.check("the seed", self.seed).map_err(invalid)?;
+        Ok(())
+    }
+
+    fn assemble_options(&self) -> AssembleOptions {
+        AssembleOptions {
+            alignment: match &self.join_on {
+                Some(id) => Alignment::OnId(id.clone()),
+                None => Alignment::ByRow,
+            },
+            ..AssembleOptions::default()
+        }
+    }
+
+    fn discretize_options(&self) -> DiscretizeOptions {
+        DiscretizeOptions {
+            clusters: self.clusters,
+            pca_components: self.pca,
+            seed: self.seed,
+            ..DiscretizeOptions::default()
+        }
+    }
+}
+
+/// A stage of the work, for progress bars.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "phase", rename_all = "snake_case")]
+pub enum Stage {
+    /// Discretising one modality (standardise, PCA, k-means), or counting the table.
+    Clustering(Progress),
+    /// Solving the PID of one target (Y, or a Ŷ column).
+    Solving { target: String },
+}
+
+/// PID of one table, with its information terms, in bits.
+pub fn analyse_target(
+    name: &str,
+    table: &JointTable,
+    stats: Option<TableStats>,
+) -> Result<TargetAnalysis, AnalysisError> {
+    Ok(TargetAnalysis {
+        name: name.to_string(),
+        pid: pid_cvx(table)?,
+        info: InfoTerms::of(table),
+        table: TableView::from(table),
+        stats,
+    })
+}
+
+/// The analysis of a table given directly (a counts file, a built-in example, an
+/// edited table): its PID and information terms, with no clustering involved.
+pub fn analyse_joint_table(
+    kind: AnalysisKind,
+    table: &JointTable,
+    names: Names,
+    stats: Option<TableStats>,
+    settings: &AnalysisSettings,
+) -> Result<Analysis, AnalysisError> {
+    Ok(Analysis {
+        kind,
+        dataset: analyse_target(&names.y, table, stats)?,
+        names,
+        models: Vec::new(),
+        x1: None,
+        x2: None,
+        report: None,
+        roles: None,
+        settings: settings.clone(),
+        example: None,
+    })
+}
+
+/// Whether the parsed files form a counts table (one file with x1, x2, y, count columns).
+pub fn is_counts_input(tables: &[ParsedTable]) -> bool {
+    tables
+        .iter()
+        .any(|t| looks_like_counts_table(&t.column_names()))
+}
+
+/// Analyses parsed files: a counts table directly, samples by assembling `roles`
+/// (guessed when `None`), discretising each modality and solving the PID of Y and
+/// of every Ŷ column.
+pub fn analyse(
+    tables: &[ParsedTable],
+    roles: Option<&Roles>,
+    settings: &AnalysisSettings,
+    progress: &mut dyn FnMut(Stage),
+) -> Result<Analysis, AnalysisError> {
+    let first = tables.first().ok_or(AnalysisError::NoInput)?;
+    settings.validate()?;
+    if let Some(counts) = tables
+        .iter()
+        .find(|t| looks_like_counts_table(&t.column_names()))
+    {
+        if tables.len() > 1 {
+            return Err(AnalysisError::CountsWithOthers {
+                file: counts.name().to_string(),
+            });
+        }
+        let columns = counts_columns_of(first);
+        let table = counts_table_from_parsed(first, &columns, StateOrder::Natural)?;
+        progress(Stage::Solving {
+            target: columns.y.clone(),
+        });
+        let names = Names {
+            x1: columns.x1,
+            x2: columns.x2,
+            y: columns.y,
+        };
+        let stats = sample_stats(&table);
+        return analyse_joint_table(AnalysisKind::Counts, &table, names, stats, settings);
+    }
+
+    let roles = resolve_roles(tables, roles)?;
+    let dataset = crate::data::assemble(tables, &roles, &settings.assemble_options())?;
+    // Cluster the modalities once; every target (Y, then each Ŷ) reuses the states.
+    let discrete = discretize(&dataset, None, &settings.discretize_options(), &mut |p| {
+        progress(Stage::Clustering(p))
+    })?;
+    progress(Stage::Solving {
+        target: roles.y.clone(),
+    });
+    let dataset_result = analyse_target(&roles.y, &discrete.table, Some(discrete.stats.clone()))?;
+    let mut models = Vec::with_capacity(roles.yhat.len());
+    for name in &roles.yhat {
+        let target = dataset.target(Some(name))?;
+        let (table, stats) = table_from_states(
+            [
+                &discrete.x1.assignment,
+                &discrete.x2.assignment,
+                &target.codes,
+            ],
+            [
+                discrete.x1.labels.clone(),
+                discrete.x2.labels.clone(),
+                target.levels.clone(),
+            ],
+            dataset.weights.as_deref(),
+        )?;
+        progress(Stage::Solving {
+            target: name.clone(),
+        });
+        models.push(analyse_target(name, &table, Some(stats))?);
+    }
+    let (x1, x2) = (
+        ModalitySummary::of(&roles.x1, &discrete.x1),
+        ModalitySummary::of(&roles.x2, &discrete.x2),
+    );
+    Ok(Analysis {
+        kind: AnalysisKind::Samples,
+        names: Names::of_roles(&roles.x1, &roles.x2, &roles.y),
+        dataset: dataset_result,
+        models,
+        x1: Some(x1),
+        x2: Some(x2),
+        report: Some(dataset.report),
+        roles: Some(roles),
+        settings: settings.clone(),
+        example: None,
+    })
+}
+
+/// The roles given, or guessed from the column names when `None`.
+fn resolve_roles(tables: &[ParsedTable], roles: Option<&Roles>) -> Result<Roles, AnalysisError> {
+    Ok(match roles {
+        Some(roles) => roles.clone(),
+        None => Roles::guess_tables(tables)?,
+    })
+}
+
+/// Whether a weight is a whole number of samples (to a relative 1e-6, since weights
+/// pass through probabilities times a total).
+pub(crate) fn is_whole(count: f64) -> bool {
+    (count - count.round()).abs() <= 1e-6 * count.abs().max(1.0)
+}
+
+/// The samples-per-cell statistics of a table whose weights are whole counts; `None`
+/// for a table of probabilities, which has no sample size.
+pub(crate) fn sample_stats(table: &JointTable) -> Option<TableStats> {
+    let total = table.total_weight();
+    let whole = total > 1.0 && table.p().iter().all(|&p| is_whole(p * total));
+    whole.then(|| TableStats::of_table(table))
+}
+
+/// The counts columns as the file spells them (matching is case-insensitive).
+fn counts_columns_of(table: &ParsedTable) -> CountsColumns {
+    let names = table.column_names();
+    let spelled = |wanted: &str| {
+        names
+            .iter()
+            .find(|n| n.eq_ignore_ascii_case(wanted))
+            .map_or_else(|| wanted.to_string(), |n| n.to_string())
+    };
+    CountsColumns {
+        x1: spelled("x1"),
+        x2: spelled("x2"),
+        y: spelled("y"),
+        count: spelled("count"),
+    }
+}
+
+/// Analyses parsed files with the neural BATCH estimator on the continuous features
+/// (no clustering): roles as for [`analyse`], guessed when `None`.
+pub fn analyse_batch(
+    tables: &[ParsedTable],
+    roles: Option<&Roles>,
+    settings: &AnalysisSettings,
+    config: &BatchConfig,
+    progress: &mut dyn FnMut(BatchProgress),
+) -> Result<BatchAnalysis, AnalysisError> {
+    if tables.is_empty() {
+        return Err(AnalysisError::NoInput);
+    }
+    settings.validate()?;
+    let roles = resolve_roles(tables, roles)?;
+    let dataset = crate::data::assemble(tables, &roles, &settings.assemble_options())?;
+    // A model's own probabilities, when their columns are given, replace the classifiers.
+    let pid = pid_batch(
+        &dataset,
+        None,
+        dataset.conditionals.as_ref(),
+        config,
+        progress,
+    )?;
+    Ok(BatchAnalysis {
+        kind: AnalysisKind::Batch,
+        names: Names::of_roles(&roles.x1, &roles.x2, &roles.y),
+        dataset: pid,
+        report: dataset.report,
+        roles,
+        config: config.clone(),
+    })
+}

@@ -1,0 +1,560 @@
+//! The CLI itself: options (clap), reading files, printing results.
+
+use std::fs::File;
+use std::io::Read;
+use std::process::ExitCode;
+
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use pidscope::analysis::{
+    analyse, analyse_batch, Analysis, AnalysisSettings, ShareMeta, TargetAnalysis,
+};
+use pidscope::data::{CsvReader, IngestOptions, ParsedTable, Roles};
+use pidscope::meta::{self, Bound, Units};
+use pidscope::pid::batch::BatchConfig;
+use pidscope::pid::{Decomposition, TERMS};
+use pidscope::share::share_url;
+use serde_json::{json, Map, Value};
+
+const ABOUT: &str =
+    "pidscope — Partial Information Decomposition: redundancy, uniqueness and synergy, in bits";
+
+const LONG_ABOUT: &str = "\
+pidscope — Partial Information Decomposition: redundancy, uniqueness and synergy, in bits
+
+A counts table (columns x1, x2, y, count) is analysed directly. A samples file (one row
+per sample) needs roles; without role options they are guessed from column names (Y:
+label/y/target/class; Ŷ: pred*/yhat; X1, X2: the first two column-name prefixes).";
+
+const EXAMPLES: &str = "\
+Examples:
+  pidscope estimate counts.csv
+  pidscope estimate samples.csv --x1 'cam_*' --x2 'lidar_*' --y label --json
+  pidscope estimate samples.csv --yhat pred
+  pidscope estimate samples.csv --estimator batch --seed 1
+  pidscope link samples.csv --base https://you.example/pidscope/
+  pidscope completions bash > /etc/bash_completion.d/pidscope";
+
+const DEFAULT_BASE: &str = "http://127.0.0.1:8080/";
+
+#[derive(Parser)]
+#[command(name = "pidscope", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Estimate the PID of CSV files (samples or a counts table).
+    #[command(after_help = EXAMPLES)]
+    Estimate(EstimateArgs),
+    /// Print a share link: the page opened with it recomputes and shows the same atoms.
+    ///
+    /// The link carries the discrete table and the results, never the raw rows.
+    Link(LinkArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Args)]
+struct EstimateArgs {
+    /// CSV files: one counts table, or samples files with the same rows.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<String>,
+    #[command(flatten)]
+    roles: RoleArgs,
+    #[command(flatten)]
+    estimator: EstimatorArgs,
+    /// One JSON object (atoms, MI terms, certificate, statistics).
+    #[arg(long, help_heading = "Output")]
+    json: bool,
+    /// Natural-log units instead of bits.
+    #[arg(long, help_heading = "Output")]
+    nats: bool,
+}
+
+#[derive(Args)]
+struct LinkArgs {
+    #[command(flatten)]
+    estimate: EstimateArgs,
+    /// The page's address the link starts with (`npm start` serves it here).
+    #[arg(long, default_value = DEFAULT_BASE, help_heading = "Output")]
+    base: String,
+    /// A title shown with the shared analysis (default: the file names).
+    #[arg(long, help_heading = "Output")]
+    title: Option<String>,
+}
+
+/// Comma-separated column names; `prefix*` matches every column starting with prefix;
+/// `FILE::column` names a column of one file.
+#[derive(Args, Default)]
+#[command(
+    next_help_heading = "Roles (comma-separated columns; `cam_*` matches a prefix, `FILE::col` one file's column)"
+)]
+struct RoleArgs {
+    /// Columns of the first modality.
+    #[arg(long, value_name = "COLS")]
+    x1: Option<String>,
+    /// Columns of the second modality.
+    #[arg(long, value_name = "COLS")]
+    x2: Option<String>,
+    /// The label.
+    #[arg(long, value_name = "COL")]
+    y: Option<String>,
+    /// Model prediction columns: their PID is shown beside Y's.
+    #[arg(long, value_name = "COLS")]
+    yhat: Option<String>,
+    /// Per-sample weights.
+    #[arg(long, value_name = "COL")]
+    weight: Option<String>,
+    /// (batch) A model's p̂(y|x1), one column per state of Y named …_<state> (guessed: p_x1_<state>).
+    #[arg(long = "p-x1", value_name = "COLS")]
+    p_x1: Option<String>,
+    /// (batch) A model's p̂(y|x2) (guessed: p_x2_<state>).
+    #[arg(long = "p-x2", value_name = "COLS")]
+    p_x2: Option<String>,
+    /// (batch) A model's p̂(y|x1,x2) (guessed: p_x1x2_<state>); with all three, BATCH uses them instead of training classifiers.
+    #[arg(long = "p-joint", value_name = "COLS")]
+    p_joint: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EstimatorChoice {
+    /// Exact PID of the clustered table.
+    Cvx,
+    /// The neural estimator on the continuous features.
+    Batch,
+}
+
+#[derive(Args)]
+#[command(next_help_heading = "Estimator")]
+struct EstimatorArgs {
+    /// Which estimator computes the PID.
+    #[arg(long, value_enum, default_value = "cvx")]
+    estimator: EstimatorChoice,
+    #[arg(long, value_name = "K", default_value_t = meta::CLUSTERS.default,
+          value_parser = |s: &str| bounded(s, &meta::CLUSTERS),
+          help = ranged("Clusters per numeric modality", &meta::CLUSTERS))]
+    clusters: usize,
+    #[arg(long, value_name = "N", default_value_t = meta::PCA_COMPONENTS.default,
+          value_parser = |s: &str| bounded(s, &meta::PCA_COMPONENTS),
+          help = ranged("PCA components before clustering", &meta::PCA_COMPONENTS))]
+    pca: usize,
+    #[arg(long, value_name = "N", default_value_t = meta::SEED.default,
+          value_parser = |s: &str| bounded(s, &meta::SEED),
+          help = ranged("Seed of the clustering and of BATCH's training", &meta::SEED))]
+    seed: u64,
+    #[arg(long, value_name = "N", default_value_t = meta::ALIGNMENT_EPOCHS.default,
+          value_parser = |s: &str| bounded(s, &meta::ALIGNMENT_EPOCHS),
+          help = ranged("(batch) Alignment epochs (the paper's default)", &meta::ALIGNMENT_EPOCHS))]
+    epochs: usize,
+    #[arg(long, value_name = "N", default_value_t = meta::CLASSIFIER_EPOCHS.default,
+          value_parser = |s: &str| bounded(s, &meta::CLASSIFIER_EPOCHS),
+          help = ranged("(batch) Classifier epochs (the paper's default)", &meta::CLASSIFIER_EPOCHS))]
+    classifier_epochs: usize,
+    #[arg(long, value_name = "M", default_value_t = meta::BATCH_SIZE.default,
+          value_parser = |s: &str| bounded(s, &meta::BATCH_SIZE),
+          help = ranged("(batch) Samples per mini-batch (the paper's default)", &meta::BATCH_SIZE))]
+    batch_size: usize,
+    #[arg(long, value_name = "F", default_value_t = meta::LEARNING_RATE.default,
+          value_parser = |s: &str| bounded(s, &meta::LEARNING_RATE),
+          help = ranged("(batch) Adam's step size (the paper's default)", &meta::LEARNING_RATE))]
+    learning_rate: f64,
+}
+
+/// A number within `bound`, or clap's message naming the range.
+fn bounded<T>(text: &str, bound: &Bound<T>) -> Result<T, String>
+where
+    T: std::str::FromStr + PartialOrd + Copy + std::fmt::Display,
+{
+    let value = text
+        .trim()
+        .parse::<T>()
+        .map_err(|_| format!("'{text}' is not a number"))?;
+    if bound.contains(value) {
+        Ok(value)
+    } else {
+        Err(format!("must be between {} and {}", bound.min, bound.max))
+    }
+}
+
+/// An option's help line with its range (the default is added by clap).
+fn ranged<T: std::fmt::Display>(what: &str, bound: &Bound<T>) -> String {
+    format!("{what}; {}–{}", bound.min, bound.max)
+}
+
+impl EstimateArgs {
+    fn settings(&self) -> AnalysisSettings {
+        AnalysisSettings {
+            clusters: self.estimator.clusters,
+            pca: self.estimator.pca,
+            seed: self.estimator.seed,
+            ..AnalysisSettings::default()
+        }
+    }
+
+    /// BATCH's configuration, or `None` for CVX.
+    fn batch(&self) -> Option<BatchConfig> {
+        let e = &self.estimator;
+        matches!(e.estimator, EstimatorChoice::Batch).then(|| BatchConfig {
+            batch_size: e.batch_size,
+            classifier_epochs: e.classifier_epochs,
+            alignment_epochs: e.epochs,
+            learning_rate: e.learning_rate,
+            seed: e.seed,
+            ..BatchConfig::default()
+        })
+    }
+
+    fn units(&self) -> Units {
+        if self.nats {
+            Units::Nats
+        } else {
+            Units::Bits
+        }
+    }
+}
+
+/// A command-line input error: printed as one line, exit status 1 (clap's own usage
+/// errors exit with 2).
+struct CliError(String);
+
+impl CliError {
+    fn input(message: impl ToString) -> Self {
+        CliError(message.to_string())
+    }
+}
+
+/// Reads a file in chunks through the streaming parser, as the page does.
+fn read_file(path: &str) -> Result<ParsedTable, CliError> {
+    let name = std::path::Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned());
+    let mut file = File::open(path).map_err(|e| CliError::input(format!("{path}: {e}")))?;
+    let mut reader = CsvReader::new(IngestOptions::named(name));
+    let mut chunk = vec![0u8; 1 << 20];
+    loop {
+        let n = file
+            .read(&mut chunk)
+            .map_err(|e| CliError::input(format!("{path}: {e}")))?;
+        if n == 0 {
+            break;
+        }
+        reader.push(&chunk[..n]).map_err(CliError::input)?;
+    }
+    reader.finish().map_err(CliError::input)
+}
+
+/// Expands comma-separated column patterns (`a,b`, `cam_*`) against the files' columns.
+fn expand(patterns: &str, tables: &[ParsedTable]) -> Vec<String> {
+    let all: Vec<&str> = tables.iter().flat_map(|t| t.column_names()).collect();
+    let mut out = Vec::new();
+    for pattern in patterns.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        match pattern.strip_suffix('*') {
+            Some(prefix) => {
+                let matched: Vec<String> = all
+                    .iter()
+                    .filter(|c| c.starts_with(prefix))
+                    .map(|c| c.to_string())
+                    .collect();
+                if matched.is_empty() {
+                    // Keep the pattern: assembling then names it as an unknown column.
+                    out.push(pattern.to_string());
+                }
+                out.extend(matched);
+            }
+            None => out.push(pattern.to_string()),
+        }
+    }
+    out
+}
+
+/// Roles from the options; what an option does not name keeps its guess, minus any
+/// column that an option put in another role.
+fn roles_from(args: &RoleArgs, tables: &[ParsedTable]) -> Option<Roles> {
+    let given = [
+        &args.x1,
+        &args.x2,
+        &args.y,
+        &args.yhat,
+        &args.weight,
+        &args.p_x1,
+        &args.p_x2,
+        &args.p_joint,
+    ];
+    if given.iter().all(|o| o.is_none()) {
+        return None;
+    }
+    let guess = Roles::guess_tables(tables).unwrap_or_default();
+    let list = |option: &Option<String>| option.as_deref().map(|p| expand(p, tables));
+    let (x1, x2, yhat) = (list(&args.x1), list(&args.x2), list(&args.yhat));
+    let (p_x1, p_x2, p_joint) = (list(&args.p_x1), list(&args.p_x2), list(&args.p_joint));
+    let explicit: Vec<String> = [&x1, &x2, &yhat, &p_x1, &p_x2, &p_joint]
+        .into_iter()
+        .flatten()
+        .flatten()
+        .chain([&args.y, &args.weight].into_iter().flatten())
+        .cloned()
+        .collect();
+    let unclaimed = |cols: Vec<String>| -> Vec<String> {
+        cols.into_iter().filter(|c| !explicit.contains(c)).collect()
+    };
+    let single = |option: &Option<String>, guessed: Option<String>| {
+        option
+            .clone()
+            .or_else(|| guessed.filter(|g| !explicit.contains(g)))
+    };
+    Some(Roles {
+        x1: x1.unwrap_or_else(|| unclaimed(guess.x1)),
+        x2: x2.unwrap_or_else(|| unclaimed(guess.x2)),
+        y: single(&args.y, Some(guess.y)).unwrap_or_default(),
+        yhat: yhat.unwrap_or_else(|| unclaimed(guess.yhat)),
+        weight: single(&args.weight, guess.weight),
+        p_x1: p_x1.unwrap_or_else(|| unclaimed(guess.p_x1)),
+        p_x2: p_x2.unwrap_or_else(|| unclaimed(guess.p_x2)),
+        p_joint: p_joint.unwrap_or_else(|| unclaimed(guess.p_joint)),
+    })
+}
+
+/// The seven numbers of a decomposition under their keys, in `units`.
+fn terms_json(d: &Decomposition, units: Units, out: &mut Map<String, Value>) {
+    for (term, bits) in d.terms() {
+        out.insert(term.key.into(), json!(bits * units.per_bit()));
+    }
+}
+
+/// The numbers of one target as JSON, in the chosen unit.
+fn target_json(t: &TargetAnalysis, units: Units) -> Map<String, Value> {
+    let mut out = Map::new();
+    out.insert("target".into(), json!(t.name));
+    terms_json(&t.pid, units, &mut out);
+    out.insert(
+        "certificate".into(),
+        json!(t.pid.certificate_bits * units.per_bit()),
+    );
+    out.insert("iterations".into(), json!(t.pid.iterations));
+    out.insert("converged".into(), json!(t.pid.converged));
+    out.insert("shape".into(), json!(t.table.shape));
+    if let Some(stats) = &t.stats {
+        out.insert("stats".into(), json!(stats));
+    }
+    out
+}
+
+fn print_json(analysis: &Analysis, units: Units) {
+    let mut out = target_json(&analysis.dataset, units);
+    out.insert("units".into(), json!(units));
+    out.insert("kind".into(), json!(analysis.kind));
+    out.insert("names".into(), json!(analysis.names));
+    let models = analysis.models.iter();
+    let models = models.map(|m| Value::Object(target_json(m, units)));
+    out.insert("models".into(), Value::Array(models.collect()));
+    if let Some(report) = &analysis.report {
+        out.insert("rows".into(), json!(report));
+    }
+    out.insert("settings".into(), json!(analysis.settings));
+    println!("{}", Value::Object(out));
+}
+
+/// A row label: the term's name with its symbol (`Redundancy R`, `I(X1;Y)`).
+fn row_label(term: &pidscope::pid::Term) -> String {
+    if term.atom {
+        format!("{} {}", term.label, term.symbol)
+    } else {
+        term.label.to_string()
+    }
+}
+
+fn print_table(analysis: &Analysis, files: &[String], units: Units) {
+    let names = &analysis.names;
+    let unit = units.name();
+    println!(
+        "PID of {} — X1: {}, X2: {}, Y: {}",
+        files.join(" + "),
+        names.x1,
+        names.x2,
+        names.y
+    );
+    if let Some(report) = &analysis.report {
+        println!(
+            "{} samples used of {} rows ({} dropped for missing values, {} unmatched)",
+            report.rows_used, report.rows_in, report.rows_dropped_missing, report.rows_unmatched
+        );
+    }
+    let targets: Vec<&TargetAnalysis> = std::iter::once(&analysis.dataset)
+        .chain(&analysis.models)
+        .collect();
+    print!("\n{:<18}", "");
+    for (i, t) in targets.iter().enumerate() {
+        let head = if i == 0 {
+            format!("{} ({unit})", t.name)
+        } else {
+            format!("model {} ({unit})", t.name)
+        };
+        print!("{head:>24}");
+    }
+    println!();
+    let atoms = TERMS.iter().filter(|t| t.atom).count();
+    for (i, term) in TERMS.iter().enumerate() {
+        if i == atoms {
+            println!("{:<18}{}", "", "-".repeat(24 * targets.len()));
+        }
+        print!("{:<18}", row_label(term));
+        for t in &targets {
+            let bits = t.pid.values()[i];
+            let total = t.pid.mi_joint;
+            let cell = if term.atom && total > 0.0 {
+                format!(
+                    "{:.6} {:>5.1}%",
+                    bits * units.per_bit(),
+                    100.0 * bits.max(0.0) / total
+                )
+            } else {
+                format!("{:.6}", bits * units.per_bit())
+            };
+            print!("{cell:>24}");
+        }
+        println!();
+    }
+    println!();
+    for t in &targets {
+        let p = &t.pid;
+        println!(
+            "{}: {} to within {:.1e} {unit} ({} solver iterations); table {}×{}×{}",
+            t.name,
+            if p.converged {
+                "exact"
+            } else {
+                "NOT converged; certified only"
+            },
+            p.certificate_bits * units.per_bit(),
+            p.iterations,
+            t.table.shape[0],
+            t.table.shape[1],
+            t.table.shape[2],
+        );
+        if let Some(warning) = t.stats.as_ref().and_then(|s| s.warning.as_ref()) {
+            println!("warning: {warning}");
+        }
+    }
+}
+
+/// Reads every file and resolves the roles the options give.
+fn read_inputs(args: &EstimateArgs) -> Result<(Vec<ParsedTable>, Option<Roles>), CliError> {
+    let tables = args
+        .files
+        .iter()
+        .map(|f| read_file(f))
+        .collect::<Result<Vec<_>, _>>()?;
+    let roles = roles_from(&args.roles, &tables);
+    Ok((tables, roles))
+}
+
+/// Reads the files and runs the CVX analysis the options describe.
+fn run(args: &EstimateArgs) -> Result<(Analysis, Vec<ParsedTable>), CliError> {
+    let (tables, roles) = read_inputs(args)?;
+    let analysis =
+        analyse(&tables, roles.as_ref(), &args.settings(), &mut |_| {}).map_err(CliError::input)?;
+    Ok((analysis, tables))
+}
+
+fn link(args: &LinkArgs) -> Result<(), CliError> {
+    let (analysis, tables) = run(&args.estimate)?;
+    let files: Vec<String> = tables.iter().map(|t| t.name().to_string()).collect();
+    let meta = ShareMeta {
+        title: Some(args.title.clone().unwrap_or_else(|| files.join(" + "))),
+        units: Some(args.estimate.units()),
+        files,
+        note: None,
+    };
+    let state = analysis.to_share_state(&meta);
+    state.validate().map_err(CliError::input)?;
+    let url = share_url(&args.base, &state);
+    println!("{url}");
+    if url.len() > meta::LONG_LINK_CHARS {
+        eprintln!(
+            "pidscope: note: the link has {} characters; chat apps may cut links over about {}",
+            url.len(),
+            meta::LONG_LINK_CHARS
+        );
+    }
+    Ok(())
+}
+
+/// The BATCH estimate, printed with the same JSON keys as CVX.
+fn estimate_batch(args: &EstimateArgs, config: &BatchConfig) -> Result<(), CliError> {
+    let (tables, roles) = read_inputs(args)?;
+    let result = analyse_batch(
+        &tables,
+        roles.as_ref(),
+        &args.settings(),
+        config,
+        &mut |_| {},
+    )
+    .map_err(CliError::input)?;
+    let units = args.units();
+    let pid = serde_json::to_value(&result.dataset).unwrap_or(Value::Null);
+    let mut out = Map::new();
+    out.insert("estimator".into(), json!("batch"));
+    out.insert("target".into(), json!(result.names.y));
+    terms_json(&result.dataset, units, &mut out);
+    out.insert("certificate".into(), Value::Null);
+    for key in ["raw", "spread", "epochs"] {
+        out.insert(key.into(), pid[key].clone());
+    }
+    out.insert("units".into(), json!(units));
+    out.insert("names".into(), json!(result.names));
+    if args.json {
+        println!("{}", Value::Object(out));
+    } else {
+        println!(
+            "BATCH PID of {} — X1: {}, X2: {}, Y: {}",
+            args.files.join(" + "),
+            result.names.x1,
+            result.names.x2,
+            result.names.y
+        );
+        for (term, bits) in result.dataset.terms() {
+            println!("{:<18}{:>12.6}", row_label(term), bits * units.per_bit());
+        }
+        println!("(neural estimate, averaged over test batches; no accuracy certificate)");
+    }
+    Ok(())
+}
+
+fn estimate(args: &EstimateArgs) -> Result<(), CliError> {
+    if let Some(config) = args.batch() {
+        return estimate_batch(args, &config);
+    }
+    let (analysis, tables) = run(args)?;
+    if args.json {
+        print_json(&analysis, args.units());
+    } else {
+        let names: Vec<String> = tables.iter().map(|t| t.name().to_string()).collect();
+        print_table(&analysis, &names, args.units());
+    }
+    Ok(())
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Estimate(args) => estimate(args),
+        Command::Link(args) => link(args),
+        Command::Completions { shell } => {
+            let mut command = Cli::command();
+            clap_complete::generate(*shell, &mut command, "pidscope", &mut std::io::stdout());
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(CliError(message)) => {
+            eprintln!("pidscope: {message}");
+            ExitCode::from(1)
+        }
+    }
+}

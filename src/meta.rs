@@ -1,0 +1,234 @@
+//! One home for what the page and the CLI both show: the settings' defaults and bounds,
+//! the input limits, the names of the atoms and terms, the estimators and the units.
+//!
+//! The CLI builds its help and its range checks from these constants; the page reads
+//! [`meta`] (through the wasm module, at build time) instead of writing its own copies,
+//! so changing a default here changes both with no other edit.
+
+use serde::{Deserialize, Serialize};
+
+/// A setting's default and its inclusive bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Bound<T> {
+    pub default: T,
+    pub min: T,
+    pub max: T,
+}
+
+impl<T: PartialOrd + Copy + std::fmt::Display> Bound<T> {
+    /// Whether `value` lies within the bounds.
+    pub fn contains(&self, value: T) -> bool {
+        self.min <= value && value <= self.max
+    }
+
+    /// `value` if it lies within the bounds, else a message naming the setting.
+    pub fn check(&self, name: &str, value: T) -> Result<T, String> {
+        if self.contains(value) {
+            Ok(value)
+        } else {
+            Err(format!(
+                "{name} must be between {} and {}, not {value}",
+                self.min, self.max
+            ))
+        }
+    }
+}
+
+/// Clusters (states) per numeric modality before the exact PID (the paper: 20).
+pub const CLUSTERS: Bound<usize> = Bound {
+    default: 20,
+    min: 2,
+    max: 200,
+};
+/// PCA components kept per modality before clustering (the paper: 5).
+pub const PCA_COMPONENTS: Bound<usize> = Bound {
+    default: 5,
+    min: 1,
+    max: 64,
+};
+/// The seed of every random choice (clustering starts, BATCH's split and training);
+/// at most 2^53 − 1 so that JavaScript numbers hold it exactly.
+pub const SEED: Bound<u64> = Bound {
+    default: 0,
+    min: 0,
+    max: (1 << 53) - 1,
+};
+/// BATCH: samples per mini-batch (the paper: 256).
+pub const BATCH_SIZE: Bound<usize> = Bound {
+    default: 256,
+    min: 8,
+    max: 4096,
+};
+/// BATCH: training epochs of each classifier (the paper: 40).
+pub const CLASSIFIER_EPOCHS: Bound<usize> = Bound {
+    default: 40,
+    min: 1,
+    max: 1000,
+};
+/// BATCH: training epochs of the alignment model (the paper: 10).
+pub const ALIGNMENT_EPOCHS: Bound<usize> = Bound {
+    default: 10,
+    min: 1,
+    max: 1000,
+};
+/// BATCH: Adam's learning rate (the paper: 0.001).
+pub const LEARNING_RATE: Bound<f64> = Bound {
+    default: 1e-3,
+    min: 1e-6,
+    max: 1.0,
+};
+
+/// Links longer than this many characters may be cut by chat apps: the page and the CLI
+/// offer an analysis file instead / warn.
+pub const LONG_LINK_CHARS: usize = 2000;
+
+/// Which estimator computes the PID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Estimator {
+    /// The exact PID of the (clustered) discrete table.
+    #[default]
+    Cvx,
+    /// The neural estimator on the continuous features.
+    Batch,
+}
+
+/// Display units: every number is computed in bits and shown in either.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Units {
+    /// log base 2.
+    #[default]
+    Bits,
+    /// natural log.
+    Nats,
+}
+
+impl Units {
+    /// The factor from bits to this unit (ln 2 for nats).
+    pub fn per_bit(self) -> f64 {
+        match self {
+            Units::Bits => 1.0,
+            Units::Nats => std::f64::consts::LN_2,
+        }
+    }
+
+    /// The unit's name as printed (`bits`, `nats`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Units::Bits => "bits",
+            Units::Nats => "nats",
+        }
+    }
+}
+
+/// Defaults of every setting a user can change.
+#[derive(Debug, Clone, Serialize)]
+pub struct Defaults {
+    pub clusters: usize,
+    pub pca: usize,
+    pub seed: u64,
+    pub estimator: Estimator,
+    pub units: Units,
+    pub batch_size: usize,
+    pub classifier_epochs: usize,
+    pub alignment_epochs: usize,
+    pub learning_rate: f64,
+}
+
+/// Bounds of the settings and the inputs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Limits {
+    pub clusters: Bound<usize>,
+    pub pca: Bound<usize>,
+    pub seed: Bound<u64>,
+    pub batch_size: Bound<usize>,
+    pub classifier_epochs: Bound<usize>,
+    pub alignment_epochs: Bound<usize>,
+    pub learning_rate: Bound<f64>,
+    /// Links over this many characters get an analysis file offered instead.
+    pub long_link_chars: usize,
+    /// Largest analysis (`.pidscope.json`) file read, bytes.
+    pub analysis_file_bytes: usize,
+    /// Largest discrete table, cells n1·n2·ny.
+    pub table_cells: usize,
+    /// Most numeric features in one modality.
+    pub features_per_modality: usize,
+}
+
+/// Everything [`meta`] tells the page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Meta {
+    pub version: &'static str,
+    pub defaults: Defaults,
+    pub limits: Limits,
+    /// The four atoms then the three information terms, in display order.
+    pub terms: &'static [crate::pid::Term],
+}
+
+/// The defaults, limits and names the page and the CLI share.
+pub fn meta() -> Meta {
+    Meta {
+        version: env!("CARGO_PKG_VERSION"),
+        defaults: Defaults {
+            clusters: CLUSTERS.default,
+            pca: PCA_COMPONENTS.default,
+            seed: SEED.default,
+            estimator: Estimator::default(),
+            units: Units::default(),
+            batch_size: BATCH_SIZE.default,
+            classifier_epochs: CLASSIFIER_EPOCHS.default,
+            alignment_epochs: ALIGNMENT_EPOCHS.default,
+            learning_rate: LEARNING_RATE.default,
+        },
+        limits: Limits {
+            clusters: CLUSTERS,
+            pca: PCA_COMPONENTS,
+            seed: SEED,
+            batch_size: BATCH_SIZE,
+            classifier_epochs: CLASSIFIER_EPOCHS,
+            alignment_epochs: ALIGNMENT_EPOCHS,
+            learning_rate: LEARNING_RATE,
+            long_link_chars: LONG_LINK_CHARS,
+            analysis_file_bytes: crate::share::MAX_FILE_BYTES,
+            table_cells: crate::table::MAX_CELLS,
+            features_per_modality: crate::discretize::MAX_FEATURES,
+        },
+        terms: &crate::pid::TERMS,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_lie_within_their_bounds() {
+        assert!(CLUSTERS.contains(CLUSTERS.default));
+        assert!(PCA_COMPONENTS.contains(PCA_COMPONENTS.default));
+        assert!(SEED.contains(SEED.default));
+        assert!(BATCH_SIZE.contains(BATCH_SIZE.default));
+        assert!(CLASSIFIER_EPOCHS.contains(CLASSIFIER_EPOCHS.default));
+        assert!(ALIGNMENT_EPOCHS.contains(ALIGNMENT_EPOCHS.default));
+        assert!(LEARNING_RATE.contains(LEARNING_RATE.default));
+    }
+
+    #[test]
+    fn a_value_out_of_bounds_is_named() {
+        assert_eq!(
+            CLUSTERS.check("clusters", 1).unwrap_err(),
+            "clusters must be between 2 and 200, not 1"
+        );
+        assert_eq!(CLUSTERS.check("clusters", 7), Ok(7));
+    }
+
+    #[test]
+    fn meta_serialises_the_defaults_the_settings_use() {
+        let json = serde_json::to_value(meta()).unwrap();
+        assert_eq!(json["defaults"]["clusters"], CLUSTERS.default);
+        assert_eq!(json["limits"]["clusters"]["max"], CLUSTERS.max);
+        assert_eq!(json["defaults"]["units"], "bits");
+        assert_eq!(json["terms"][3]["key"], "synergy");
+        assert_eq!(json["terms"].as_array().unwrap().len(), 7);
+    }
+}

@@ -1,0 +1,115 @@
+//! The command line as a user meets it: help for every subcommand, suggestions for
+//! typos, defaults and bounds from `pidscope::meta`, exit statuses, and JSON that names
+//! every term the core defines.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::process::{Command, Output};
+
+use pidscope::meta;
+use pidscope::pid::TERMS;
+
+fn pidscope(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pidscope"))
+        .args(args)
+        .output()
+        .expect("the pidscope binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn xor_counts() -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("pidscope-cli-{}.csv", std::process::id()));
+    std::fs::write(&path, "x1,x2,y,count\n0,0,0,5\n0,1,1,5\n1,0,1,5\n1,1,0,5\n").unwrap();
+    path
+}
+
+#[test]
+fn every_subcommand_has_help_with_the_cores_defaults() {
+    let top = pidscope(&["--help"]);
+    assert!(top.status.success());
+    for command in ["estimate", "link", "completions"] {
+        assert!(text(&top.stdout).contains(command), "{command} is listed");
+    }
+    let help = pidscope(&["estimate", "--help"]);
+    assert!(help.status.success(), "{}", text(&help.stderr));
+    let out = text(&help.stdout);
+    let clusters = meta::CLUSTERS;
+    assert!(
+        out.contains(&format!("[default: {}]", clusters.default)),
+        "{out}"
+    );
+    assert!(out.contains(&format!("{}–{}", clusters.min, clusters.max)));
+    assert!(out.contains(&format!("[default: {}]", meta::BATCH_SIZE.default)));
+    assert!(pidscope(&["link", "--help"]).status.success());
+    assert!(pidscope(&["help", "estimate"]).status.success());
+}
+
+#[test]
+fn typos_get_suggestions_and_usage_errors_exit_with_2() {
+    let typo = pidscope(&["estimate", "x.csv", "--clusteres", "3"]);
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(
+        text(&typo.stderr).contains("--clusters"),
+        "{}",
+        text(&typo.stderr)
+    );
+    let command = pidscope(&["estimat", "x.csv"]);
+    assert_eq!(command.status.code(), Some(2));
+    assert!(text(&command.stderr).contains("'estimate'"));
+    let low = (meta::CLUSTERS.min - 1).to_string();
+    let bound = pidscope(&["estimate", "x.csv", "--clusters", &low]);
+    assert_eq!(bound.status.code(), Some(2));
+    assert!(text(&bound.stderr).contains(&format!(
+        "between {} and {}",
+        meta::CLUSTERS.min,
+        meta::CLUSTERS.max
+    )));
+    let none = pidscope(&["estimate"]);
+    assert_eq!(none.status.code(), Some(2));
+}
+
+#[test]
+fn a_missing_file_is_an_input_error_naming_it() {
+    let missing = pidscope(&["estimate", "/nonexistent/data.csv"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(text(&missing.stderr).starts_with("pidscope: /nonexistent/data.csv: "));
+}
+
+#[test]
+fn json_carries_every_term_in_the_chosen_units() {
+    let path = xor_counts();
+    let file = path.to_str().unwrap();
+    let bits: serde_json::Value =
+        serde_json::from_slice(&pidscope(&["estimate", file, "--json"]).stdout).unwrap();
+    let nats: serde_json::Value =
+        serde_json::from_slice(&pidscope(&["estimate", file, "--json", "--nats"]).stdout).unwrap();
+    for term in &TERMS {
+        let b = bits[term.key]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{}", term.key));
+        let n = nats[term.key].as_f64().unwrap();
+        assert!(
+            (n - b * std::f64::consts::LN_2).abs() < 1e-9,
+            "{}",
+            term.key
+        );
+    }
+    assert!((bits["synergy"].as_f64().unwrap() - 1.0).abs() < 1e-6);
+    assert_eq!(bits["units"], "bits");
+    assert_eq!(nats["units"], "nats");
+    assert_eq!(bits["kind"], "counts");
+    let table = text(&pidscope(&["estimate", file]).stdout);
+    for term in &TERMS {
+        assert!(table.contains(term.label), "{} in\n{table}", term.label);
+    }
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn completions_are_generated() {
+    let bash = pidscope(&["completions", "bash"]);
+    assert!(bash.status.success());
+    assert!(text(&bash.stdout).contains("--clusters"));
+}
