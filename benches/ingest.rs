@@ -6,8 +6,9 @@
 
 use pidscope::data::{CsvReader, IngestOptions};
 use pidscope::discretize::{
-    kmeans, leading_eigen, standardise, symmetric_eigen, Pca, SplitMix64, JACOBI_MAX_DIMENSION,
+    kmeans, leading_eigen, standardise, symmetric_eigen, Pca, JACOBI_MAX_DIMENSION,
 };
+use pidscope::rng::SplitMix64;
 use std::time::Instant;
 
 const TARGET_BYTES: usize = 100 * 1000 * 1000;

@@ -30,7 +30,7 @@ use crate::data::{DataError, Dataset, Labels, Modality, ModalityFeatures};
 use crate::table::{Axis, JointTable, TableError};
 use serde::{Deserialize, Serialize};
 
-pub use crate::rng::SplitMix64;
+use crate::rng::SplitMix64;
 
 /// What to do with a modality that is a single numeric column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

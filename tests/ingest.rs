@@ -8,9 +8,10 @@ use pidscope::data::{
     DataError, IngestOptions, Limits, ModalityFeatures, ParsedTable, Roles, StateOrder,
 };
 use pidscope::discretize::{
-    discretize, kmeans, standardise, DiscretizeOptions, Pca, Progress, SingleColumnMethod,
-    SplitMix64, Stage, TableStats,
+    discretize, kmeans, standardise, DiscretizeOptions, Pca, Progress, SingleColumnMethod, Stage,
+    TableStats,
 };
+use pidscope::rng::SplitMix64;
 use pidscope::table::Axis;
 use pidscope::JointTable;
 use proptest::prelude::*;

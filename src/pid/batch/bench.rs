@@ -14,7 +14,7 @@
 use super::align::{balanced_targets, AlignBatch, EncoderGrads, Encoders};
 use super::sinkhorn::{sinkhorn, SinkhornOptions};
 use super::{pid_batch_arrays, BatchConfig, BatchError, BatchPid, BatchStage};
-use crate::pid::random::SplitMix64;
+use crate::rng::SplitMix64;
 use serde::Serialize;
 
 /// The label of [`gate_samples`] as a function of the bits (a, b).

@@ -11,7 +11,7 @@
 //!    converted to bits; negative means are clipped to 0 in the headline fields and kept
 //!    in [`BatchPid::raw`].
 //!
-//! Everything is seeded ([`SplitMix64`](crate::pid::random::SplitMix64)) and uses
+//! Everything is seeded ([`SplitMix64`](crate::rng::SplitMix64)) and uses
 //! `libm`'s `exp`/`log`, so a seed gives the same bits natively and in WebAssembly.
 
 pub mod align;

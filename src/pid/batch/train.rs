@@ -9,8 +9,8 @@ use super::{
 };
 use crate::data::{Dataset, Labels, Modality, ModalityFeatures};
 use crate::discretize::standardise;
-use crate::pid::random::SplitMix64;
 use crate::pid::Decomposition;
+use crate::rng::SplitMix64;
 use libm::{exp, log};
 
 /// Samples needed in total; each split also needs at least two.
