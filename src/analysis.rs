@@ -10,7 +10,7 @@ use crate::data::{
 };
 use crate::discretize::{
     discretize, table_from_states, DiscretizeError, DiscretizeOptions, Method, ModalityStates,
-    Progress, TableStats,
+    Progress,
 };
 use crate::info::InfoTerms;
 use crate::pid::batch::{pid_batch, BatchConfig, BatchError, BatchPid, BatchProgress};
@@ -19,7 +19,7 @@ use crate::share::{
     results_agree, CountTable, Estimator, PidResults, Roles as ShareRoles,
     Settings as ShareSettings, ShareError, ShareState, Source, Units,
 };
-use crate::table::{Axis, JointTable, TableError};
+use crate::table::{Axis, JointTable, TableError, TableStats};
 
 /// Why an analysis could not be made.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

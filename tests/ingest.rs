@@ -9,10 +9,9 @@ use pidscope::data::{
 };
 use pidscope::discretize::{
     discretize, kmeans, standardise, DiscretizeOptions, Pca, Progress, SingleColumnMethod, Stage,
-    TableStats,
 };
 use pidscope::rng::SplitMix64;
-use pidscope::table::Axis;
+use pidscope::table::{Axis, TableStats};
 use pidscope::JointTable;
 use proptest::prelude::*;
 
