@@ -5,9 +5,8 @@
 //! cluster 100,000 × 64 into 20 states after PCA to 5), not statistics.
 
 use pidscope::data::{CsvReader, IngestOptions};
-use pidscope::discretize::{
-    kmeans, leading_eigen, standardise, symmetric_eigen, Pca, JACOBI_MAX_DIMENSION,
-};
+use pidscope::discretize::{kmeans, standardise, Pca, JACOBI_MAX_DIMENSION};
+use pidscope::numeric::eigen::{leading_eigen, symmetric_eigen};
 use pidscope::rng::SplitMix64;
 use std::time::Instant;
 
