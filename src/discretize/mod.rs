@@ -35,6 +35,7 @@ use quantile::quantile_states;
 use crate::data::{DataError, Dataset, Labels, Modality, ModalityFeatures};
 use crate::table::{Axis, JointTable, TableError, TableStats};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// What to do with a modality that is a single numeric column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -396,27 +397,14 @@ fn cluster_states(
     }
 }
 
-/// Weighted sums in a fixed order with four accumulators (faster, still deterministic).
-fn weighted_dot(a: &[f64], b: &[f64], w: Option<&[f64]>) -> f64 {
-    let mut acc = [0.0; 4];
-    match w {
-        None => {
-            let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
-            let (ra, rb) = (ca.remainder(), cb.remainder());
-            for (x, y) in ca.zip(cb) {
-                for l in 0..4 {
-                    acc[l] += x[l] * y[l];
-                }
-            }
-            acc[0] += ra.iter().zip(rb).map(|(x, y)| x * y).sum::<f64>();
-        }
-        Some(w) => {
-            for (i, ((x, y), w)) in a.iter().zip(b).zip(w).enumerate() {
-                acc[i % 4] += w * x * y;
-            }
-        }
+/// `a` with every entry multiplied by its sample's weight (`a` itself when unweighted),
+/// so that `numeric::dot(&weighted(a, w), b)` is Σ w_i a_i b_i: each term (w_i a_i) b_i,
+/// in `dot`'s fixed order.
+fn weighted<'a>(a: &'a [f64], weights: Option<&[f64]>) -> Cow<'a, [f64]> {
+    match weights {
+        None => Cow::Borrowed(a),
+        Some(w) => Cow::Owned(a.iter().zip(w).map(|(x, w)| w * x).collect()),
     }
-    (acc[0] + acc[1]) + (acc[2] + acc[3])
 }
 
 /// Weight of sample `i` (1 when unweighted).

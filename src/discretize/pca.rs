@@ -1,7 +1,8 @@
 //! Principal components of standardised features: the weighted covariance, then the
 //! eigen solvers of [`crate::numeric::eigen`].
 
-use super::{total_weight, weighted_dot};
+use super::{total_weight, weighted};
+use crate::numeric::dot;
 use crate::numeric::eigen::{leading_eigen, symmetric_eigen};
 
 /// Principal components of standardised columns.
@@ -22,8 +23,9 @@ impl Pca {
         let total = total_weight(n, weights);
         let mut covariance = vec![0.0; d * d];
         for i in 0..d {
+            let row = weighted(&columns[i], weights);
             for j in i..d {
-                let c = weighted_dot(&columns[i], &columns[j], weights) / total;
+                let c = dot(&row, &columns[j]) / total;
                 covariance[i * d + j] = c;
                 covariance[j * d + i] = c;
             }

@@ -1,6 +1,7 @@
 //! Standardising numeric features: weighted mean 0, standard deviation 1.
 
-use super::{total_weight, weighted_dot};
+use super::{total_weight, weighted};
+use crate::numeric::dot;
 
 /// Each column minus its weighted mean over its weighted standard deviation; constant
 /// columns (s.d. 0) are dropped, as they carry no information.
@@ -11,9 +12,9 @@ pub fn standardise(columns: &[Vec<f64>], weights: Option<&[f64]>) -> Vec<Vec<f64
     columns
         .iter()
         .filter_map(|column| {
-            let mean = weighted_dot(column, &ones, weights) / total;
+            let mean = dot(&weighted(column, weights), &ones) / total;
             let centred: Vec<f64> = column.iter().map(|v| v - mean).collect();
-            let variance = weighted_dot(&centred, &centred, weights) / total;
+            let variance = dot(&weighted(&centred, weights), &centred) / total;
             let sd = variance.sqrt();
             // Relative test: a column of identical large numbers still has rounding noise.
             let scale = column.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(1.0);
