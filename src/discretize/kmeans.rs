@@ -1,7 +1,7 @@
 //! k-means on points in PCA space: k-means++ seeding from a seeded [`SplitMix64`],
 //! Lloyd iterations, and clusters renumbered by first appearance.
 
-use super::{weight_of, Stage};
+use super::{weight_of, DiscretizeStage};
 use crate::rng::SplitMix64;
 
 /// The outcome of [`kmeans`].
@@ -99,7 +99,7 @@ pub fn kmeans(
     k: usize,
     seed: u64,
     max_iterations: usize,
-    report: &mut dyn FnMut(Stage),
+    report: &mut dyn FnMut(DiscretizeStage),
 ) -> KMeansResult {
     let n = points.len().checked_div(dim).unwrap_or(0);
     if n == 0 || k == 0 {
@@ -112,7 +112,7 @@ pub fn kmeans(
     }
     // One weight per point or none; a mismatched slice is ignored rather than indexed.
     let weights = weights.filter(|w| w.len() == n);
-    report(Stage::Seeding);
+    report(DiscretizeStage::Seeding);
     let mut rng = SplitMix64::new(seed);
     let centres = seed_centres(points, dim, weights, k, &mut rng);
     lloyd(points, dim, weights, centres, max_iterations, report)
@@ -125,7 +125,7 @@ fn lloyd(
     weights: Option<&[f64]>,
     mut centres: Vec<f64>,
     max_iterations: usize,
-    report: &mut dyn FnMut(Stage),
+    report: &mut dyn FnMut(DiscretizeStage),
 ) -> KMeansResult {
     let n = points.len() / dim;
     let k = centres.len() / dim;
@@ -136,7 +136,7 @@ fn lloyd(
     let mut converged = false;
     while iterations < max_iterations {
         iterations += 1;
-        report(Stage::Lloyd {
+        report(DiscretizeStage::Lloyd {
             iteration: iterations,
             max_iterations,
         });

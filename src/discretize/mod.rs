@@ -107,7 +107,7 @@ pub enum DiscretizeError {
 /// A stage of the work, reported through the progress callback.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "stage", rename_all = "snake_case")]
-pub enum Stage {
+pub enum DiscretizeStage {
     Standardise,
     Pca,
     Seeding,
@@ -124,7 +124,7 @@ pub enum Stage {
 pub struct Progress {
     pub modality: Axis,
     #[serde(flatten)]
-    pub stage: Stage,
+    pub stage: DiscretizeStage,
 }
 
 /// How a modality's states were made.
@@ -227,7 +227,7 @@ pub fn discretize(
     let x2 = discretize_modality(&dataset.x2, Axis::X2, samples, weights, options, progress)?;
     progress(Progress {
         modality: Axis::Y,
-        stage: Stage::Table,
+        stage: DiscretizeStage::Table,
     });
     let (table, stats) = table_from_states(
         [&x1.assignment, &x2.assignment, &target.codes],
@@ -340,7 +340,7 @@ fn discretize_modality(
             let mut states = if columns.len() == 1
                 && options.single_column == SingleColumnMethod::QuantileBins
             {
-                report(Stage::QuantileBins);
+                report(DiscretizeStage::QuantileBins);
                 quantile_states(&columns[0], weights, options.clusters)
             } else {
                 cluster_states(columns, weights, options, &mut report)
@@ -356,11 +356,11 @@ fn cluster_states(
     columns: &[Vec<f64>],
     weights: Option<&[f64]>,
     options: &DiscretizeOptions,
-    report: &mut dyn FnMut(Stage),
+    report: &mut dyn FnMut(DiscretizeStage),
 ) -> ModalityStates {
-    report(Stage::Standardise);
+    report(DiscretizeStage::Standardise);
     let standardised = standardise(columns, weights);
-    report(Stage::Pca);
+    report(DiscretizeStage::Pca);
     let pca = Pca::fit(&standardised, weights, options.pca_components);
     let points = pca.project(&standardised);
     drop(standardised);
