@@ -16,8 +16,8 @@ use crate::info::InfoTerms;
 use crate::pid::batch::{pid_batch, BatchConfig, BatchError, BatchPid, BatchProgress};
 use crate::pid::{pid_cvx, Pid, PidError};
 use crate::share::{
-    results_agree, CountTable, Estimator, PidResults, Roles as ShareRoles,
-    Settings as ShareSettings, ShareError, ShareState, Source, Units,
+    results_agree, CountTable, Estimator, PidResults, Settings as ShareSettings, ShareError,
+    ShareRoles, ShareState, Source, Units,
 };
 use crate::table::{Axis, JointTable, TableError, TableStats};
 
