@@ -3,8 +3,8 @@
 
 use pidscope::analysis::{analyse, analyse_batch};
 use pidscope::data::ModelConditionals;
-use pidscope::examples::Atom;
-use pidscope::pid::batch::bench::{gate_samples, Gate};
+use pidscope::examples::{Atom, Gate};
+use pidscope::pid::batch::bench::gate_samples;
 use pidscope::pid::batch::{
     pid_batch_arrays, BatchConfig, BatchError, BatchPid, BatchProgress, BatchStage,
 };
