@@ -9,7 +9,8 @@
 //! total extrapolates the alignment stage to 10 (said so in the output);
 //! `BATCH_BENCH_GATE=xor` (or `and`, or `none`) runs only that pipeline.
 
-use pidscope::pid::batch::bench::{time_alignment_step, time_pipeline, Gate};
+use pidscope::examples::Gate;
+use pidscope::pid::batch::bench::{time_alignment_step, time_pipeline};
 use std::time::Instant;
 
 const SAMPLES: usize = 20_000;

@@ -1,6 +1,7 @@
 //! Stress: many random tables up to 8×8×6 (or 50×50×10 with `big`); failures go to
 //! /tmp as JSON. `cargo run --release --example stress -- N SEED [big]`.
-use pidscope::pid::random::{random_table, SplitMix64, TableKind};
+use pidscope::pid::random::{random_table, TableKind};
+use pidscope::rng::SplitMix64;
 fn main() {
     let n: u64 = std::env::args()
         .nth(1)

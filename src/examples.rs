@@ -9,11 +9,9 @@
 use crate::table::JointTable;
 use serde::{Deserialize, Serialize};
 
-/// Y as a function of the two input bits.
-type GateFn = fn(usize, usize) -> usize;
-
 /// A named toy example. Each builds X1, X2 as independent fair bits (except RDN,
-/// where X1 = X2) and Y as a function of them.
+/// where X1 = X2) and Y as a function of them: exactly here ([`Gate::table`]), or
+/// from noisy continuous samples for BATCH ([`crate::pid::batch::bench::gate_samples`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Gate {
@@ -64,25 +62,44 @@ impl Gate {
             .find(|g| g.name().eq_ignore_ascii_case(name))
     }
 
+    /// Y's state of the input bits (a, b), an index into [`Gate::y_labels`].
+    pub fn y_of(self, a: usize, b: usize) -> usize {
+        match self {
+            Gate::Xor => a ^ b,
+            Gate::And => a & b,
+            Gate::Or => a | b,
+            Gate::Copy => 2 * a + b,
+            Gate::Rdn | Gate::Unq => a,
+            Gate::Sum => a + b,
+        }
+    }
+
+    /// The names of Y's states.
+    pub fn y_labels(self) -> &'static [&'static str] {
+        match self {
+            Gate::Copy => &["00", "01", "10", "11"],
+            Gate::Sum => &["0", "1", "2"],
+            _ => &["0", "1"],
+        }
+    }
+
+    /// Whether X2 is a copy of X1 (RDN) rather than an independent bit.
+    pub fn copies_x1(self) -> bool {
+        self == Gate::Rdn
+    }
+
     /// The joint distribution p(x1, x2, y) of the gate, with readable state labels.
     pub fn table(self) -> JointTable {
         let bits = || vec!["0".to_string(), "1".to_string()];
-        let (y_labels, y_of): (&[&str], GateFn) = match self {
-            Gate::Xor => (&["0", "1"], |a, b| a ^ b),
-            Gate::And => (&["0", "1"], |a, b| a & b),
-            Gate::Or => (&["0", "1"], |a, b| a | b),
-            Gate::Copy => (&["00", "01", "10", "11"], |a, b| 2 * a + b),
-            Gate::Rdn | Gate::Unq => (&["0", "1"], |a, _| a),
-            Gate::Sum => (&["0", "1", "2"], |a, b| a + b),
-        };
+        let y_labels = self.y_labels();
         let ny = y_labels.len();
         let mut weights = vec![0.0; 4 * ny];
         for a in 0..2 {
             for b in 0..2 {
-                if self == Gate::Rdn && a != b {
+                if self.copies_x1() && a != b {
                     continue;
                 }
-                weights[(a * 2 + b) * ny + y_of(a, b)] += 1.0;
+                weights[(a * 2 + b) * ny + self.y_of(a, b)] += 1.0;
             }
         }
         JointTable::from_weights([2, 2, ny], weights)

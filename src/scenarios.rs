@@ -26,7 +26,7 @@ use crate::analysis::AnalysisSettings;
 use crate::data::counts::csv_field;
 use crate::data::{Column, ColumnData, DataError, ParsedTable, Roles};
 use crate::examples::Atom;
-use crate::pid::random::SplitMix64;
+use crate::rng::SplitMix64;
 
 /// Most samples one scenario may generate (a few MB of columns).
 pub const MAX_SAMPLES: usize = 200_000;

@@ -40,8 +40,8 @@ mod tests;
 pub use codec::{FRAGMENT_KEY, MAX_INFLATED_BYTES, MAX_LINK_BYTES};
 pub use compare::{results_agree, Mismatch};
 pub use state::{
-    CountTable, Estimator, PidResults, Roles, Settings, ShareState, Source, Units, MAX_COLUMNS,
-    MAX_FILES, MAX_LABEL_CHARS, MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_TITLE_CHARS,
+    CountTable, Estimator, PidResults, Settings, ShareRoles, ShareState, Source, Units,
+    MAX_COLUMNS, MAX_FILES, MAX_LABEL_CHARS, MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_TITLE_CHARS,
 };
 
 use crate::table::TableError;

@@ -661,7 +661,8 @@ pub fn bench_batch(
     alignment_epochs: usize,
     step_reps: usize,
 ) -> JsValue {
-    use crate::pid::batch::bench::{time_alignment_step, time_pipeline, Gate};
+    use crate::examples::Gate;
+    use crate::pid::batch::bench::{time_alignment_step, time_pipeline};
     let gate = if gate.eq_ignore_ascii_case("and") {
         Gate::And
     } else {

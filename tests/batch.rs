@@ -2,11 +2,11 @@
 //! Run with `cargo test --release --test batch` (the debug profile is optimised too).
 
 use pidscope::analysis::{analyse, analyse_batch};
-use pidscope::examples::Atom;
-use pidscope::pid::batch::bench::{gate_samples, Gate};
+use pidscope::data::ModelConditionals;
+use pidscope::examples::{Atom, Gate};
+use pidscope::pid::batch::bench::gate_samples;
 use pidscope::pid::batch::{
     pid_batch_arrays, BatchConfig, BatchError, BatchPid, BatchProgress, BatchStage,
-    GivenConditionals,
 };
 use pidscope::scenarios::{generate, LatentMix, Scenario, ScenarioSpec, DEFAULT_SAMPLES};
 
@@ -181,7 +181,7 @@ fn given_conditionals_skip_training() {
             }
         })
         .collect();
-    let given = GivenConditionals {
+    let given = ModelConditionals {
         x1: half.clone(),
         x2: half,
         joint,

@@ -4,7 +4,8 @@
 //! cargo test --target wasm32-unknown-unknown --test determinism`).
 
 use pidscope::data::{assemble, AssembleOptions, CsvReader, IngestOptions, Roles};
-use pidscope::discretize::{discretize, DiscretizeOptions, SplitMix64};
+use pidscope::discretize::{discretize, DiscretizeOptions};
+use pidscope::rng::SplitMix64;
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;

@@ -8,10 +8,11 @@ use pidscope::data::{
     DataError, IngestOptions, Limits, ModalityFeatures, ParsedTable, Roles, StateOrder,
 };
 use pidscope::discretize::{
-    discretize, kmeans, standardise, DiscretizeOptions, Pca, Progress, SingleColumnMethod,
-    SplitMix64, Stage, TableStats,
+    discretize, kmeans, standardise, DiscretizeOptions, DiscretizeStage, Pca, Progress,
+    SingleColumnMethod,
 };
-use pidscope::table::Axis;
+use pidscope::rng::SplitMix64;
+use pidscope::table::{Axis, TableStats};
 use pidscope::JointTable;
 use proptest::prelude::*;
 
@@ -811,7 +812,7 @@ fn samples_pipeline_matches_direct_counts_on_noisy_and() {
     let result = discretize(&data, None, &options, &mut |p: Progress| stages.push(p)).unwrap();
     assert!(stages
         .iter()
-        .any(|p| p.modality == Axis::X2 && matches!(p.stage, Stage::Lloyd { .. })));
+        .any(|p| p.modality == Axis::X2 && matches!(p.stage, DiscretizeStage::Lloyd { .. })));
     assert_eq!(result.table.labels(Axis::X1), ["c0", "c1"]);
     assert_eq!(result.table.labels(Axis::Y), ["no", "yes"]);
     assert_eq!(result.x1.centres.len(), 2);

@@ -42,7 +42,7 @@ fn atoms(p: &Pid) -> [f64; 4] {
 /// The same table with the states of every axis relabelled by a seeded permutation.
 fn permuted(t: &JointTable, seed: u64) -> JointTable {
     let [n1, n2, ny] = t.shape();
-    let mut rng = pidscope::pid::random::SplitMix64::new(seed);
+    let mut rng = pidscope::rng::SplitMix64::new(seed);
     let mut perm = |n: usize| {
         let mut v: Vec<usize> = (0..n).collect();
         for i in (1..n).rev() {

@@ -21,14 +21,14 @@ use crate::data::{
     DataError, ParsedTable, Roles, StateOrder,
 };
 use crate::discretize::{
-    discretize, table_from_states, DiscretizeError, DiscretizeOptions, Progress, TableStats,
+    discretize, table_from_states, DiscretizeError, DiscretizeOptions, Progress,
 };
 use crate::info::InfoTerms;
 use crate::meta;
 use crate::pid::batch::{pid_batch, BatchConfig, BatchError, BatchProgress};
 use crate::pid::{pid_cvx, PidError};
 use crate::share::ShareError;
-use crate::table::{JointTable, TableError};
+use crate::table::{JointTable, TableError, TableStats};
 
 /// Why an analysis could not be made.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

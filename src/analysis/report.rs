@@ -3,11 +3,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::Roles;
-use crate::discretize::{Method, ModalityStates, TableStats};
+use crate::discretize::{Method, ModalityStates};
 use crate::info::InfoTerms;
 use crate::pid::batch::{BatchConfig, BatchPid};
 use crate::pid::Pid;
-use crate::table::{Axis, JointTable, TableError};
+use crate::table::{Axis, JointTable, TableError, TableStats};
 
 use super::{is_whole, AnalysisSettings};
 

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use crate::meta::Units;
 use crate::pid::Pid;
 use crate::share::{
-    results_agree, CountTable, Estimator, PidResults, Roles as ShareRoles,
-    Settings as ShareSettings, ShareState, Source,
+    results_agree, CountTable, Estimator, PidResults, Settings as ShareSettings, ShareRoles,
+    ShareState, Source,
 };
 
 use super::{

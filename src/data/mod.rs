@@ -7,17 +7,24 @@
 //! - [`CsvReader`]: streaming CSV parser on `csv-core` with delimiter detection,
 //!   BOM/CRLF/quote handling and per-column type inference → [`ParsedTable`].
 //! - [`counts`]: the `x1,x2,y,count` table format, reader, writer and detector.
-//! - [`roles`]: which columns are X1, X2, Y, Ŷ and the weight; a guess from the
-//!   column names; assembling one [`Dataset`] from one or several parsed tables.
+//! - [`Roles`]: which columns are X1, X2, Y, Ŷ, the weight and a model's
+//!   probabilities; a guess from the column names (`roles.rs`).
+//! - [`assemble()`]: one [`Dataset`] from one or several parsed tables and their roles
+//!   (`assemble.rs`).
 //!
 //! Every failure is a [`DataError`] naming the file, the 1-based line, the column and
 //! the offending text, so a person can find and fix it.
 
+mod assemble;
 pub mod column;
 pub mod counts;
 pub mod csv;
-pub mod roles;
+mod roles;
 
+pub use assemble::{
+    assemble, Alignment, AssembleOptions, AssemblyReport, Dataset, Labels, Modality,
+    ModalityFeatures, ModelConditionals,
+};
 pub use column::{Column, ColumnData, ColumnKind, MISSING_CODE};
 pub use counts::{
     counts_table_from_parsed, looks_like_counts_table, read_counts_table, write_counts_csv,
@@ -27,10 +34,7 @@ pub use csv::{
     parse_csv, ColumnReport, CsvReader, IngestOptions, IngestProgress, IngestReport, Limits,
     ParsedTable,
 };
-pub use roles::{
-    assemble, Alignment, AssembleOptions, AssemblyReport, Dataset, Labels, Modality,
-    ModalityFeatures, ModelConditionals, Roles,
-};
+pub use roles::Roles;
 
 /// Longest piece of offending text quoted in an error message, in characters.
 pub const MAX_QUOTED_CHARS: usize = 40;

@@ -1717,7 +1717,7 @@ mod tests {
         let prob = Problem::new(&table());
         let q0 = prob.product_coupling();
         let h0 = prob.cond_entropy(&q0);
-        let mut rng = crate::pid::random::SplitMix64::new(3);
+        let mut rng = crate::rng::SplitMix64::new(3);
         for _ in 0..20 {
             let z: Vec<f64> = (0..prob.nvars()).map(|_| rng.normal()).collect();
             assert!(-prob.dual_bound(&z) >= h0 - 1e-12);
@@ -1728,7 +1728,7 @@ mod tests {
     fn newton_scaling_restores_the_marginals() {
         let prob = Problem::new(&table());
         let mut q = prob.product_coupling();
-        let mut rng = crate::pid::random::SplitMix64::new(5);
+        let mut rng = crate::rng::SplitMix64::new(5);
         for v in q.iter_mut() {
             *v *= 1.0 + 0.2 * (rng.uniform() - 0.5);
         }
@@ -1770,7 +1770,7 @@ mod tests {
             3,
         );
         let prob = Problem::new(&t);
-        let mut rng = crate::pid::random::SplitMix64::new(4);
+        let mut rng = crate::rng::SplitMix64::new(4);
         let mut z = prob.central_start();
         z.iter_mut().for_each(|v| *v += 0.2 * (rng.uniform() - 0.5));
         let (eps, n) = (0.2, prob.nvars());
@@ -1806,7 +1806,7 @@ mod tests {
 
     #[test]
     fn exp_fast_is_accurate() {
-        let mut rng = crate::pid::random::SplitMix64::new(8);
+        let mut rng = crate::rng::SplitMix64::new(8);
         for i in 0..200_000 {
             let x = if i % 2 == 0 {
                 -708.0 + 1408.0 * rng.uniform()

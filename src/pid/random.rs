@@ -1,6 +1,6 @@
 //! Seeded random joint tables for tests and benchmarks (one generator, no `rand`).
 
-pub use crate::rng::SplitMix64;
+use crate::rng::SplitMix64;
 use crate::table::JointTable;
 
 /// The kinds of random table used to exercise the solver.

@@ -103,7 +103,7 @@ pub struct Settings {
     pub units: Option<Units>,
     /// Which columns played which role.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub roles: Option<Roles>,
+    pub roles: Option<ShareRoles>,
     /// Names of the analysed files (names only; never paths or contents).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<String>,
@@ -122,7 +122,7 @@ pub use crate::meta::{Estimator, Units};
 /// The role of each column of the analysed data.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Roles {
+pub struct ShareRoles {
     /// Columns forming modality X1.
     pub x1: Vec<String>,
     /// Columns forming modality X2.

@@ -427,9 +427,9 @@ fn overlong_text_and_too_many_names_are_refused() {
         "`note` is 4001 characters long; at most 4000 are allowed"
     );
     let mut state = xor_state();
-    state.settings.roles = Some(Roles {
+    state.settings.roles = Some(ShareRoles {
         x1: labels(MAX_COLUMNS + 1, "c"),
-        ..Roles::default()
+        ..ShareRoles::default()
     });
     assert_eq!(
         message_for_state(&state),
@@ -563,11 +563,11 @@ fn link_lengths() {
         pca_components: Some(5),
         seed: Some(42),
         units: Some(Units::Bits),
-        roles: Some(Roles {
+        roles: Some(ShareRoles {
             x1: labels(5, "cam_"),
             x2: labels(5, "lidar_"),
             y: "label".into(),
-            ..Roles::default()
+            ..ShareRoles::default()
         }),
         files: vec!["hallway.csv".into()],
     };
@@ -708,7 +708,7 @@ mod properties {
             prop::collection::vec(text(), 0..2),
             prop::option::of(text()),
         )
-            .prop_map(|(x1, x2, y, yhat, weight)| Roles {
+            .prop_map(|(x1, x2, y, yhat, weight)| ShareRoles {
                 x1,
                 x2,
                 y,

@@ -132,7 +132,7 @@ impl Encoders {
         layers: usize,
         labels: usize,
         embed: usize,
-        rng: &mut crate::pid::random::SplitMix64,
+        rng: &mut crate::rng::SplitMix64,
     ) -> Encoders {
         Encoders {
             f1: Mlp::new(dims[0], hidden, layers, labels * embed, rng),
@@ -321,7 +321,7 @@ fn label_scores_backward(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pid::random::SplitMix64;
+    use crate::rng::SplitMix64;
 
     fn probs(rng: &mut SplitMix64, m: usize, ny: usize) -> Vec<f64> {
         let mut p = Vec::with_capacity(m * ny);

@@ -4,7 +4,7 @@
 //!
 //! - [`gate_samples`]: a bit a in X1 and a bit b in X2, each embedded in `dim`
 //!   dimensions as x = (2a − 1)·w + noise·N(0, 1) with a fixed random sign pattern w;
-//!   Y = XOR, AND of (a, b) or, for RDN, b = a and Y = a.
+//!   Y = the [`Gate`] of (a, b) (XOR, AND, …; for RDN, b = a and Y = a).
 //! - [`time_pipeline`]: the whole estimator (the paper's defaults: batch 256, 40
 //!   classifier and 10 alignment epochs) on such a dataset, timed per stage through the
 //!   progress reports.
@@ -14,19 +14,9 @@
 use super::align::{balanced_targets, AlignBatch, EncoderGrads, Encoders};
 use super::sinkhorn::{sinkhorn, SinkhornOptions};
 use super::{pid_batch_arrays, BatchConfig, BatchError, BatchPid, BatchStage};
-use crate::pid::random::SplitMix64;
+use crate::examples::Gate;
+use crate::rng::SplitMix64;
 use serde::Serialize;
-
-/// The label of [`gate_samples`] as a function of the bits (a, b).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Gate {
-    /// Y = a XOR b: synergy 1 bit.
-    Xor,
-    /// Y = a AND b: redundancy 0.311, synergy 0.5 bits.
-    And,
-    /// b = a, Y = a: redundancy 1 bit.
-    Rdn,
-}
 
 /// Rows of X1, X2 features and labels Y for `gate` (see the module docs).
 pub fn gate_samples(
@@ -50,15 +40,12 @@ pub fn gate_samples(
     let (mut x1, mut x2, mut y) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..n {
         let a = (rng.next_u64() & 1) as u32;
-        let b = match gate {
-            Gate::Rdn => a,
-            _ => (rng.next_u64() & 1) as u32,
+        let b = if gate.copies_x1() {
+            a
+        } else {
+            (rng.next_u64() & 1) as u32
         };
-        y.push(match gate {
-            Gate::Xor => a ^ b,
-            Gate::And => a & b,
-            Gate::Rdn => a,
-        });
+        y.push(gate.y_of(a as usize, b as usize) as u32);
         x1.push(embed(a, &w1, &mut rng));
         x2.push(embed(b, &w2, &mut rng));
     }
@@ -104,7 +91,8 @@ pub fn time_pipeline(
     let start = now();
     let (mut last, mut classifiers_end, mut alignment_end) = (start, start, start);
     let (mut classifier_validation, mut alignment_validation) = (0.0, 0.0);
-    let pid = pid_batch_arrays(&x1, &x2, &y, 2, None, &config, &mut |p| {
+    let ny = gate.y_labels().len();
+    let pid = pid_batch_arrays(&x1, &x2, &y, ny, None, &config, &mut |p| {
         let t = now();
         // An epoch-end report follows the epoch's last batch by its validation pass.
         if p.validation_loss.is_some() {
@@ -158,7 +146,8 @@ pub const SINKHORN_PAIRS: usize = 20;
 
 /// Times one alignment step on a batch of 256 with two 64-dim inputs and conditionals
 /// like a trained AND (p̂(y=1|x) = ½ on every other row of X1 and on 112 of the 256
-/// rows of X2, so the label totals disagree) or XOR (½ everywhere); `now` gives
+/// rows of X2, so the label totals disagree) or XOR (½ everywhere; any other gate
+/// too); `now` gives
 /// seconds, each part is the mean over `reps` runs.
 pub fn time_alignment_step(gate: Gate, reps: usize, now: &mut dyn FnMut() -> f64) -> StepTimes {
     const M: usize = 256;

@@ -6,7 +6,7 @@
 //! Batches are row-major `n × width` slices of `f64`; all loops run in a fixed order
 //! (no BLAS, no threads), so results are bit-identical on every platform.
 
-use crate::pid::random::SplitMix64;
+use crate::rng::SplitMix64;
 
 /// Parameters of one MLP, flattened: for each layer, `W` (`out × in`, row-major) then `b`.
 #[derive(Debug, Clone, PartialEq)]

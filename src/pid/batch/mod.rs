@@ -2,7 +2,7 @@
 //! features, trained in-process (no threads, files or clocks; builds for wasm32).
 //!
 //! 1. Classifiers p̂(y|x1), p̂(y|x2), p̂(y|x1,x2) ([`mlp`]) are trained with cross-entropy
-//!    on the training split, or read from [`GivenConditionals`]. On each test batch,
+//!    on the training split, or read from [`ModelConditionals`](crate::data::ModelConditionals). On each test batch,
 //!    I_p(Xi;Y) = mean_a KL(p̂(y|xi_a) ‖ p(y)), with p(y) the training labels' frequencies.
 //! 2. The alignment model ([`align`], [`sinkhorn`]) learns q̃ ∈ Δp over batch pairs by
 //!    minimising I_q̃(X2;Y|X1) with Adam.
@@ -11,7 +11,7 @@
 //!    converted to bits; negative means are clipped to 0 in the headline fields and kept
 //!    in [`BatchPid::raw`].
 //!
-//! Everything is seeded ([`SplitMix64`](crate::pid::random::SplitMix64)) and uses
+//! Everything is seeded ([`SplitMix64`](crate::rng::SplitMix64)) and uses
 //! `libm`'s `exp`/`log`, so a seed gives the same bits natively and in WebAssembly.
 
 pub mod align;
@@ -74,10 +74,6 @@ impl Default for BatchConfig {
         }
     }
 }
-
-/// Model outputs supplied instead of training classifiers: one row of `ny`
-/// probabilities per sample (softmax outputs), in sample order.
-pub use crate::data::ModelConditionals as GivenConditionals;
 
 /// A test batch's decomposition and I_q̃(X1,X2;Y), in bits (also their spread).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
@@ -157,7 +153,7 @@ pub struct BatchPid {
     pub sinkhorn_iterations: f64,
     /// Fraction of (test batch, label) Sinkhorn runs that met the tolerance.
     pub sinkhorn_converged: f64,
-    /// Whether the classifiers were trained (false: [`GivenConditionals`]).
+    /// Whether the classifiers were trained (false: [`ModelConditionals`](crate::data::ModelConditionals)).
     pub classifiers_trained: bool,
 }
 

@@ -250,7 +250,7 @@ impl SinkhornTrace {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pid::random::SplitMix64;
+    use crate::rng::SplitMix64;
 
     fn log_probs(rng: &mut SplitMix64, n: usize, total: f64) -> Vec<f64> {
         let w: Vec<f64> = (0..n).map(|_| rng.gamma(1.0) + 0.01).collect();

@@ -4,13 +4,13 @@ use super::align::{AlignBatch, EncoderGrads, Encoders, PROB_FLOOR};
 use super::mlp::{Adam, Mlp, MlpCache};
 use super::sinkhorn::SinkhornOptions;
 use super::{
-    BatchConfig, BatchError, BatchPid, BatchProgress, BatchStage, EpochLoss, GivenConditionals,
-    LossHistory, Samples, Terms,
+    BatchConfig, BatchError, BatchPid, BatchProgress, BatchStage, EpochLoss, LossHistory, Samples,
+    Terms,
 };
-use crate::data::{Dataset, Labels, Modality, ModalityFeatures};
+use crate::data::{Dataset, Labels, Modality, ModalityFeatures, ModelConditionals};
 use crate::discretize::standardise;
-use crate::pid::random::SplitMix64;
 use crate::pid::Decomposition;
+use crate::rng::SplitMix64;
 use libm::{exp, log};
 
 /// Samples needed in total; each split also needs at least two.
@@ -379,7 +379,7 @@ fn validate(config: &BatchConfig) -> Result<(), BatchError> {
 
 /// Conditionals given by the user: shape-checked, floored and renormalised.
 fn given_conditionals(
-    given: &GivenConditionals,
+    given: &ModelConditionals,
     n: usize,
     ny: usize,
 ) -> Result<Conditionals, BatchError> {
@@ -421,7 +421,7 @@ pub fn pid_batch_arrays(
     x2: &[Vec<f64>],
     y: &[u32],
     ny: usize,
-    given: Option<&GivenConditionals>,
+    given: Option<&ModelConditionals>,
     config: &BatchConfig,
     progress: &mut dyn FnMut(BatchProgress),
 ) -> Result<BatchPid, BatchError> {
@@ -467,7 +467,7 @@ fn modality_features(m: &Modality, what: &str) -> Result<Features, BatchError> {
 pub fn pid_batch(
     dataset: &Dataset,
     target: Option<&str>,
-    given: Option<&GivenConditionals>,
+    given: Option<&ModelConditionals>,
     config: &BatchConfig,
     progress: &mut dyn FnMut(BatchProgress),
 ) -> Result<BatchPid, BatchError> {
@@ -490,7 +490,7 @@ fn run(
     x2: Features,
     y: &[u32],
     ny: usize,
-    given: Option<&GivenConditionals>,
+    given: Option<&ModelConditionals>,
     config: &BatchConfig,
     progress: &mut dyn FnMut(BatchProgress),
 ) -> Result<BatchPid, BatchError> {

@@ -1,9 +1,14 @@
 //! The joint distribution p(x1, x2, y) of two inputs and a label over finite alphabets.
 //!
 //! Layout is row-major: the cell (x1, x2, y) lives at index `(x1 * n2 + x2) * ny + y`,
-//! the same as `tests/data/reference.json`.
+//! the same as `tests/data/reference.json`. [`TableStats`] says how well samples fill
+//! a table of counts.
 
 use serde::{Deserialize, Serialize};
+
+mod stats;
+
+pub use stats::TableStats;
 
 /// Which of the three variables an axis is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,0 +1,612 @@
+//! Assembling a [`Dataset`] from one or more parsed tables and the [`Roles`] of their
+//! columns.
+//!
+//! **Assembling** ([`assemble`]): tables are aligned by row (equal row counts) or
+//! joined on an id column (inner join on the id's text; rows of the first table
+//! without a match elsewhere are dropped and counted). A column name is looked up in
+//! every table; one present in several is written `FILE::column`. Rows with a missing
+//! value in any used column are dropped and counted per column. Y and Ŷ are
+//! categorical by value (numbers by their decimal form), at most
+//! [`AssembleOptions::max_label_states`] states. A modality of one categorical column
+//! keeps its categories; several categorical columns form joint categories `a|b`;
+//! numeric columns (with any categorical ones one-hot encoded) are features for
+//! [`crate::discretize`].
+
+use super::column::Interner;
+use super::counts::reorder;
+use super::roles::CONDITIONALS;
+use super::{quote_text, Column, ColumnData, DataError, ParsedTable, Roles, StateOrder};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// How rows of several tables belong together.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Alignment {
+    /// Row i of every table is the same sample (all tables must have as many rows).
+    #[default]
+    ByRow,
+    /// Rows with equal text in this column (present in every table) are one sample.
+    OnId(String),
+}
+
+/// Settings for [`assemble`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssembleOptions {
+    pub alignment: Alignment,
+    /// Largest number of distinct values a Y or Ŷ column may have.
+    pub max_label_states: usize,
+    /// Largest number of categories one-hot encoded next to numeric features.
+    pub max_one_hot_levels: usize,
+    /// Order of the states of categorical Y, Ŷ and modalities.
+    pub state_order: StateOrder,
+}
+
+impl Default for AssembleOptions {
+    fn default() -> Self {
+        AssembleOptions {
+            alignment: Alignment::ByRow,
+            max_label_states: 1000,
+            max_one_hot_levels: 64,
+            state_order: StateOrder::Natural,
+        }
+    }
+}
+
+/// A categorical variable: one code per sample and the state names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Labels {
+    pub name: String,
+    pub codes: Vec<u32>,
+    pub levels: Vec<String>,
+}
+
+/// The features of one modality.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ModalityFeatures {
+    /// Already discrete: the categories are the states.
+    Categorical(Labels),
+    /// Numeric features, one `Vec` per feature (column-major), to be clustered.
+    Numeric {
+        names: Vec<String>,
+        columns: Vec<Vec<f64>>,
+    },
+}
+
+/// One modality (X1 or X2): the source columns and their features.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Modality {
+    pub columns: Vec<String>,
+    pub features: ModalityFeatures,
+}
+
+/// What assembling did to the rows.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AssemblyReport {
+    /// Rows of the first table.
+    pub rows_in: usize,
+    /// Rows of the first table with no match in another table (join on id only).
+    pub rows_unmatched: usize,
+    /// Rows dropped because a used column had a missing value.
+    pub rows_dropped_missing: usize,
+    /// Per used column with missing values: how many of the aligned rows had one.
+    pub missing_by_column: Vec<(String, usize)>,
+    /// Samples kept.
+    pub rows_used: usize,
+}
+
+/// Aligned samples with every role resolved: what [`crate::discretize`] consumes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dataset {
+    pub x1: Modality,
+    pub x2: Modality,
+    pub y: Labels,
+    pub yhat: Vec<Labels>,
+    pub weights: Option<Vec<f64>>,
+    /// A model's conditionals, when their columns were given.
+    pub conditionals: Option<ModelConditionals>,
+    pub report: AssemblyReport,
+}
+
+/// A model's outputs (softmax probabilities) per sample: rows of one probability per
+/// state of Y, in the order of Y's levels, each row summing to 1 (within 0.01).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelConditionals {
+    /// p̂(y|x1) per sample.
+    pub x1: Vec<Vec<f64>>,
+    /// p̂(y|x2) per sample.
+    pub x2: Vec<Vec<f64>>,
+    /// p̂(y|x1,x2) per sample.
+    pub joint: Vec<Vec<f64>>,
+}
+
+/// How far a row of a model's probabilities may sum from 1 (rounding in the file).
+const ROW_SUM_TOLERANCE: f64 = 0.01;
+
+impl Dataset {
+    /// Number of samples.
+    pub fn rows(&self) -> usize {
+        self.y.codes.len()
+    }
+
+    /// The variable to explain: Y, or the Ŷ column called `prediction`.
+    pub fn target(&self, prediction: Option<&str>) -> Result<&Labels, DataError> {
+        match prediction {
+            None => Ok(&self.y),
+            Some(name) => {
+                self.yhat
+                    .iter()
+                    .find(|l| l.name == name)
+                    .ok_or_else(|| DataError::UnknownColumn {
+                        file: "Ŷ columns".into(),
+                        column: name.to_string(),
+                        available: self
+                            .yhat
+                            .iter()
+                            .map(|l| format!("'{}'", l.name))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    })
+            }
+        }
+    }
+}
+
+/// A resolved column: which table it is in and the column itself.
+struct Source<'a> {
+    table: usize,
+    column: &'a Column,
+}
+
+/// Finds `name` (or `FILE::column`) among `tables`.
+fn resolve<'a>(tables: &'a [ParsedTable], name: &str) -> Result<Source<'a>, DataError> {
+    if let Some((file, column)) = name.split_once("::") {
+        if let Some(t) = tables.iter().position(|t| t.name() == file) {
+            return Ok(Source {
+                table: t,
+                column: tables[t].column(column)?,
+            });
+        }
+    }
+    let found: Vec<usize> = (0..tables.len())
+        .filter(|&t| tables[t].column(name).is_ok())
+        .collect();
+    match found.as_slice() {
+        [t] => Ok(Source {
+            table: *t,
+            column: tables[*t].column(name)?,
+        }),
+        [] if tables.len() == 1 => Err(tables[0].unknown_column(name)),
+        [] => Err(DataError::UnknownColumn {
+            file: tables
+                .iter()
+                .map(ParsedTable::name)
+                .collect::<Vec<_>>()
+                .join(", "),
+            column: name.to_string(),
+            available: tables
+                .iter()
+                .flat_map(|t| t.column_names())
+                .take(12)
+                .map(|n| format!("'{n}'"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
+        several => Err(DataError::AmbiguousColumn {
+            column: name.to_string(),
+            files: several
+                .iter()
+                .map(|&t| tables[t].name())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
+    }
+}
+
+/// For every table, the source row of each aligned sample.
+fn align(
+    tables: &[ParsedTable],
+    alignment: &Alignment,
+) -> Result<(Vec<Vec<usize>>, usize), DataError> {
+    let first = &tables[0];
+    match alignment {
+        Alignment::ByRow => {
+            for other in &tables[1..] {
+                if other.rows() != first.rows() {
+                    return Err(DataError::RowCountMismatch {
+                        first: first.name().to_string(),
+                        first_rows: first.rows(),
+                        other: other.name().to_string(),
+                        other_rows: other.rows(),
+                    });
+                }
+            }
+            Ok((vec![(0..first.rows()).collect(); tables.len()], 0))
+        }
+        Alignment::OnId(id) => {
+            let index_of = |table: &ParsedTable| -> Result<HashMap<String, usize>, DataError> {
+                let column = table.column(id)?;
+                let mut index = HashMap::with_capacity(table.rows());
+                for row in 0..table.rows() {
+                    if column.is_missing(row) {
+                        continue;
+                    }
+                    let key = column.text(row);
+                    if index.contains_key(&key) {
+                        return Err(DataError::DuplicateId {
+                            file: table.name().to_string(),
+                            line: table.line_of_row(row),
+                            column: id.clone(),
+                            text: quote_text(&key),
+                        });
+                    }
+                    index.insert(key, row);
+                }
+                Ok(index)
+            };
+            let others = tables[1..]
+                .iter()
+                .map(index_of)
+                .collect::<Result<Vec<_>, _>>()?;
+            // Checks the first table's ids are unique too.
+            index_of(first)?;
+            let first_ids = first.column(id)?;
+            let mut rows: Vec<Vec<usize>> = vec![Vec::new(); tables.len()];
+            let mut unmatched = 0;
+            'rows: for row in 0..first.rows() {
+                let key = first_ids.text(row);
+                let mut matched = Vec::with_capacity(others.len());
+                for index in &others {
+                    match index.get(&key) {
+                        Some(&r) if !first_ids.is_missing(row) => matched.push(r),
+                        _ => {
+                            unmatched += 1;
+                            continue 'rows;
+                        }
+                    }
+                }
+                rows[0].push(row);
+                for (t, r) in matched.into_iter().enumerate() {
+                    rows[t + 1].push(r);
+                }
+            }
+            Ok((rows, unmatched))
+        }
+    }
+}
+
+/// A categorical variable from `column` at the given source rows: only the states that
+/// occur, ordered by `order`.
+fn labels_at(column: &Column, rows: &[usize], order: StateOrder) -> Labels {
+    let (codes, levels) = column.as_categories();
+    let mut compact: HashMap<u32, u32> = HashMap::new();
+    let mut used = Vec::new();
+    let codes: Vec<u32> = rows
+        .iter()
+        .map(|&r| {
+            *compact.entry(codes[r]).or_insert_with(|| {
+                used.push(levels.get(codes[r] as usize).cloned().unwrap_or_default());
+                (used.len() - 1) as u32
+            })
+        })
+        .collect();
+    let (codes, levels) = reorder(codes, used, order);
+    Labels {
+        name: column.name.clone(),
+        codes,
+        levels,
+    }
+}
+
+fn numeric_at(values: &[f64], rows: &[usize]) -> Vec<f64> {
+    rows.iter().map(|&r| values[r]).collect()
+}
+
+/// Aligns `tables`, resolves `roles` and drops rows with missing values.
+pub fn assemble(
+    tables: &[ParsedTable],
+    roles: &Roles,
+    options: &AssembleOptions,
+) -> Result<Dataset, DataError> {
+    if tables.is_empty() {
+        return Err(DataError::NoTables);
+    }
+    roles.validate()?;
+    let resolve_all = |names: &[String]| {
+        names
+            .iter()
+            .map(|n| resolve(tables, n))
+            .collect::<Result<Vec<_>, _>>()
+    };
+    let x1 = resolve_all(&roles.x1)?;
+    let x2 = resolve_all(&roles.x2)?;
+    let y = resolve(tables, &roles.y)?;
+    let yhat = resolve_all(&roles.yhat)?;
+    let weight = roles
+        .weight
+        .as_deref()
+        .map(|w| resolve(tables, w))
+        .transpose()?;
+    let conditionals = roles
+        .conditionals()
+        .map(|columns| resolve_all(columns))
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let (aligned, rows_unmatched) = align(tables, &options.alignment)?;
+    let samples = aligned[0].len();
+
+    // Drop samples with a missing value in any used column, counting per column.
+    let used: Vec<&Source> = x1
+        .iter()
+        .chain(&x2)
+        .chain(std::iter::once(&y))
+        .chain(&yhat)
+        .chain(weight.as_ref())
+        .chain(conditionals.iter().flatten())
+        .collect();
+    let mut keep = vec![true; samples];
+    let mut missing_by_column = Vec::new();
+    for source in &used {
+        let rows = &aligned[source.table];
+        let mut missing = 0;
+        for (sample, &row) in rows.iter().enumerate() {
+            if source.column.is_missing(row) {
+                missing += 1;
+                keep[sample] = false;
+            }
+        }
+        if missing > 0 {
+            missing_by_column.push((source.column.name.clone(), missing));
+        }
+    }
+    let kept: Vec<usize> = (0..samples).filter(|&s| keep[s]).collect();
+    if kept.is_empty() {
+        return Err(DataError::NoRowsLeft {
+            reason: if samples == 0 {
+                "no row has a matching id in every file".into()
+            } else {
+                "every row has a missing value in a used column".into()
+            },
+        });
+    }
+    // Source rows of the kept samples, per table (computed once, shared by all columns).
+    let source_rows: Vec<Vec<usize>> = aligned
+        .iter()
+        .map(|rows| kept.iter().map(|&s| rows[s]).collect())
+        .collect();
+    drop(aligned);
+    let rows_of = |source: &Source| -> &[usize] { &source_rows[source.table] };
+
+    let label = |source: &Source| -> Result<Labels, DataError> {
+        let labels = labels_at(source.column, rows_of(source), options.state_order);
+        if labels.levels.len() > options.max_label_states {
+            return Err(DataError::TooManyLabelStates {
+                file: tables[source.table].name().to_string(),
+                column: source.column.name.clone(),
+                distinct: labels.levels.len(),
+                limit: options.max_label_states,
+            });
+        }
+        Ok(labels)
+    };
+
+    let nonnegative = |source: &Source, role| nonnegative_at(source, rows_of(source), tables, role);
+    let weights = weight
+        .as_ref()
+        .map(|w| nonnegative(w, "weight"))
+        .transpose()?;
+    let y = label(&y)?;
+    let conditionals = if conditionals.iter().all(Vec::is_empty) {
+        None
+    } else {
+        let mut rows = Vec::with_capacity(3);
+        for (sources, (_, role)) in conditionals.iter().zip(CONDITIONALS) {
+            let columns = sources
+                .iter()
+                .map(|s| nonnegative(s, "probability"))
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.push(conditional_rows(
+                sources, &columns, role, &y, tables, rows_of,
+            )?);
+        }
+        let [x1, x2, joint] = <[Vec<Vec<f64>>; 3]>::try_from(rows).expect("three conditionals");
+        Some(ModelConditionals { x1, x2, joint })
+    };
+
+    let modality = |sources: &[Source], names: &[String]| -> Result<Modality, DataError> {
+        let features = modality_features(sources, &source_rows, tables, options)?;
+        Ok(Modality {
+            columns: names.to_vec(),
+            features,
+        })
+    };
+
+    Ok(Dataset {
+        x1: modality(&x1, &roles.x1)?,
+        x2: modality(&x2, &roles.x2)?,
+        y,
+        yhat: yhat.iter().map(label).collect::<Result<_, _>>()?,
+        weights,
+        conditionals,
+        report: AssemblyReport {
+            rows_in: tables[0].rows(),
+            rows_unmatched,
+            rows_dropped_missing: samples - kept.len(),
+            missing_by_column,
+            rows_used: kept.len(),
+        },
+    })
+}
+
+/// The values of a numeric column at `rows`, each finite and ≥ 0 (a weight, a probability).
+fn nonnegative_at(
+    source: &Source,
+    rows: &[usize],
+    tables: &[ParsedTable],
+    role: &'static str,
+) -> Result<Vec<f64>, DataError> {
+    let table = &tables[source.table];
+    let bad = |row: usize, text: String| DataError::BadNonNegative {
+        role,
+        file: table.name().to_string(),
+        line: table.line_of_row(row),
+        column: source.column.name.clone(),
+        text,
+    };
+    match &source.column.data {
+        ColumnData::Numeric(values) => {
+            if let Some(&row) = rows
+                .iter()
+                .find(|&&r| !(values[r] >= 0.0 && values[r].is_finite()))
+            {
+                return Err(bad(row, source.column.text(row)));
+            }
+            Ok(numeric_at(values, rows))
+        }
+        ColumnData::Categorical { .. } => {
+            let (row, text) = source
+                .column
+                .became_categorical_at
+                .clone()
+                .unwrap_or_else(|| (rows[0], source.column.text(rows[0])));
+            Err(bad(row, quote_text(&text)))
+        }
+    }
+}
+
+/// One model conditional as rows in Y's state order: each column is matched to the
+/// state its name ends with (`…_<state>`, the longest such state), every state needs
+/// exactly one column, and every row must sum to 1.
+fn conditional_rows<'a>(
+    sources: &[Source],
+    columns: &[Vec<f64>],
+    role: &'static str,
+    y: &Labels,
+    tables: &[ParsedTable],
+    rows_of: impl Fn(&Source) -> &'a [usize],
+) -> Result<Vec<Vec<f64>>, DataError> {
+    let bad = |reason: String| DataError::BadConditionalColumns { role, reason };
+    let mut column_of_state: Vec<Option<usize>> = vec![None; y.levels.len()];
+    for (c, source) in sources.iter().enumerate() {
+        let name = &source.column.name;
+        let state = (0..y.levels.len())
+            .filter(|&s| name.ends_with(&format!("_{}", y.levels[s])))
+            .max_by_key(|&s| y.levels[s].len())
+            .ok_or_else(|| {
+                bad(format!(
+                    "column '{name}' names no value of {}: its name must end in _<value>, one of {}",
+                    y.name,
+                    y.levels.iter().take(12).map(|l| format!("'{l}'")).collect::<Vec<_>>().join(", ")
+                ))
+            })?;
+        if let Some(other) = column_of_state[state].replace(c) {
+            return Err(bad(format!(
+                "columns '{}' and '{name}' both give the probability of {} = '{}'",
+                sources[other].column.name, y.name, y.levels[state]
+            )));
+        }
+    }
+    if let Some(state) = column_of_state.iter().position(Option::is_none) {
+        return Err(bad(format!(
+            "no column gives the probability of {} = '{}' (name it …_{})",
+            y.name, y.levels[state], y.levels[state]
+        )));
+    }
+    let order: Vec<usize> = column_of_state.into_iter().flatten().collect();
+    (0..y.codes.len())
+        .map(|i| {
+            let row: Vec<f64> = order.iter().map(|&c| columns[c][i]).collect();
+            let sum: f64 = row.iter().sum();
+            if (sum - 1.0).abs() > ROW_SUM_TOLERANCE {
+                let first = &sources[order[0]];
+                let table = &tables[first.table];
+                return Err(DataError::ProbabilitiesDoNotSumToOne {
+                    role,
+                    file: table.name().to_string(),
+                    line: table.line_of_row(rows_of(first)[i]),
+                    sum,
+                });
+            }
+            Ok(row)
+        })
+        .collect()
+}
+
+/// The features of one modality (rules in the module docs).
+fn modality_features(
+    sources: &[Source],
+    source_rows: &[Vec<usize>],
+    tables: &[ParsedTable],
+    options: &AssembleOptions,
+) -> Result<ModalityFeatures, DataError> {
+    let all_categorical = sources
+        .iter()
+        .all(|s| matches!(s.column.data, ColumnData::Categorical { .. }));
+    if all_categorical {
+        let parts: Vec<Labels> = sources
+            .iter()
+            .map(|s| labels_at(s.column, &source_rows[s.table], options.state_order))
+            .collect();
+        if let [only] = parts.as_slice() {
+            return Ok(ModalityFeatures::Categorical(only.clone()));
+        }
+        // Several categorical columns: the state is the tuple of their values.
+        let samples = parts.first().map_or(0, |p| p.codes.len());
+        let mut interner = Interner::default();
+        let codes = (0..samples)
+            .map(|i| {
+                let key = parts
+                    .iter()
+                    .map(|p| p.levels[p.codes[i] as usize].as_str())
+                    .collect::<Vec<_>>()
+                    .join("|");
+                interner.code(&key)
+            })
+            .collect();
+        let (codes, levels) = reorder(codes, interner.into_levels(), options.state_order);
+        let name = parts
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join("|");
+        return Ok(ModalityFeatures::Categorical(Labels {
+            name,
+            codes,
+            levels,
+        }));
+    }
+    let mut names = Vec::new();
+    let mut columns = Vec::new();
+    for source in sources {
+        let rows = &source_rows[source.table];
+        match &source.column.data {
+            ColumnData::Numeric(values) => {
+                names.push(source.column.name.clone());
+                columns.push(numeric_at(values, rows));
+            }
+            ColumnData::Categorical { .. } => {
+                let labels = labels_at(source.column, rows, options.state_order);
+                if labels.levels.len() > options.max_one_hot_levels {
+                    return Err(DataError::TooManyCategories {
+                        file: tables[source.table].name().to_string(),
+                        column: source.column.name.clone(),
+                        levels: labels.levels.len(),
+                        limit: options.max_one_hot_levels,
+                    });
+                }
+                for (code, level) in labels.levels.iter().enumerate() {
+                    names.push(format!("{}={level}", labels.name));
+                    columns.push(
+                        labels
+                            .codes
+                            .iter()
+                            .map(|&c| f64::from(u8::from(c == code as u32)))
+                            .collect(),
+                    );
+                }
+            }
+        }
+    }
+    Ok(ModalityFeatures::Numeric { names, columns })
+}
