@@ -2,6 +2,8 @@
 //! dot products and dense linear algebra, so that every caller sums in the same order
 //! (the determinism fingerprints depend on it).
 
+pub mod cholesky;
+
 /// Σ_k a_k b_k as four interleaved partial sums (k mod 4) added as (s₀ + s₁) + (s₂ + s₃):
 /// a fixed order, so the same bits on every target, that LLVM can still vectorise
 /// (one running sum is bound by the latency of each addition).

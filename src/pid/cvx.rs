@@ -9,6 +9,7 @@
 //! Everything inside this module is in **nats**; the public results are in **bits**.
 
 use super::PidError;
+use crate::numeric::cholesky::{cholesky_in_place, cholesky_solve, spd_inverse_from_cholesky};
 use crate::table::JointTable;
 use serde::{Deserialize, Serialize};
 
@@ -1122,71 +1123,6 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
     (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
-/// In-place Cholesky of a symmetric positive (semi)definite n×n matrix given by its
-/// lower triangle; tiny or negative pivots are replaced to keep it usable as a
-/// preconditioner.
-fn cholesky_in_place(a: &mut [f64], n: usize) {
-    for j in 0..n {
-        let mut d = a[j * n + j];
-        for k in 0..j {
-            d -= a[j * n + k] * a[j * n + k];
-        }
-        let d = if d > 1e-300 { d.sqrt() } else { 1.0 };
-        a[j * n + j] = d;
-        for i in j + 1..n {
-            let mut s = a[i * n + j];
-            for k in 0..j {
-                s -= a[i * n + k] * a[j * n + k];
-            }
-            a[i * n + j] = s / d;
-        }
-    }
-}
-
-/// Overwrites the Cholesky factor `l` (lower triangle, as left by [`cholesky_in_place`])
-/// with the full inverse (L Lᵀ)⁻¹ = L⁻ᵀ L⁻¹; `linv` is n×n scratch. About n³/3 flops and
-/// n divisions, versus n triangular solve pairs (n³ flops, n² divisions).
-fn spd_inverse_from_cholesky(l: &mut [f64], n: usize, linv: &mut [f64]) {
-    linv.iter_mut().for_each(|v| *v = 0.0);
-    for j in 0..n {
-        linv[j * n + j] = 1.0 / l[j * n + j];
-        for i in j + 1..n {
-            let mut s = 0.0;
-            for k in j..i {
-                s += l[i * n + k] * linv[k * n + j];
-            }
-            linv[i * n + j] = -s / l[i * n + i];
-        }
-    }
-    for i in 0..n {
-        for j in 0..=i {
-            let mut s = 0.0;
-            for k in i..n {
-                s += linv[k * n + i] * linv[k * n + j];
-            }
-            l[i * n + j] = s;
-            l[j * n + i] = s;
-        }
-    }
-}
-
-fn cholesky_solve(l: &[f64], n: usize, x: &mut [f64]) {
-    for i in 0..n {
-        let mut s = x[i];
-        for k in 0..i {
-            s -= l[i * n + k] * x[k];
-        }
-        x[i] = s / l[i * n + i];
-    }
-    for i in (0..n).rev() {
-        let mut s = x[i];
-        for k in i + 1..n {
-            s -= l[k * n + i] * x[k];
-        }
-        x[i] = s / l[i * n + i];
-    }
-}
-
 /// Upper bound in nats on |H(q) − H(q')| when ‖q − q'‖₁ ≤ t over `n` cells
 /// (Fannes–Audenaert-type continuity bound, applied to both entropies in
 /// H(Y|X1,X2) = H(X1,X2,Y) − H(X1,X2)).
@@ -1737,22 +1673,6 @@ mod tests {
     }
 
     #[test]
-    fn preconditioner_blocks_are_exact_inverses() {
-        let mut a = vec![4.0, 0.0, 0.0, 1.0, 3.0, 0.0, 0.5, 0.2, 2.0];
-        let full = [4.0, 1.0, 0.5, 1.0, 3.0, 0.2, 0.5, 0.2, 2.0];
-        cholesky_in_place(&mut a, 3);
-        for j in 0..3 {
-            let mut x = [0.0; 3];
-            x[j] = 1.0;
-            cholesky_solve(&a, 3, &mut x);
-            for i in 0..3 {
-                let row: f64 = (0..3).map(|k| full[i * 3 + k] * x[k]).sum();
-                assert!((row - f64::from(u8::from(i == j))).abs() < 1e-14);
-            }
-        }
-    }
-
-    #[test]
     fn coupled_preconditioner_is_exact_with_one_cell_per_block() {
         // With n2 = 1 (n1 = 1) every x1 (x2) has a single cell, the Schur complement has
         // no off-diagonal blocks to drop, and M = H: M⁻¹ solves H x = r.
@@ -1787,21 +1707,6 @@ mod tests {
         let err: f64 = hx.iter().zip(&r).map(|(a, b)| (a - b).abs()).sum();
         let scale: f64 = r.iter().map(|a| a.abs()).sum();
         assert!(err <= 1e-9 * scale, "{err:e} vs {scale:e}");
-    }
-
-    #[test]
-    fn spd_inverse_is_exact() {
-        let full = [4.0, 1.0, 0.5, 1.0, 3.0, 0.2, 0.5, 0.2, 2.0];
-        let mut a = full;
-        let mut scratch = [0.0; 9];
-        cholesky_in_place(&mut a, 3);
-        spd_inverse_from_cholesky(&mut a, 3, &mut scratch);
-        for i in 0..3 {
-            for j in 0..3 {
-                let v: f64 = (0..3).map(|k| full[i * 3 + k] * a[k * 3 + j]).sum();
-                assert!((v - f64::from(u8::from(i == j))).abs() < 1e-14);
-            }
-        }
     }
 
     #[test]
