@@ -10,6 +10,7 @@
 
 use super::PidError;
 use crate::numeric::cholesky::{cholesky_in_place, cholesky_solve, spd_inverse_from_cholesky};
+use crate::numeric::dot;
 use crate::table::JointTable;
 use serde::{Deserialize, Serialize};
 
@@ -1103,24 +1104,6 @@ impl Problem {
         }
         (x, it)
     }
-}
-
-/// Σ a_i b_i with four independent accumulators (a single running sum is bound by the
-/// latency of floating-point addition).
-#[inline]
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let n = a.len().min(b.len());
-    let (a, b) = (&a[..n], &b[..n]);
-    let mut acc = [0.0f64; 4];
-    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
-    let (ra, rb) = (ca.remainder(), cb.remainder());
-    for (x, y) in ca.zip(cb) {
-        for k in 0..4 {
-            acc[k] += x[k] * y[k];
-        }
-    }
-    let tail: f64 = ra.iter().zip(rb).map(|(x, y)| x * y).sum();
-    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
 /// Upper bound in nats on |H(q) − H(q')| when ‖q − q'‖₁ ≤ t over `n` cells
