@@ -16,7 +16,10 @@ pub mod batch;
 mod cvx;
 pub mod random;
 
-pub use cvx::{max_entropy_coupling, Coupling, CvxOptions};
+pub use cvx::{
+    max_entropy_coupling, max_entropy_coupling_observed, CgSystem, Coupling, CvxOptions,
+    SolveObserver, TraceEvent,
+};
 
 use crate::info::InfoTerms;
 use crate::table::JointTable;

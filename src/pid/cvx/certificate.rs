@@ -2,19 +2,28 @@
 //! feasible dual point bracket h* = max_{q ∈ Δp} H_q(Y | X1, X2), in nats.
 
 use super::problem::Problem;
-use super::{trace_enabled, CvxOptions, LN2};
+use super::CvxOptions;
 use crate::numeric::cholesky::{cholesky_in_place, cholesky_solve};
 
+/// A certified point, in nats: h_lower ≤ h* ≤ h_upper up to the infeasibility allowance.
 pub(super) struct Certified {
+    /// The exactly feasible primal point (cell entries).
     pub(super) q: Vec<f64>,
+    /// H_q(Y | X1, X2) of `q`.
     pub(super) h_lower: f64,
+    /// The best upper bound on h*: min(H(Y|X1), H(Y|X2)) and the dual bounds.
     pub(super) h_upper: f64,
+    /// The upper bound from each dual point given, in order.
+    pub(super) dual_uppers: Vec<f64>,
+    /// (h_upper − h_lower)⁺ + continuity bound of the residual + rounding allowance.
     pub(super) certificate: f64,
+    /// L1 marginal residual of `q`.
     pub(super) residual: f64,
 }
 
 impl Problem {
-    /// Makes cell entries `q` exactly feasible and brackets h* with the dual point `z`.
+    /// Makes cell entries `q` exactly feasible and brackets h* with the dual points
+    /// `duals` (each a valid bound; the best is kept).
     pub(super) fn certify(
         &self,
         q: &[f64],
@@ -39,18 +48,11 @@ impl Problem {
         }
         let residual = self.residual_l1(&qf);
         let h_lower = self.cond_entropy(&qf);
-        let h_upper = duals
+        let dual_uppers: Vec<f64> = duals.iter().map(|z| -self.dual_bound(z)).collect();
+        let h_upper = dual_uppers
             .iter()
-            .map(|z| -self.dual_bound(z))
+            .copied()
             .fold(self.h_upper_theory, f64::min);
-        if trace_enabled() {
-            // Which bound is the binding one (central or extrapolated dual).
-            let ups: Vec<String> = duals
-                .iter()
-                .map(|z| format!("{:.12e}", -self.dual_bound(z) / LN2))
-                .collect();
-            eprintln!("    certify h_lower={:.12e} uppers={ups:?}", h_lower / LN2);
-        }
         // Rounding allowance: a few ulps of the entropies summed over the entries.
         let rounding = 1e-14 * (1.0 + h_lower.abs());
         let certificate =
@@ -59,6 +61,7 @@ impl Problem {
             q: qf,
             h_lower,
             h_upper,
+            dual_uppers,
             certificate,
             residual,
         }

@@ -17,8 +17,10 @@
 
 use super::certificate::Certified;
 use super::dual::Eval;
+use super::newton::CgStats;
+use super::observe::{CgSystem, SolveObserver, TraceEvent};
 use super::problem::Problem;
-use super::{trace_enabled, Coupling, CvxOptions, PidError, LN2};
+use super::{Coupling, CvxOptions, PidError, LN2};
 use crate::table::JointTable;
 
 /// The smallest smoothing the path goes to.
@@ -26,7 +28,11 @@ const EPS_MIN: f64 = 1e-13;
 
 /// One solve of [`super::max_entropy_coupling`] along the ε schedule of `opts` (no
 /// retries): the best certified point found within the caps.
-pub(super) fn solve(table: &JointTable, opts: &CvxOptions) -> Result<Coupling, PidError> {
+pub(super) fn solve(
+    table: &JointTable,
+    opts: &CvxOptions,
+    observer: &mut dyn SolveObserver,
+) -> Result<Coupling, PidError> {
     let valid = opts.tolerance_bits > 0.0
         && opts.epsilon_factor > 0.0
         && opts.epsilon_factor < 1.0
@@ -39,10 +45,17 @@ pub(super) fn solve(table: &JointTable, opts: &CvxOptions) -> Result<Coupling, P
     // The product coupling is optimal whenever it already attains the upper bound
     // (e.g. one variable carries no information about Y, n1 = 1, ny = 1).
     let start = prob.certify(&q0, &[], &q0, opts);
+    observer.event(&TraceEvent::Start {
+        epsilon_factor: opts.epsilon_factor,
+        cells: prob.ncells(),
+        variables: prob.nvars(),
+        h_lower_bits: start.h_lower / LN2,
+        certificate_bits: start.certificate / LN2,
+    });
     if start.certificate <= opts.tolerance_bits * LN2 || prob.ncells() == 0 {
         return Ok(to_coupling(&prob, opts, start, 0, 0));
     }
-    let mut path = PathFollower::new(&prob, opts, q0, start)?;
+    let mut path = PathFollower::new(&prob, opts, q0, start, observer)?;
     path.run()?;
     Ok(to_coupling(&prob, opts, path.best, path.newton, path.cg))
 }
@@ -112,8 +125,8 @@ struct PathFollower<'a> {
     /// Whether `tangent` was solved at the current point (then the predictor uses it as
     /// it is).
     tangent_current: bool,
-    /// Progress lines on stderr (see [`trace_enabled`]).
-    trace: bool,
+    /// Receives the [`TraceEvent`]s.
+    observer: &'a mut dyn SolveObserver,
 }
 
 /// How a stage's corrector ended.
@@ -147,6 +160,7 @@ impl<'a> PathFollower<'a> {
         opts: &'a CvxOptions,
         q0: Vec<f64>,
         best: Certified,
+        observer: &'a mut dyn SolveObserver,
     ) -> Result<Self, PidError> {
         let z = prob.central_start();
         let eps = 1.0;
@@ -173,8 +187,33 @@ impl<'a> PathFollower<'a> {
             retreated: false,
             tangent: None,
             tangent_current: false,
-            trace: trace_enabled(),
+            observer,
         })
+    }
+
+    /// Adds a CG solve to the count and reports it.
+    fn count_cg(&mut self, system: CgSystem, tolerance: f64, kappa: f64, stats: &CgStats) {
+        self.cg += stats.iterations;
+        self.observer.event(&TraceEvent::Cg {
+            system,
+            tolerance,
+            iterations: stats.iterations,
+            live_cells: stats.live_cells,
+            kappa,
+            coupled: stats.coupled,
+        });
+    }
+
+    /// Reports the end of a stage, with its certificate and primal residual if any.
+    fn stage_end(&mut self, certified: Option<(f64, f64)>) {
+        self.observer.event(&TraceEvent::StageEnd {
+            stage: self.stage,
+            eps: self.eps,
+            newton: self.newton,
+            cg: self.cg,
+            certificate_bits: certified.map(|(c, _)| c / LN2),
+            feasibility_l1: certified.map(|(_, r)| r),
+        });
     }
 
     /// Stage after stage until a certificate meets the tolerance, ε reaches its floor or
@@ -199,9 +238,8 @@ impl<'a> PathFollower<'a> {
                 if self.certify_end_of_stage() {
                     return Ok(());
                 }
-            } else if self.trace {
-                let (stage, eps, newton, cg) = (self.stage, self.eps, self.newton, self.cg);
-                eprintln!("stage {stage} eps={eps:.1e} newton={newton} cg={cg}");
+            } else {
+                self.stage_end(None);
             }
         }
     }
@@ -226,15 +264,10 @@ impl PathFollower<'_> {
     fn solve_tangent(&mut self, previous: Option<&[f64]>) -> Vec<f64> {
         let (prob, e, eps) = (self.prob, &self.e, self.eps);
         let rhs = prob.tangent_rhs(e, eps);
-        let (dz, its) = prob.pcg(
-            e,
-            1.0 / eps - 1.0,
-            &rhs,
-            previous,
-            TANGENT_CG_TOLERANCE,
-            self.opts.max_cg,
-        );
-        self.cg += its;
+        let kappa = 1.0 / eps - 1.0;
+        let tol = TANGENT_CG_TOLERANCE;
+        let (dz, stats) = prob.pcg(e, kappa, &rhs, previous, tol, self.opts.max_cg);
+        self.count_cg(CgSystem::Tangent, tol, kappa, &stats);
         dz
     }
 
@@ -317,9 +350,11 @@ impl PathFollower<'_> {
             return;
         }
         let residual = l1(&self.spare.grad);
-        if self.trace {
-            eprintln!("  predictor eps={eps_new:.2e} frac={frac} |g|1={residual:.2e}");
-        }
+        self.observer.event(&TraceEvent::Predicted {
+            eps: eps_new,
+            fraction: frac,
+            residual_l1: residual,
+        });
         if chosen.as_ref().is_none_or(|p| residual < p.residual) {
             let e = std::mem::take(&mut self.spare);
             let p = Prediction {
@@ -428,19 +463,20 @@ impl PathFollower<'_> {
                 return Corrected::Stalled;
             };
             let g1 = l1(&self.e.grad);
-            if self.trace {
-                let (s, eps) = (self.stage, self.eps);
-                eprintln!("  stage {s} eps={eps:.1e} t={t} dec={dec:.2e} cg={its} |g|1={g1:.2e}");
-            }
+            self.observer.event(&TraceEvent::NewtonStep {
+                stage: self.stage,
+                eps: self.eps,
+                step: t,
+                decrement: dec,
+                cg_iterations: its,
+                residual_l1: g1,
+            });
             stage.adapt_cg_tolerance(g1);
             // Close to the end, try to certify early: the exact-feasibility step repairs
             // a small marginal residual, so full centring is often unnecessary.
             if stage.certify_early && g1 <= stage.next_cert_at {
                 stage.next_cert_at = g1 * 0.1;
-                let (certificate, _) = self.certify();
-                if self.trace {
-                    eprintln!("  early cert={:.2e} at |g|1={g1:.1e}", certificate / LN2);
-                }
+                let (certificate, _) = self.certify(true);
                 if certificate <= self.tol {
                     return Corrected::Finished;
                 }
@@ -462,8 +498,9 @@ impl PathFollower<'_> {
     fn newton_step(&mut self, kappa: f64, cg_tol: f64) -> Option<(f64, f64, usize)> {
         let prob = self.prob;
         let max_cg = self.opts.max_cg.min(MAX_NEWTON_CG);
-        let (mut d, its) = prob.pcg(&self.e, kappa, &self.e.grad, None, cg_tol, max_cg);
-        self.cg += its;
+        let (mut d, stats) = prob.pcg(&self.e, kappa, &self.e.grad, None, cg_tol, max_cg);
+        self.count_cg(CgSystem::Newton, cg_tol, kappa, &stats);
+        let its = stats.iterations;
         self.newton += 1;
         // Clip each component of the step to ±MAX_STEP nats: directions that only
         // touch (nearly) dead entries have almost no curvature, and without the clip
@@ -504,10 +541,11 @@ impl PathFollower<'_> {
             .prob
             .eval(&self.z, self.eps)
             .ok_or(PidError::Numerical("overflow in the smoothed dual"))?;
-        if self.trace {
-            let (stage, eps, factor) = (self.stage, self.eps, self.factor);
-            eprintln!("stage {stage} failed to centre: back to eps={eps:.1e}, factor {factor:.3}");
-        }
+        self.observer.event(&TraceEvent::Retreat {
+            stage: self.stage,
+            eps: self.eps,
+            factor: self.factor,
+        });
         Ok(())
     }
 }
@@ -532,7 +570,8 @@ impl PathFollower<'_> {
     /// the exact dual optimum; both bounds are valid, the better one is kept. The
     /// tangent is kept for the next predictor (it is the same system). Returns the
     /// certificate and the primal residual (nats, L1); `best` keeps the best certificate.
-    fn certify(&mut self) -> (f64, f64) {
+    /// `early`: inside a stage (for the observer).
+    fn certify(&mut self, early: bool) -> (f64, f64) {
         let previous = self.tangent.take();
         let dz = self.solve_tangent(previous.as_deref());
         let z0: Vec<f64> = self
@@ -547,6 +586,17 @@ impl PathFollower<'_> {
         self.tangent = Some(dz);
         self.tangent_current = true;
         let (certificate, residual) = (cert.certificate, cert.residual);
+        self.observer.event(&TraceEvent::Certified {
+            stage: self.stage,
+            eps: self.eps,
+            early,
+            residual_l1: l1(&self.e.grad),
+            h_lower_bits: cert.h_lower / LN2,
+            h_upper_central_bits: cert.dual_uppers[0] / LN2,
+            h_upper_extrapolated_bits: cert.dual_uppers[1] / LN2,
+            certificate_bits: certificate / LN2,
+            feasibility_l1: residual,
+        });
         if certificate < self.best.certificate {
             self.best = cert;
         }
@@ -557,20 +607,14 @@ impl PathFollower<'_> {
     /// is over (certified, or ε at its floor). A failed certificate c aims the next
     /// stage's ε.
     fn certify_end_of_stage(&mut self) -> bool {
-        let (certificate, residual) = self.certify();
+        let (certificate, residual) = self.certify(false);
         // The extrapolated certificate shrinks roughly like ε²: aim the next stage at a
         // few times below the tolerance instead of a full factor-10 step.
         if certificate > self.tol {
             let f = (CERT_AIM * self.tol / certificate).sqrt();
             self.next_factor = Some(f.clamp(self.opts.epsilon_factor, 0.7));
         }
-        if self.trace {
-            let (stage, eps, newton, cg) = (self.stage, self.eps, self.newton, self.cg);
-            eprintln!(
-                "stage {stage} eps={eps:.1e} newton={newton} cg={cg} cert={:.2e} res={residual:.1e}",
-                certificate / LN2,
-            );
-        }
+        self.stage_end(Some((certificate, residual)));
         certificate <= self.tol || self.eps <= EPS_MIN
     }
 }

@@ -67,8 +67,11 @@ mod certificate;
 mod driver;
 mod dual;
 mod newton;
+mod observe;
 mod precond;
 mod problem;
+
+pub use observe::{CgSystem, SolveObserver, TraceEvent};
 
 /// Computes the maximum-entropy coupling q* = argmax_{q ∈ Δp} H_q(Y | X1, X2), where
 /// Δp = {q ≥ 0 : q(x1,y) = p(x1,y), q(x2,y) = p(x2,y)}, with a certified bracket
@@ -78,7 +81,17 @@ mod problem;
 /// caps in `opts` are hit, the best certified point is returned with `converged = false`
 /// and an honest (wider) `certificate_bits`.
 pub fn max_entropy_coupling(table: &JointTable, opts: &CvxOptions) -> Result<Coupling, PidError> {
-    let mut best = driver::solve(table, opts)?;
+    max_entropy_coupling_observed(table, opts, &mut |_: &TraceEvent| {})
+}
+
+/// [`max_entropy_coupling`] reporting its progress to `observer`, one [`TraceEvent`]
+/// per step (the result is the same: observing changes nothing).
+pub fn max_entropy_coupling_observed(
+    table: &JointTable,
+    opts: &CvxOptions,
+    observer: &mut dyn SolveObserver,
+) -> Result<Coupling, PidError> {
+    let mut best = driver::solve(table, opts, observer)?;
     // Rare stalls (seen on small near-deterministic tables, ~1 in 10,000) depend on the
     // path taken: retry along gentler ε schedules and keep the best certificate.
     for factor in RETRY_FACTORS {
@@ -89,7 +102,7 @@ pub fn max_entropy_coupling(table: &JointTable, opts: &CvxOptions) -> Result<Cou
             epsilon_factor: factor,
             ..*opts
         };
-        let next = driver::solve(table, &gentler)?;
+        let next = driver::solve(table, &gentler, observer)?;
         let (iterations, cg) = (
             best.iterations + next.iterations,
             best.cg_iterations + next.cg_iterations,
@@ -106,11 +119,6 @@ pub fn max_entropy_coupling(table: &JointTable, opts: &CvxOptions) -> Result<Cou
 /// ε factors of the retries after a stalled solve (measured on the stalls found by
 /// `examples/stress.rs`: 0.7 solved every one in 40–50 Newton steps).
 const RETRY_FACTORS: [f64; 2] = [0.7, 0.9];
-
-/// Progress lines on stderr for native builds compiled with `CVX_TRACE` set.
-fn trace_enabled() -> bool {
-    cfg!(not(target_arch = "wasm32")) && option_env!("CVX_TRACE").is_some()
-}
 
 /// The table of the unit tests: 4×3×3, Dirichlet(1), seed 9.
 #[cfg(test)]

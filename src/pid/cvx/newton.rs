@@ -4,7 +4,6 @@
 
 use super::dual::Eval;
 use super::problem::Problem;
-use super::trace_enabled;
 use crate::numeric::dot;
 
 /// κ = 1/ε − 1 from which CG uses the block incomplete Cholesky preconditioner instead
@@ -13,6 +12,16 @@ use crate::numeric::dot;
 /// 186 / 283 / 289; from 3000 is the fastest in CPU time (the coupled preconditioner
 /// costs about twice as much to build and apply, and the early stages need few iterations).
 pub(super) const COUPLED_PREC_KAPPA: f64 = 3e3;
+
+/// What one [`Problem::pcg`] solve took.
+pub(super) struct CgStats {
+    /// CG iterations.
+    pub(super) iterations: usize,
+    /// Cells included in the Hessian products.
+    pub(super) live_cells: usize,
+    /// Whether the block incomplete Cholesky preconditioner was used.
+    pub(super) coupled: bool,
+}
 
 impl Problem {
     /// out = H v, H = −∇²Φ_ε = Σ_c P_cᵀ (diag(q_c) + κ w_c π_c π_cᵀ) P_c, κ = 1/ε − 1.
@@ -46,6 +55,7 @@ impl Problem {
 
     /// Solves H d = g by preconditioned conjugate gradients to relative residual `tol`
     /// (relative to ‖g‖), starting from the best multiple of `x0` if one is given.
+    /// Returns d and what the solve took.
     pub(super) fn pcg(
         &self,
         e: &Eval,
@@ -54,7 +64,7 @@ impl Problem {
         x0: Option<&[f64]>,
         tol: f64,
         max_iter: usize,
-    ) -> (Vec<f64>, usize) {
+    ) -> (Vec<f64>, CgStats) {
         let n = g.len();
         let gnorm = dot(g, g).sqrt();
         let scale = e.w.iter().sum::<f64>().max(1e-300);
@@ -95,8 +105,13 @@ impl Problem {
         let mut p = zv.clone();
         let mut rz = dot(&r, &zv);
         let mut it = 0;
+        let stats = |iterations| CgStats {
+            iterations,
+            live_cells: live.len(),
+            coupled,
+        };
         if gnorm == 0.0 || dot(&r, &r).sqrt() <= tol * gnorm {
-            return (x, 0);
+            return (x, stats(0));
         }
         while it < max_iter {
             it += 1;
@@ -124,12 +139,6 @@ impl Problem {
                 *pi = zi + beta * *pi;
             }
         }
-        if trace_enabled() {
-            eprintln!(
-                "    pcg tol={tol:.0e} its={it} live={} kappa={kappa:.1e} coupled={coupled}",
-                live.len()
-            );
-        }
-        (x, it)
+        (x, stats(it))
     }
 }
