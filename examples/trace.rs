@@ -18,10 +18,11 @@ fn print_event(ev: &TraceEvent, t0: Instant) {
             epsilon_factor,
             cells,
             variables,
+            warm,
             h_lower_bits,
             ..
         } => {
-            eprintln!("solve factor={epsilon_factor} cells={cells} vars={variables}");
+            eprintln!("solve factor={epsilon_factor} cells={cells} vars={variables} warm={warm}");
             eprintln!("    certify h_lower={h_lower_bits:.12e} uppers=[]");
         }
         TraceEvent::Cg {
@@ -132,7 +133,7 @@ fn main() {
                 print_event(ev, t0);
             }
         };
-        max_entropy_coupling_observed(&t, &opts, &mut observer).unwrap()
+        max_entropy_coupling_observed(&t, &opts, None, &mut observer).unwrap()
     };
     for _ in 1..reps {
         solve();

@@ -6,6 +6,7 @@ use super::CvxOptions;
 use crate::numeric::cholesky::{cholesky_in_place, cholesky_solve};
 
 /// A certified point, in nats: h_lower ≤ h* ≤ h_upper up to the infeasibility allowance.
+#[derive(Clone)]
 pub(super) struct Certified {
     /// The exactly feasible primal point (cell entries).
     pub(super) q: Vec<f64>,

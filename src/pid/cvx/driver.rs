@@ -20,6 +20,7 @@ use super::dual::Eval;
 use super::newton::CgStats;
 use super::observe::{CgSystem, SolveObserver, TraceEvent};
 use super::problem::Problem;
+use super::warm::{DualStart, WARM_EPSILON_MAX};
 use super::{Coupling, CvxOptions, PidError, LN2};
 use crate::table::JointTable;
 
@@ -27,12 +28,69 @@ use crate::table::JointTable;
 const EPS_MIN: f64 = 1e-13;
 
 /// One solve of [`super::max_entropy_coupling`] along the ε schedule of `opts` (no
-/// retries): the best certified point found within the caps.
+/// retries) from the start of the central path: the best certified point found within
+/// the caps.
 pub(super) fn solve(
     table: &JointTable,
     opts: &CvxOptions,
     observer: &mut dyn SolveObserver,
 ) -> Result<Coupling, PidError> {
+    let (prob, q0, start) = prepare(table, opts, false, observer)?;
+    if let Some(done) = shortcut(&prob, opts, &start) {
+        return Ok(done);
+    }
+    let mut path = PathFollower::cold(&prob, opts, q0, start, observer)?;
+    path.run()?;
+    Ok(path.finish())
+}
+
+/// How a warm-started solve ended.
+pub(super) enum Warm {
+    /// Certified to the tolerance.
+    Solved(Coupling),
+    /// The start did not fit the table, or the path from it failed (the first stage did
+    /// not centre, a numerical failure, or no certificate within the caps), after
+    /// `newton` Newton steps and `cg` CG iterations: solve cold.
+    Failed { newton: usize, cg: usize },
+}
+
+/// [`solve`] from a previous solution's dual point instead.
+pub(super) fn solve_warm(
+    table: &JointTable,
+    opts: &CvxOptions,
+    dual: &DualStart,
+    observer: &mut dyn SolveObserver,
+) -> Result<Warm, PidError> {
+    let (prob, q0, start) = prepare(table, opts, true, observer)?;
+    if let Some(done) = shortcut(&prob, opts, &start) {
+        return Ok(Warm::Solved(done));
+    }
+    let Some((z, eps, e)) = dual.start_for(&prob, observer) else {
+        return Ok(Warm::Failed { newton: 0, cg: 0 });
+    };
+    let point = StartPoint {
+        z,
+        eps,
+        e,
+        warm: true,
+    };
+    let mut path = PathFollower::at(&prob, opts, q0, start, point, observer);
+    let ran = path.run();
+    let (newton, cg) = (path.newton, path.cg);
+    Ok(match ran.map(|()| path.finish()) {
+        Ok(done) if done.converged => Warm::Solved(done),
+        _ => Warm::Failed { newton, cg },
+    })
+}
+
+/// Checks the options, reduces the table to its problem and certifies the product
+/// coupling q0 (the starting bracket); returns the problem, q0 and that certificate.
+fn prepare(
+    table: &JointTable,
+    opts: &CvxOptions,
+    warm: bool,
+    observer: &mut dyn SolveObserver,
+) -> Result<(Problem, Vec<f64>, Certified), PidError> {
     let valid = opts.tolerance_bits > 0.0
         && opts.epsilon_factor > 0.0
         && opts.epsilon_factor < 1.0
@@ -42,22 +100,27 @@ pub(super) fn solve(
     }
     let prob = Problem::new(table);
     let q0 = prob.product_coupling();
-    // The product coupling is optimal whenever it already attains the upper bound
-    // (e.g. one variable carries no information about Y, n1 = 1, ny = 1).
     let start = prob.certify(&q0, &[], &q0, opts);
     observer.event(&TraceEvent::Start {
         epsilon_factor: opts.epsilon_factor,
         cells: prob.ncells(),
         variables: prob.nvars(),
+        warm,
         h_lower_bits: start.h_lower / LN2,
         certificate_bits: start.certificate / LN2,
     });
-    if start.certificate <= opts.tolerance_bits * LN2 || prob.ncells() == 0 {
-        return Ok(to_coupling(&prob, opts, start, 0, 0));
+    Ok((prob, q0, start))
+}
+
+/// The product coupling is optimal whenever it already attains the upper bound (e.g. one
+/// variable carries no information about Y, n1 = 1, ny = 1): then it is the result, with
+/// 0 iterations (and the exactly central ε = 1 point as its dual).
+fn shortcut(prob: &Problem, opts: &CvxOptions, start: &Certified) -> Option<Coupling> {
+    if start.certificate > opts.tolerance_bits * LN2 && prob.ncells() > 0 {
+        return None;
     }
-    let mut path = PathFollower::new(&prob, opts, q0, start, observer)?;
-    path.run()?;
-    Ok(to_coupling(&prob, opts, path.best, path.newton, path.cg))
+    let dual = DualStart::new(prob, vec![(1.0, prob.central_start())]);
+    Some(to_coupling(prob, opts, start.clone(), 0, 0, dual))
 }
 
 /// The public result (bits, table layout) of a certified point.
@@ -67,6 +130,7 @@ fn to_coupling(
     cert: Certified,
     iterations: usize,
     cg_iterations: usize,
+    dual: DualStart,
 ) -> Coupling {
     let certificate_bits = cert.certificate / LN2;
     Coupling {
@@ -78,6 +142,7 @@ fn to_coupling(
         iterations,
         cg_iterations,
         converged: certificate_bits <= opts.tolerance_bits,
+        dual,
     }
 }
 
@@ -125,8 +190,21 @@ struct PathFollower<'a> {
     /// Whether `tangent` was solved at the current point (then the predictor uses it as
     /// it is).
     tangent_current: bool,
+    /// Whether the path started from a previous solution's dual point.
+    warm: bool,
+    /// The central points (ε, z) reached at ε ≤ `WARM_EPSILON_MAX`, for warm starts.
+    central: Vec<(f64, Vec<f64>)>,
     /// Receives the [`TraceEvent`]s.
     observer: &'a mut dyn SolveObserver,
+}
+
+/// Where a path starts: z at smoothing ε, its evaluation, and whether it is a previous
+/// solution's point.
+struct StartPoint {
+    z: Vec<f64>,
+    eps: f64,
+    e: Eval,
+    warm: bool,
 }
 
 /// How a stage's corrector ended.
@@ -155,7 +233,7 @@ fn l1(v: &[f64]) -> f64 {
 impl<'a> PathFollower<'a> {
     /// Starts at the point of the central path that is known exactly: the product
     /// coupling's dual at ε = 1. `best` is the start point's certificate.
-    fn new(
+    fn cold(
         prob: &'a Problem,
         opts: &'a CvxOptions,
         q0: Vec<f64>,
@@ -163,11 +241,29 @@ impl<'a> PathFollower<'a> {
         observer: &'a mut dyn SolveObserver,
     ) -> Result<Self, PidError> {
         let z = prob.central_start();
-        let eps = 1.0;
         let e = prob
-            .eval(&z, eps)
+            .eval(&z, 1.0)
             .ok_or(PidError::Numerical("overflow at the start point"))?;
-        Ok(PathFollower {
+        let point = StartPoint {
+            z,
+            eps: 1.0,
+            e,
+            warm: false,
+        };
+        Ok(Self::at(prob, opts, q0, best, point, observer))
+    }
+
+    /// Starts at `point`.
+    fn at(
+        prob: &'a Problem,
+        opts: &'a CvxOptions,
+        q0: Vec<f64>,
+        best: Certified,
+        point: StartPoint,
+        observer: &'a mut dyn SolveObserver,
+    ) -> Self {
+        let StartPoint { z, eps, e, warm } = point;
+        PathFollower {
             prob,
             opts,
             tol: opts.tolerance_bits * LN2,
@@ -187,8 +283,20 @@ impl<'a> PathFollower<'a> {
             retreated: false,
             tangent: None,
             tangent_current: false,
+            warm,
+            central: Vec::new(),
             observer,
-        })
+        }
+    }
+
+    /// The result: the best certificate, and the dual point to warm-start from.
+    fn finish(self) -> Coupling {
+        let mut central = self.central;
+        if central.is_empty() {
+            central.push((self.eps, self.z));
+        }
+        let dual = DualStart::new(self.prob, central);
+        to_coupling(self.prob, self.opts, self.best, self.newton, self.cg, dual)
     }
 
     /// Adds a CG solve to the count and reports it.
@@ -226,13 +334,22 @@ impl<'a> PathFollower<'a> {
             }
             match self.correct() {
                 Corrected::Finished => return Ok(()),
+                // A warm start has no central point to go back to: start cold instead.
+                Corrected::Stalled if self.warm && self.stage == 1 => {
+                    return Err(PidError::Numerical("the warm start did not centre"));
+                }
                 // A stage that did not centre went too far along the path: go back to
                 // the last central point and take a shorter step in ε.
                 Corrected::Stalled if self.factor < 0.95 && self.center.is_some() => {
                     self.retreat()?;
                     continue;
                 }
-                Corrected::Stalled | Corrected::Centred => {}
+                Corrected::Centred => {
+                    if self.eps <= WARM_EPSILON_MAX {
+                        self.central.push((self.eps, self.z.clone()));
+                    }
+                }
+                Corrected::Stalled => {}
             }
             if self.eps * (1.0 + self.log_n) <= END_CERT_ZONE * self.tol || self.eps <= EPS_MIN {
                 if self.certify_end_of_stage() {
@@ -390,6 +507,11 @@ const MAX_STEP: f64 = 50.0;
 /// step in ε).
 const MAX_STAGE_STEPS: usize = 25;
 
+/// Newton steps after which the first stage of a warm start counts as failed (then the
+/// solve starts cold). The warm starts that centred took at most 7 in the measurements
+/// of `warm::WARM_ACCEPT`; one that fails should not cost a whole stage's 25.
+const WARM_STAGE_STEPS: usize = 12;
+
 /// Early certification (after Newton steps that cut the residual 10×) starts once
 /// ε·(1 + ln #cells) ≤ CERT_ZONE × tolerance (nats). With the extrapolated dual the
 /// certificate shrinks roughly like ε² (4.9e-7 bits at ε = 3.2e-5, 1e-7 at 1e-5, 7e-9 at
@@ -485,7 +607,12 @@ impl PathFollower<'_> {
             if t == 1.0 && dec <= 1e-2 * self.eps && g1 <= gtol {
                 return Corrected::Centred;
             }
-            if stage.steps >= MAX_STAGE_STEPS {
+            let max_steps = if self.warm && self.stage == 1 {
+                WARM_STAGE_STEPS
+            } else {
+                MAX_STAGE_STEPS
+            };
+            if stage.steps >= max_steps {
                 return Corrected::Stalled;
             }
         }

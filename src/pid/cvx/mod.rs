@@ -61,6 +61,10 @@ pub struct Coupling {
     pub cg_iterations: usize,
     /// Whether `certificate_bits <= tolerance_bits` was reached within the caps.
     pub converged: bool,
+    /// A point of the central path near the optimum, to start the solve of a similar
+    /// table from ([`max_entropy_coupling_from`]); empty when deserialised without one.
+    #[serde(default)]
+    pub dual: DualStart,
 }
 
 mod certificate;
@@ -70,8 +74,10 @@ mod newton;
 mod observe;
 mod precond;
 mod problem;
+mod warm;
 
 pub use observe::{CgSystem, SolveObserver, TraceEvent};
+pub use warm::DualStart;
 
 /// Computes the maximum-entropy coupling q* = argmax_{q ∈ Δp} H_q(Y | X1, X2), where
 /// Δp = {q ≥ 0 : q(x1,y) = p(x1,y), q(x2,y) = p(x2,y)}, with a certified bracket
@@ -81,17 +87,42 @@ pub use observe::{CgSystem, SolveObserver, TraceEvent};
 /// caps in `opts` are hit, the best certified point is returned with `converged = false`
 /// and an honest (wider) `certificate_bits`.
 pub fn max_entropy_coupling(table: &JointTable, opts: &CvxOptions) -> Result<Coupling, PidError> {
-    max_entropy_coupling_observed(table, opts, &mut |_: &TraceEvent| {})
+    max_entropy_coupling_observed(table, opts, None, &mut |_: &TraceEvent| {})
 }
 
-/// [`max_entropy_coupling`] reporting its progress to `observer`, one [`TraceEvent`]
-/// per step (the result is the same: observing changes nothing).
+/// [`max_entropy_coupling`] starting from a previous solution's dual point `start`
+/// (its [`Coupling::dual`]), typically of a table close to this one: a bootstrap
+/// replicate, or the previous table in interactive use. The result is as exact and as
+/// certified as a cold solve's (the certificate does not depend on the start). A start
+/// that does not fit the table ([`DualStart::fits`]), or a path from it that fails,
+/// falls back to the cold solve; `iterations` then count both attempts.
+pub fn max_entropy_coupling_from(
+    table: &JointTable,
+    opts: &CvxOptions,
+    start: Option<&DualStart>,
+) -> Result<Coupling, PidError> {
+    max_entropy_coupling_observed(table, opts, start, &mut |_: &TraceEvent| {})
+}
+
+/// [`max_entropy_coupling_from`] reporting its progress to `observer`, one
+/// [`TraceEvent`] per step (observing changes nothing in the result).
 pub fn max_entropy_coupling_observed(
     table: &JointTable,
     opts: &CvxOptions,
+    start: Option<&DualStart>,
     observer: &mut dyn SolveObserver,
 ) -> Result<Coupling, PidError> {
+    // Newton steps and CG iterations of a warm start that failed.
+    let mut spent = (0, 0);
+    if let Some(start) = start.filter(|s| s.fits(table)) {
+        match driver::solve_warm(table, opts, start, observer)? {
+            driver::Warm::Solved(done) => return Ok(done),
+            driver::Warm::Failed { newton, cg } => spent = (newton, cg),
+        }
+    }
     let mut best = driver::solve(table, opts, observer)?;
+    best.iterations += spent.0;
+    best.cg_iterations += spent.1;
     // Rare stalls (seen on small near-deterministic tables, ~1 in 10,000) depend on the
     // path taken: retry along gentler ε schedules and keep the best certificate.
     for factor in RETRY_FACTORS {

@@ -27,6 +27,8 @@ pub enum TraceEvent {
         cells: usize,
         /// Dual variables, (n1 + n2)·ny.
         variables: usize,
+        /// Whether the path starts from a previous solution's dual point.
+        warm: bool,
         /// H_q(Y | X1, X2) of the product coupling, bits.
         h_lower_bits: f64,
         /// Its certificate (against min(H(Y|X1), H(Y|X2))), bits.
