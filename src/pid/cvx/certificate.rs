@@ -336,7 +336,7 @@ mod tests {
     use crate::pid::cvx::test_table;
 
     #[test]
-    pub(super) fn any_dual_point_bounds_every_feasible_coupling() {
+    fn any_dual_point_bounds_every_feasible_coupling() {
         let prob = Problem::new(&test_table());
         let q0 = prob.product_coupling();
         let h0 = prob.cond_entropy(&q0);
@@ -348,7 +348,7 @@ mod tests {
     }
 
     #[test]
-    pub(super) fn newton_scaling_restores_the_marginals() {
+    fn newton_scaling_restores_the_marginals() {
         let prob = Problem::new(&test_table());
         let mut q = prob.product_coupling();
         let mut rng = crate::pid::random::SplitMix64::new(5);
@@ -360,7 +360,7 @@ mod tests {
     }
 
     #[test]
-    pub(super) fn continuity_bound_vanishes_with_the_residual() {
+    fn continuity_bound_vanishes_with_the_residual() {
         assert_eq!(continuity_bound(0.0, 100), 0.0);
         assert!(continuity_bound(1e-16, 100) < 1e-13);
         assert!(continuity_bound(1e-3, 100) > 1e-3);

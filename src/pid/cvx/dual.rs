@@ -63,14 +63,15 @@ pub(super) fn max_of(v: &[f64]) -> f64 {
 /// w_c = exp(LSE_c(λ+μ)/ε); primal point q_c = w_c softmax(λ+μ).
 #[derive(Default)]
 pub(super) struct Eval {
+    /// Φ_ε(z), nats.
     pub(super) phi: f64,
     /// q on the cell entries.
     pub(super) q: Vec<f64>,
     /// softmax(λ+μ) per cell entry.
     pub(super) pi: Vec<f64>,
-    /// w_c.
+    /// The cell masses w_c = exp(LSE_c/ε).
     pub(super) w: Vec<f64>,
-    /// LSE_c.
+    /// LSE_c = ln Σ_y exp(λ(x1,y) + μ(x2,y)), nats.
     pub(super) l: Vec<f64>,
     /// ∇Φ = (α, β) − marginals(q).
     pub(super) grad: Vec<f64>,
@@ -248,7 +249,7 @@ mod tests {
     use crate::pid::cvx::test_table;
 
     #[test]
-    pub(super) fn product_coupling_is_central_at_epsilon_one() {
+    fn product_coupling_is_central_at_epsilon_one() {
         let prob = Problem::new(&test_table());
         let z = prob.central_start();
         let e = prob.eval(&z, 1.0).unwrap();
@@ -257,7 +258,7 @@ mod tests {
     }
 
     #[test]
-    pub(super) fn exp_fast_is_accurate() {
+    fn exp_fast_is_accurate() {
         let mut rng = crate::pid::random::SplitMix64::new(8);
         for i in 0..200_000 {
             let x = if i % 2 == 0 {

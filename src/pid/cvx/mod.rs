@@ -4,7 +4,12 @@
 //! only (|X1| + |X2|)·|Y| variables, followed along a decreasing smoothing parameter ε;
 //! each Newton system is solved by preconditioned conjugate gradients using cheap
 //! Hessian–vector products. The result is certified by a primal point made exactly
-//! feasible (Sinkhorn scaling per label) and a feasible dual point.
+//! feasible (matrix scaling per label) and a feasible dual point.
+//!
+//! One file per step: [`problem`] (cells and labels), [`dual`] (Φ_ε and its
+//! evaluation), [`newton`] and [`precond`] (the Newton systems), [`certificate`],
+//! [`driver`] (the path-following: predict, correct, certify), [`warm`] (starting from
+//! another solution) and [`observe`] (progress events; the solver prints nothing).
 //!
 //! Everything inside this module is in **nats**; the public results are in **bits**.
 
@@ -12,6 +17,7 @@ use super::PidError;
 use crate::table::JointTable;
 use serde::{Deserialize, Serialize};
 
+/// ln 2: nats per bit.
 const LN2: f64 = std::f64::consts::LN_2;
 
 /// Tolerances and iteration caps of [`max_entropy_coupling`].
@@ -61,8 +67,9 @@ pub struct Coupling {
     pub cg_iterations: usize,
     /// Whether `certificate_bits <= tolerance_bits` was reached within the caps.
     pub converged: bool,
-    /// A point of the central path near the optimum, to start the solve of a similar
-    /// table from ([`max_entropy_coupling_from`]); empty when deserialised without one.
+    /// Central points (λ, μ) of this solve's path at several smoothing levels ε, to
+    /// start the solve of a similar table from ([`max_entropy_coupling_from`]); empty
+    /// when deserialised without one.
     #[serde(default)]
     pub dual: DualStart,
 }

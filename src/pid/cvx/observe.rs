@@ -50,7 +50,8 @@ pub enum TraceEvent {
         /// Jacobi).
         coupled: bool,
     },
-    /// A candidate point for the next stage was evaluated.
+    /// A candidate point for the next stage was evaluated (also each central point a
+    /// warm start tries, with `fraction` 0).
     Predicted {
         /// The next stage's ε.
         eps: f64,

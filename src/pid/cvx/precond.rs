@@ -252,7 +252,7 @@ mod tests {
     use crate::pid::random::{random_table, TableKind};
 
     #[test]
-    pub(super) fn coupled_preconditioner_is_exact_with_one_cell_per_block() {
+    fn coupled_preconditioner_is_exact_with_one_cell_per_block() {
         // With n2 = 1 (n1 = 1) every x1 (x2) has a single cell, the Schur complement has
         // no off-diagonal blocks to drop, and M = H: M⁻¹ solves H x = r.
         for shape in [[5, 1, 4], [1, 5, 4]] {
@@ -260,7 +260,7 @@ mod tests {
         }
     }
 
-    pub(super) fn coupled_preconditioner_solves(shape: [usize; 3]) {
+    fn coupled_preconditioner_solves(shape: [usize; 3]) {
         let t = random_table(
             shape,
             TableKind::Dirichlet {

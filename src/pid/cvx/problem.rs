@@ -12,6 +12,7 @@ use crate::table::JointTable;
 
 /// The support-reduced problem: cells (x1, x2) with their admissible labels.
 pub(super) struct Problem {
+    /// The table's shape `[n1, n2, ny]`.
     pub(super) n1: usize,
     pub(super) n2: usize,
     pub(super) ny: usize,
@@ -24,16 +25,19 @@ pub(super) struct Problem {
     /// p(x1) and p(x2).
     pub(super) p_x1: Vec<f64>,
     pub(super) p_x2: Vec<f64>,
+    /// x1 and x2 of cell c.
     pub(super) cell_x1: Vec<u32>,
     pub(super) cell_x2: Vec<u32>,
     /// Entries of cell c are `start[c]..start[c+1]` in `ys`.
     pub(super) start: Vec<u32>,
+    /// The label y of each cell entry.
     pub(super) ys: Vec<u32>,
     /// Upper bound min(H(Y|X1), H(Y|X2)) on h*, in nats.
     pub(super) h_upper_theory: f64,
 }
 
 impl Problem {
+    /// The cells and admissible labels of `table`, with its marginals.
     pub(super) fn new(table: &JointTable) -> Problem {
         let [n1, n2, ny] = table.shape();
         let alpha = table.p_x1_y();
@@ -87,14 +91,17 @@ impl Problem {
         }
     }
 
+    /// Cells with at least one admissible label.
     pub(super) fn ncells(&self) -> usize {
         self.cell_x1.len()
     }
 
+    /// Dual variables, (n1 + n2)·ny.
     pub(super) fn nvars(&self) -> usize {
         (self.n1 + self.n2) * self.ny
     }
 
+    /// Cell c's offsets of its λ(x1, ·) and μ(x2, ·) in z, and the range of its entries.
     #[inline]
     pub(super) fn cell(&self, c: usize) -> (usize, usize, std::ops::Range<usize>) {
         (
@@ -188,6 +195,8 @@ impl Problem {
         ra.max(rb)
     }
 
+    /// Cell entries `q` spread into the table's layout `(x1 * n2 + x2) * ny + y` (zeros
+    /// elsewhere).
     pub(super) fn to_table_layout(&self, q: &[f64]) -> Vec<f64> {
         let ny = self.ny;
         let mut out = vec![0.0; self.n1 * self.n2 * ny];
