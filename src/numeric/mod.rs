@@ -2,6 +2,7 @@
 //! dot products and dense linear algebra, so that every caller sums in the same order
 //! (the determinism fingerprints depend on it).
 
+pub mod cholesky;
 pub mod eigen;
 
 /// Σ_k a_k b_k as four interleaved partial sums (k mod 4) added as (s₀ + s₁) + (s₂ + s₃):

@@ -16,7 +16,10 @@ pub mod batch;
 mod cvx;
 pub mod random;
 
-pub use cvx::{max_entropy_coupling, Coupling, CvxOptions};
+pub use cvx::{
+    max_entropy_coupling, max_entropy_coupling_from, max_entropy_coupling_observed, CgSystem,
+    Coupling, CvxOptions, DualStart, SolveObserver, TraceEvent,
+};
 
 use crate::info::InfoTerms;
 use crate::table::JointTable;
@@ -237,8 +240,20 @@ pub fn pid_cvx(table: &JointTable) -> Result<Pid, PidError> {
 /// If that move were ever larger than the certificate, the certificate is widened to
 /// cover it rather than hiding the discrepancy.
 pub fn pid_cvx_with(table: &JointTable, opts: &CvxOptions) -> Result<Pid, PidError> {
+    pid_cvx_from(table, opts, None).map(|(pid, _)| pid)
+}
+
+/// [`pid_cvx_with`] starting the solver from a previous solution's dual point (see
+/// [`max_entropy_coupling_from`]: as exact and as certified as a cold solve), e.g. the
+/// original table's for each bootstrap replicate. Returns the PID and this solution's
+/// own dual point.
+pub fn pid_cvx_from(
+    table: &JointTable,
+    opts: &CvxOptions,
+    start: Option<&DualStart>,
+) -> Result<(Pid, DualStart), PidError> {
     let info = InfoTerms::of(table);
-    let coupling = max_entropy_coupling(table, opts)?;
+    let coupling = max_entropy_coupling_from(table, opts, start)?;
     let lo = info
         .h_y_given_x1x2
         .max(info.h_y_given_x1 + info.h_y_given_x2 - info.h_y);
@@ -251,7 +266,7 @@ pub fn pid_cvx_with(table: &JointTable, opts: &CvxOptions) -> Result<Pid, PidErr
     let unique2 = tidy(info.h_y_given_x1 - h);
     let synergy = tidy(h - info.h_y_given_x1x2);
     let redundancy = tidy(info.mi_x1_y - (info.h_y_given_x2 - h));
-    Ok(Pid {
+    let pid = Pid {
         decomposition: Decomposition {
             redundancy,
             unique1,
@@ -266,5 +281,6 @@ pub fn pid_cvx_with(table: &JointTable, opts: &CvxOptions) -> Result<Pid, PidErr
         q_star: coupling.q,
         converged: coupling.converged && certificate_bits <= opts.tolerance_bits,
         shape: table.shape(),
-    })
+    };
+    Ok((pid, coupling.dual))
 }

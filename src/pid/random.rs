@@ -58,3 +58,25 @@ pub fn random_table(shape: [usize; 3], kind: TableKind, seed: u64) -> JointTable
     }
     JointTable::from_weights(shape, w).expect("random weights are valid")
 }
+
+/// The table of `samples` draws from `table`'s distribution (multinomial counts, as
+/// weights): a sample of size `samples`, or a bootstrap replicate of a table of counts.
+/// Cells of zero probability stay zero; at least one draw is made. Each draw is one uniform, located in the
+/// cumulative distribution by bisection.
+pub fn multinomial_table(table: &JointTable, samples: usize, rng: &mut SplitMix64) -> JointTable {
+    let p = table.p();
+    let mut cdf = Vec::with_capacity(p.len());
+    let mut acc = 0.0;
+    for &v in p {
+        acc += v;
+        cdf.push(acc);
+    }
+    let mut counts = vec![0.0; p.len()];
+    for _ in 0..samples.max(1) {
+        let u = rng.next_f64() * acc;
+        // The first cell whose cumulative mass exceeds u (never a zero cell).
+        let k = cdf.partition_point(|&c| c <= u).min(p.len() - 1);
+        counts[k] += 1.0;
+    }
+    JointTable::from_weights(table.shape(), counts).expect("counts are valid weights")
+}
