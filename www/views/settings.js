@@ -32,15 +32,15 @@ const { defaults } = META;
 // [key, label, min, max, help, parse, step]: bounds from the core, words the page's own.
 const spec = (key, label, help, parse, step) => [key, label, limits[key].min, limits[key].max, help, parse, step];
 const CVX_FIELDS = [
-  spec('clusters', 'Clusters per modality', `Numeric features of each modality are grouped into this many clusters (k-means) before the exact PID; the paper uses ${defaults.clusters}.`),
-  spec('pca', 'PCA components', `Features are standardised and reduced to this many principal components before clustering (the paper: ${defaults.pca}).`),
+  spec('clusters', 'Clusters per modality', `Numeric features of each modality are grouped into this many clusters (k-means) before the exact PID (default ${defaults.clusters}).`),
+  spec('pca', 'PCA components', `Features are standardised and reduced to this many principal components before clustering (default ${defaults.pca}).`),
 ];
 const SEED = spec('seed', 'Seed', 'Fixes the random starts (the clustering; BATCH’s split, initialisation and shuffles): the same seed gives the same result.');
 const BATCH_FIELDS = [
-  spec('batch_size', 'Batch size', `Samples per mini-batch m; the learned coupling pairs every sample of a batch with every other (the paper: ${defaults.batch_size}).`),
-  spec('classifier_epochs', 'Classifier epochs', `Training epochs of the three classifiers p̂(y|x1), p̂(y|x2), p̂(y|x1,x2) (the paper: ${defaults.classifier_epochs}; early stopping may end sooner).`),
-  spec('alignment_epochs', 'Alignment epochs', `Training epochs of the alignment model that learns q̃ (the paper: ${defaults.alignment_epochs}; early stopping may end sooner).`),
-  spec('learning_rate', 'Learning rate', `Adam’s step size for every model (the paper: ${defaults.learning_rate}).`, Number, 'any'),
+  spec('batch_size', 'Batch size', `Samples per mini-batch m; the learned coupling pairs every sample of a batch with every other (default ${defaults.batch_size}).`),
+  spec('classifier_epochs', 'Classifier epochs', `Training epochs of the three classifiers p̂(y|x1), p̂(y|x2), p̂(y|x1,x2) (default ${defaults.classifier_epochs}; early stopping may end sooner).`),
+  spec('alignment_epochs', 'Alignment epochs', `Training epochs of the alignment model that learns q̃ (default ${defaults.alignment_epochs}; early stopping may end sooner).`),
+  spec('learning_rate', 'Learning rate', `Adam’s step size for every model (default ${defaults.learning_rate}).`, Number, 'any'),
 ];
 
 const ESTIMATORS = [

@@ -149,19 +149,19 @@ struct EstimatorArgs {
     seed: u64,
     #[arg(long, value_name = "N", default_value_t = meta::ALIGNMENT_EPOCHS.default,
           value_parser = |s: &str| bounded(s, &meta::ALIGNMENT_EPOCHS),
-          help = ranged("(batch) Alignment epochs (the paper's default)", &meta::ALIGNMENT_EPOCHS))]
+          help = ranged("(batch) Alignment epochs", &meta::ALIGNMENT_EPOCHS))]
     epochs: usize,
     #[arg(long, value_name = "N", default_value_t = meta::CLASSIFIER_EPOCHS.default,
           value_parser = |s: &str| bounded(s, &meta::CLASSIFIER_EPOCHS),
-          help = ranged("(batch) Classifier epochs (the paper's default)", &meta::CLASSIFIER_EPOCHS))]
+          help = ranged("(batch) Classifier epochs", &meta::CLASSIFIER_EPOCHS))]
     classifier_epochs: usize,
     #[arg(long, value_name = "M", default_value_t = meta::BATCH_SIZE.default,
           value_parser = |s: &str| bounded(s, &meta::BATCH_SIZE),
-          help = ranged("(batch) Samples per mini-batch (the paper's default)", &meta::BATCH_SIZE))]
+          help = ranged("(batch) Samples per mini-batch", &meta::BATCH_SIZE))]
     batch_size: usize,
     #[arg(long, value_name = "F", default_value_t = meta::LEARNING_RATE.default,
           value_parser = |s: &str| bounded(s, &meta::LEARNING_RATE),
-          help = ranged("(batch) Adam's step size (the paper's default)", &meta::LEARNING_RATE))]
+          help = ranged("(batch) Adam's step size", &meta::LEARNING_RATE))]
     learning_rate: f64,
 }
 
