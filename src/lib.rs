@@ -15,6 +15,7 @@ pub mod examples;
 pub mod info;
 pub mod numeric;
 pub mod pid;
+pub mod rigor;
 pub mod rng;
 pub mod scenarios;
 pub mod share;
