@@ -83,6 +83,7 @@ fn run(samples: &Samples, settings: &Settings, threads: usize) -> (f64, [f64; 4]
         t0.elapsed().as_secs_f64(),
         per_kind,
         u.unconverged_replicates,
+        cpu_seconds() - c0,
     )
 }
 

@@ -70,6 +70,7 @@ struct Variant {
     scope: EstimatorScope,
     iterated: bool,
     interval: IntervalShape,
+    allowance: bool,
 }
 
 impl Variant {
@@ -79,6 +80,7 @@ impl Variant {
             scope: self.scope,
             iterated: self.iterated,
             interval: self.interval,
+            bias_allowance: self.allowance,
             ..*base
         }
     }
@@ -89,10 +91,15 @@ impl Variant {
             (_, EstimatorScope::AllFour) => " (all four)",
         };
         format!(
-            "{}{scope}{} / {:?}",
+            "{}{scope}{} / {:?}{}",
             self.estimator.name(),
             if self.iterated { " + iterated" } else { "" },
-            self.interval
+            self.interval,
+            if self.allowance {
+                " + bias allowance"
+            } else {
+                ""
+            }
         )
     }
 }
@@ -107,6 +114,11 @@ fn variants() -> Vec<Variant> {
         scope,
         iterated,
         interval,
+        allowance: false,
+    };
+    let with_allowance = |x: Variant| Variant {
+        allowance: true,
+        ..x
     };
     vec![
         v(Bootstrap, Joint, false, Basic),
@@ -115,6 +127,8 @@ fn variants() -> Vec<Variant> {
         v(MillerMadow, Joint, false, Percentile),
         v(Grassberger, Joint, false, Basic),
         v(Grassberger, Joint, false, Percentile),
+        with_allowance(v(Grassberger, Joint, false, Percentile)),
+        with_allowance(v(Bootstrap, Joint, false, Percentile)),
         v(Grassberger, Joint, true, Percentile),
         v(ChaoShen, Joint, false, Percentile),
         v(Grassberger, AllFour, false, Percentile),
@@ -279,11 +293,11 @@ fn discrete(a: &Args) {
             for (s, &n) in sizes.iter().enumerate() {
                 let r = &acc[c][s][v];
                 let per_cell = n as f64 / case.table.p().len() as f64;
-                for j in 0..7 {
+                for (j, term) in TERMS.iter().enumerate() {
                     let cv = r.pct(r.covered[j]);
                     if per_cell >= 5.0 {
                         if cv < cov[s] {
-                            worst[s] = format!("{} {}", case.name, TERMS[j]);
+                            worst[s] = format!("{} {term}", case.name);
                         }
                         cov[s] = cov[s].min(cv);
                     } else if j < 4 {
@@ -346,7 +360,7 @@ fn discrete(a: &Args) {
             for (s, &n) in sizes.iter().enumerate() {
                 let r = &acc[c][s][v];
                 let per_cell = n as f64 / case.table.p().len() as f64;
-                for j in 0..7 {
+                for (j, term) in TERMS.iter().enumerate() {
                     let zero = case.truth[j] == 0.0;
                     let f = |k: usize| {
                         if zero {
@@ -359,7 +373,7 @@ fn discrete(a: &Args) {
                     "| {} | {n} | {per_cell:.1}{} | {} | {:.4} | {:+.4} | {:+.4} | {:.4} | {:.4} | {:.0} % | {:.4} | {} | {} | {} |",
                     case.name,
                     if per_cell < 5.0 { " (approx.)" } else { "" },
-                    TERMS[j],
+                    term,
                     case.truth[j],
                     r.plug_bias(j),
                     r.bias(j),

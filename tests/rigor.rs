@@ -72,8 +72,9 @@ fn tally(table: &JointTable, n: usize, seeds: usize, reps: usize) -> (Tally, [f6
     (out, t)
 }
 
-/// The reduced study: 24 seeds, 60 replicates each (the full study uses 100 and 200).
-/// Thresholds are loose (binomial noise at 24 seeds is ±9 points) but catch a collapse.
+/// The reduced study: 40 seeds, 100 replicates each (the full study uses 100 and 200).
+/// Thresholds are loose (binomial noise at 40 seeds is about ±7 points) but catch a
+/// collapse of coverage or an explosion of false positives.
 #[test]
 fn reduced_study_coverage_false_positives_and_bias() {
     let dir = random_table(
@@ -91,16 +92,16 @@ fn reduced_study_coverage_false_positives_and_bias() {
         ("DIR sparse", dir, 200),
     ];
     for (name, table, n) in cases {
-        let (r, t) = tally(&table, n, 24, 60);
-        for j in 0..7 {
+        let (r, t) = tally(&table, n, 40, 100);
+        for (j, &truth) in t.iter().enumerate() {
             let coverage = r.covered[j] as f64 / r.seeds as f64;
             assert!(
-                coverage >= 0.75,
+                coverage >= 0.8,
                 "{name} N={n} term {j}: coverage {coverage}"
             );
-            if t[j] == 0.0 && j < 4 {
+            if truth == 0.0 && j < 4 {
                 let fpr = r.significant[j] as f64 / r.seeds as f64;
-                assert!(fpr <= 0.2, "{name} N={n} atom {j}: false positives {fpr}");
+                assert!(fpr <= 0.15, "{name} N={n} atom {j}: false positives {fpr}");
             }
         }
         if name == "DIR sparse" {

@@ -74,11 +74,12 @@ pub fn miller_madow_entropy(counts: &[f64]) -> f64 {
     plug_in_entropy(counts) + (m - 1.0) / (2.0 * total * LN2)
 }
 
-/// Digamma ψ(x) for x > 0 (recurrence up to x ≥ 6, then the asymptotic series; error
-/// below 1e-13).
+/// Digamma ψ(x) for x > 0: the recurrence ψ(x) = ψ(x + 1) − 1/x up to x ≥ 10, then the
+/// asymptotic series ln x − 1/(2x) − Σ B₂ₖ/(2k x²ᵏ) through x⁻¹⁰ (truncation error
+/// below 3e-14).
 pub fn digamma(mut x: f64) -> f64 {
     let mut r = 0.0;
-    while x < 6.0 {
+    while x < 10.0 {
         r -= 1.0 / x;
         x += 1.0;
     }
@@ -215,7 +216,8 @@ pub struct EstimatedEntropies {
 impl EstimatedEntropies {
     pub(crate) fn of(counts: &[f64], m: &Marginals, whole_counts: bool) -> EstimatedEntropies {
         if !whole_counts {
-            // Weighted rows: the formulas need whole counts; the bootstrap corrects instead.
+            // Weighted rows (the formulas need whole counts; the bootstrap corrects
+            // instead), or a permutation replicate (which needs the plug-in only).
             let plug = four_entropies(EntropyEstimator::Bootstrap, counts, m);
             return EstimatedEntropies {
                 miller_madow: plug,
@@ -292,11 +294,13 @@ pub(crate) fn solve_h_star(
     })
 }
 
-/// The plug-in five numbers and the formula estimators' entropies of one count table.
+/// The plug-in five numbers and the formula estimators' entropies of one count table
+/// (`estimate = false` skips the formulas and copies the plug-in entropies: a
+/// permutation null only needs the plug-in values).
 pub(crate) fn terms_of(
     counts: &[f64],
     shape: [usize; 3],
-    whole_counts: bool,
+    estimate: bool,
     opts: &CvxOptions,
     warm: Option<&Coupling>,
 ) -> Result<(FiveTerms, EstimatedEntropies, HStar), RigorError> {
@@ -304,7 +308,7 @@ pub(crate) fn terms_of(
     let plug = four_entropies(EntropyEstimator::Bootstrap, counts, &m);
     let h = solve_h_star(counts, shape, &plug, opts, warm)?;
     let five = FiveTerms::from_parts(plug, h.bits);
-    Ok((five, EstimatedEntropies::of(counts, &m, whole_counts), h))
+    Ok((five, EstimatedEntropies::of(counts, &m, estimate), h))
 }
 
 #[cfg(test)]

@@ -133,6 +133,10 @@ pub struct Settings {
     pub iterated: bool,
     /// How the interval is placed around the corrected value.
     pub interval: IntervalShape,
+    /// Widen both ends by |bootstrap bias correction| of the term: an allowance for the
+    /// error of the bias estimate itself, O(1/N) for smooth terms (negligible next to the
+    /// O(1/√N) spread) but O(1/√N) at kinks, where the bootstrap is inconsistent.
+    pub bias_allowance: bool,
     /// Solver tolerance of a replicate's h*, in bits (the sample's own h* is solved to
     /// [`CvxOptions::default`]'s 1e-7).
     pub replicate_tolerance_bits: f64,
@@ -153,6 +157,7 @@ impl Default for Settings {
             scope: EstimatorScope::Joint,
             iterated: false,
             interval: IntervalShape::Percentile,
+            bias_allowance: true,
             replicate_tolerance_bits: 1e-5,
             min_samples_per_cell: 5.0,
         }

@@ -51,6 +51,8 @@ pub struct Replicate {
     pub kind: ReplicateKind,
     pub index: usize,
     pub terms: FiveTerms,
+    /// The formula estimators' entropies (bootstrap replicates of unweighted rows; a
+    /// permutation null only uses the plug-in values, so there they are copies of them).
     pub estimated: EstimatedEntropies,
     /// For an iterated bootstrap: the five numbers of one resample of this resample.
     pub inner: Option<FiveTerms>,
@@ -163,7 +165,7 @@ pub fn replicates(
             let (terms, estimated, h) = terms_of(
                 &counts,
                 samples.shape(),
-                !samples.is_weighted(),
+                kind == ReplicateKind::Bootstrap && !samples.is_weighted(),
                 &opts,
                 Some(&observed.coupling),
             )?;

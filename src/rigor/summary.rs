@@ -121,6 +121,15 @@ pub fn summarise(observed: &Observed, records: &[Replicate], settings: &Settings
         };
     }
     let corrected_values = FiveTerms::from_array(corrected).values();
+    // The part of each term's correction that the bootstrap made (formula terms kept at
+    // their plug-in value): the bias allowance.
+    let mut boot_only = plug_array;
+    for k in 0..5 {
+        if !formula[k] {
+            boot_only[k] = corrected[k];
+        }
+    }
+    let boot_only = FiveTerms::from_array(boot_only).values();
     let replicate_values: Vec<[f64; 7]> = boot
         .iter()
         .map(|r| {
@@ -154,6 +163,12 @@ pub fn summarise(observed: &Observed, records: &[Replicate], settings: &Settings
             let (lo, hi) = match settings.interval {
                 IntervalShape::Basic => (c - (q_hi - m), c + (m - q_lo)),
                 IntervalShape::Percentile => (c + (q_lo - m), c + (q_hi - m)),
+            };
+            let (lo, hi) = if settings.bias_allowance {
+                let a = (boot_only[j] - plug_values[j]).abs();
+                (lo - a, hi + a)
+            } else {
+                (lo, hi)
             };
             // The test inverts the one-sided *basic* lower bound c − (q_{1−p} − m) ≥ 0
             // whatever the interval's shape: replicates pile up against 0 at a zero atom,
