@@ -11,8 +11,9 @@ use pidscope::examples::Gate;
 use pidscope::pid::pid_cvx;
 use pidscope::pid::random::{random_table, TableKind};
 use pidscope::rigor::{
-    bootstrap_rows, observe, replicates, stream, summarise, EntropyEstimator, EstimatorScope,
-    IntervalShape, Observed, Replicate, ReplicateKind, Samples, Settings, Uncertainty,
+    bootstrap_rows, observe, replicates, stream, summarise, term_values, EntropyEstimator,
+    EstimatorScope, IntervalShape, Observed, Replicate, ReplicateKind, Samples, Settings,
+    Uncertainty,
 };
 use pidscope::rng::SplitMix64;
 use pidscope::JointTable;
@@ -49,18 +50,6 @@ fn args() -> Args {
         }
     }
     a
-}
-
-fn values(d: &pidscope::pid::Decomposition) -> [f64; 7] {
-    [
-        d.redundancy,
-        d.unique1,
-        d.unique2,
-        d.synergy,
-        d.mi_x1_y,
-        d.mi_x2_y,
-        d.mi_joint,
-    ]
 }
 
 /// A candidate method: how the five numbers are corrected and the interval placed.
@@ -229,7 +218,7 @@ fn cases() -> Vec<Case> {
         .into_iter()
         .map(|(name, table)| {
             let pid = pid_cvx(&table).expect("exact PID");
-            let mut truth = values(&pid.decomposition);
+            let mut truth = term_values(&pid.decomposition);
             for t in &mut truth {
                 if t.abs() < 1e-7 {
                     *t = 0.0;
@@ -591,7 +580,7 @@ fn recluster(a: &Args) {
     // The pipeline's large-sample value: the same generator and clustering at N = 100,000.
     let big = scenario("synergy", 100_000, &mut SplitMix64::new(0xB16));
     let big_samples = samples_of(&big, &options);
-    let truth = values(
+    let truth = term_values(
         &observe(&big_samples)
             .expect("observes")
             .terms

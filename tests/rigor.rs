@@ -7,23 +7,20 @@ use pidscope::pid::pid_cvx;
 use pidscope::pid::random::{random_table, TableKind};
 use pidscope::rigor::{
     bootstrap_rows, estimate_uncertainty, observe, replicates, summarise, surrogate_order,
-    upper_p_value, ReplicateKind, RigorError, Samples, Settings, Surrogates, Uncertainty,
+    term_values, upper_p_value, ReplicateKind, RigorError, Samples, Settings, Surrogates,
+    Uncertainty, TERM_NAMES,
 };
 use pidscope::rng::SplitMix64;
 use pidscope::JointTable;
 
 fn truth(table: &JointTable) -> [f64; 7] {
-    let d = pid_cvx(table).expect("exact PID").decomposition;
-    [
-        d.redundancy,
-        d.unique1,
-        d.unique2,
-        d.synergy,
-        d.mi_x1_y,
-        d.mi_x2_y,
-        d.mi_joint,
-    ]
-    .map(|v| if v.abs() < 1e-7 { 0.0 } else { v })
+    term_values(&pid_cvx(table).expect("exact PID").decomposition).map(|v| {
+        if v.abs() < 1e-7 {
+            0.0
+        } else {
+            v
+        }
+    })
 }
 
 fn settings(seed: u64, resamples: usize, permutations: usize) -> Settings {
@@ -372,15 +369,7 @@ fn the_output_serialises_with_the_documented_keys() {
     ] {
         assert!(v.get(key).is_some(), "{key}");
     }
-    for term in [
-        "redundancy",
-        "unique1",
-        "unique2",
-        "synergy",
-        "mi_x1_y",
-        "mi_x2_y",
-        "mi_joint",
-    ] {
+    for term in TERM_NAMES {
         for key in ["corrected", "low", "high", "p_value", "null_mean"] {
             assert!(v[term][key].is_number(), "{term}.{key}");
         }

@@ -52,16 +52,17 @@ impl EntropyEstimator {
 /// Plug-in entropy H = log₂ W − (1/W) Σ wᵢ log₂ wᵢ of counts wᵢ ≥ 0 summing to W, in
 /// bits (0 for an empty vector).
 pub fn plug_in_entropy(counts: &[f64]) -> f64 {
+    count_sum(counts, libm::log2).map_or(0.0, |(total, s)| (libm::log2(total) - s / total).max(0.0))
+}
+
+/// (W, Σ cᵢ f(cᵢ)) over the positive counts cᵢ summing to W; `None` when W ≤ 0.
+fn count_sum(counts: &[f64], f: impl Fn(f64) -> f64) -> Option<(f64, f64)> {
     let total: f64 = counts.iter().sum();
     if total <= 0.0 {
-        return 0.0;
+        return None;
     }
-    let s: f64 = counts
-        .iter()
-        .filter(|&&c| c > 0.0)
-        .map(|&c| c * libm::log2(c))
-        .sum();
-    (libm::log2(total) - s / total).max(0.0)
+    let s = counts.iter().filter(|&&c| c > 0.0).map(|&c| c * f(c)).sum();
+    Some((total, s))
 }
 
 /// Miller–Madow entropy Ĥ_plug + (m − 1)/(2N ln 2) in bits, m = occupied cells.
@@ -97,16 +98,7 @@ fn grassberger_g(n: f64) -> f64 {
 
 /// Grassberger (2003) entropy (ln N − (1/N) Σ nᵢ G(nᵢ)) / ln 2 in bits, for whole counts.
 pub fn grassberger_entropy(counts: &[f64]) -> f64 {
-    let total: f64 = counts.iter().sum();
-    if total <= 0.0 {
-        return 0.0;
-    }
-    let s: f64 = counts
-        .iter()
-        .filter(|&&c| c > 0.0)
-        .map(|&c| c * grassberger_g(c))
-        .sum();
-    (libm::log(total) - s / total) / LN2
+    count_sum(counts, grassberger_g).map_or(0.0, |(total, s)| (libm::log(total) - s / total) / LN2)
 }
 
 /// Chao–Shen (2003) entropy in bits, for whole counts: with f₁ the singletons
