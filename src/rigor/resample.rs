@@ -71,7 +71,7 @@ pub fn stream(seed: u64, kind: ReplicateKind, index: usize) -> SplitMix64 {
 
 /// Uniform integer in 0..n (n ≥ 1), by the multiply-high method (Lemire 2019): bias
 /// below n/2⁶⁴, integer arithmetic only.
-pub fn below(rng: &mut SplitMix64, n: usize) -> usize {
+pub(crate) fn below(rng: &mut SplitMix64, n: usize) -> usize {
     ((rng.next_u64() as u128 * n as u128) >> 64) as usize
 }
 

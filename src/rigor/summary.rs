@@ -73,12 +73,13 @@ fn method_terms(
 /// Builds the [`Uncertainty`] from the sample and any set of its replicates (records
 /// are sorted by (kind, index) and deduplicated first, so their order does not matter).
 ///
-/// Corrected values: h*_c = 2ĥ* − mean(h*ᵦ) (bootstrap bias correction); the four
-/// entropies by `settings.estimator` (the same bootstrap correction when it is
-/// [`EntropyEstimator::Bootstrap`] or the rows are weighted); every term is the linear
-/// combination of these five. Interval: from the bootstrap replicates tᵦ of the same
-/// estimator, centred on their mean m, placed around the corrected value c by
-/// `settings.interval`. p-values: see [`TermUncertainty`].
+/// Corrected values, bits: the numbers `settings.estimator` covers (by default
+/// Grassberger's H(Y|X1,X2)) by the formula; the others by the bootstrap bias
+/// correction 2θ̂ − mean(θ*) (the iterated 3θ̂ − 3·mean(θ*) + mean(θ**) if asked);
+/// every term is the linear combination of these five. Interval: from the bootstrap
+/// replicates tᵦ of the same method (mean m, quantiles at (1 ∓ confidence)/2), placed
+/// around the corrected value c by `settings.interval`, widened by the bias allowance
+/// and cut to [0, ∞). p-values: see [`TermUncertainty`].
 pub fn summarise(observed: &Observed, records: &[Replicate], settings: &Settings) -> Uncertainty {
     let mut records: Vec<&Replicate> = records.iter().collect();
     records.sort_by_key(|r| (r.kind, r.index));
