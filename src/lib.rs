@@ -16,6 +16,7 @@ pub mod info;
 pub mod meta;
 pub mod numeric;
 pub mod pid;
+pub mod rigor;
 pub mod rng;
 pub mod scenarios;
 pub mod share;

@@ -1,0 +1,92 @@
+//! The uncertainty estimate (`pidscope::rigor`) gives bit-identical results natively and
+//! in WebAssembly: the same fingerprint is asserted on both (run the wasm side with
+//! `cargo test --target wasm32-unknown-unknown --test determinism_rigor`).
+
+use pidscope::pid::random::{random_table, TableKind};
+use pidscope::rigor::{estimate_uncertainty, Samples, Settings, Surrogates};
+use pidscope::rng::SplitMix64;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+/// FNV-1a over 64-bit words (as in tests/determinism.rs).
+fn fingerprint(words: impl IntoIterator<Item = u64>) -> u64 {
+    words.into_iter().fold(0xcbf2_9ce4_8422_2325, |h, w| {
+        (h ^ w).wrapping_mul(0x0000_0100_0000_01B3)
+    })
+}
+
+fn words(u: &pidscope::rigor::Uncertainty) -> Vec<u64> {
+    u.terms()
+        .into_iter()
+        .flat_map(|t| {
+            [
+                Some(t.corrected),
+                t.low,
+                t.high,
+                t.p_value,
+                t.null_mean,
+                Some(t.plug_in),
+            ]
+        })
+        .map(|v| v.map_or(u64::MAX, f64::to_bits))
+        .collect()
+}
+
+#[test]
+fn uncertainty_fingerprint_is_the_same_on_every_platform() {
+    let table = random_table(
+        [4, 3, 3],
+        TableKind::Dirichlet {
+            concentration_percent: 100,
+        },
+        21,
+    );
+    let samples = Samples::draw(&table, 500, &mut SplitMix64::new(8)).expect("draws");
+    let mut all = Vec::new();
+    for surrogates in [Surrogates::Shuffle, Surrogates::Circular] {
+        let settings = Settings {
+            resamples: 24,
+            permutations: 16,
+            seed: 3,
+            surrogates,
+            ..Settings::default()
+        };
+        let u = estimate_uncertainty(&samples, &settings, &mut |_, _| true).expect("runs");
+        all.extend(words(&u));
+    }
+    assert_eq!(fingerprint(all), EXPECTED);
+}
+
+/// The entropy path alone (no solver): counts, `libm` logarithms, digamma, the
+/// replicates' resampling and permutations.
+#[test]
+fn entropy_fingerprint_is_the_same_on_every_platform() {
+    use pidscope::rigor::ReplicateKind;
+    use pidscope::rigor::{bootstrap_rows, plug_in_entropy, stream, surrogate_order};
+    use pidscope::rigor::{chao_shen_entropy, grassberger_entropy, miller_madow_entropy};
+    let mut words = Vec::new();
+    for index in 0..20 {
+        let mut rng = stream(5, ReplicateKind::Bootstrap, index);
+        let rows = bootstrap_rows(300, Surrogates::Shuffle, &mut rng);
+        let order = surrogate_order(300, Surrogates::Shuffle, &mut rng);
+        let mut counts = vec![0.0; 37];
+        for (&r, &o) in rows.iter().zip(&order) {
+            counts[(r * 7 + o) % 37] += 1.0;
+        }
+        for f in [
+            plug_in_entropy,
+            miller_madow_entropy,
+            grassberger_entropy,
+            chao_shen_entropy,
+        ] {
+            words.push(f(&counts).to_bits());
+        }
+    }
+    assert_eq!(fingerprint(words), ENTROPY_EXPECTED);
+}
+
+const ENTROPY_EXPECTED: u64 = 3032252807335076771;
+
+/// Computed natively; the wasm run must reproduce it bit for bit.
+const EXPECTED: u64 = 15655525660591936846;

@@ -1,0 +1,382 @@
+//! Uncertainty of the PID (`pidscope::rigor`): a reduced, seeded version of the
+//! simulation study in `examples/rigor_study.rs` that fails if coverage collapses or
+//! the false-positive rate explodes, plus unit and property tests.
+
+use pidscope::examples::Gate;
+use pidscope::pid::pid_cvx;
+use pidscope::pid::random::{random_table, TableKind};
+use pidscope::rigor::{
+    bootstrap_rows, estimate_uncertainty, observe, replicates, summarise, surrogate_order,
+    term_values, upper_p_value, ReplicateKind, RigorError, Samples, Settings, Surrogates,
+    Uncertainty, TERM_NAMES,
+};
+use pidscope::rng::SplitMix64;
+use pidscope::JointTable;
+
+fn truth(table: &JointTable) -> [f64; 7] {
+    term_values(&pid_cvx(table).expect("exact PID").decomposition).map(|v| {
+        if v.abs() < 1e-7 {
+            0.0
+        } else {
+            v
+        }
+    })
+}
+
+fn settings(seed: u64, resamples: usize, permutations: usize) -> Settings {
+    Settings {
+        resamples,
+        permutations,
+        seed,
+        ..Settings::default()
+    }
+}
+
+fn run(samples: &Samples, s: &Settings) -> Uncertainty {
+    estimate_uncertainty(samples, s, &mut |_, _| true).expect("estimates")
+}
+
+/// Coverage, false positives and bias over `seeds` samples of `n` rows from `table`.
+struct Tally {
+    covered: [usize; 7],
+    significant: [usize; 7],
+    error: [f64; 7],
+    plug_error: [f64; 7],
+    seeds: usize,
+}
+
+fn tally(table: &JointTable, n: usize, seeds: usize, reps: usize) -> (Tally, [f64; 7]) {
+    let t = truth(table);
+    let mut out = Tally {
+        covered: [0; 7],
+        significant: [0; 7],
+        error: [0.0; 7],
+        plug_error: [0.0; 7],
+        seeds,
+    };
+    for seed in 0..seeds as u64 {
+        let samples =
+            Samples::draw(table, n, &mut SplitMix64::new(0x5EED_0000 + seed)).expect("draws");
+        let u = run(&samples, &settings(seed, reps, reps));
+        for (j, term) in u.terms().into_iter().enumerate() {
+            let (lo, hi) = (term.low.unwrap(), term.high.unwrap());
+            out.covered[j] += (lo <= t[j] + 1e-9 && t[j] <= hi + 1e-9) as usize;
+            out.significant[j] += (term.p_value.unwrap() < 0.05) as usize;
+            out.error[j] += term.corrected - t[j];
+            out.plug_error[j] += term.plug_in - t[j];
+        }
+    }
+    (out, t)
+}
+
+/// The reduced study: 40 seeds, 100 replicates each (the full study uses 100 and 200).
+/// Thresholds are loose (binomial noise at 40 seeds is about ±7 points) but catch a
+/// collapse of coverage or an explosion of false positives.
+#[test]
+fn reduced_study_coverage_false_positives_and_bias() {
+    let dir = random_table(
+        [5, 5, 3],
+        TableKind::Dirichlet {
+            concentration_percent: 100,
+        },
+        3,
+    );
+    let cases: Vec<(&str, JointTable, usize)> = vec![
+        ("XOR", Gate::Xor.table(), 400),
+        ("AND", Gate::And.table(), 2000),
+        ("UNQ", Gate::Unq.table(), 400),
+        ("DIR", dir.clone(), 2000),
+        ("DIR sparse", dir, 200),
+    ];
+    for (name, table, n) in cases {
+        let (r, t) = tally(&table, n, 40, 100);
+        for (j, &truth) in t.iter().enumerate() {
+            let coverage = r.covered[j] as f64 / r.seeds as f64;
+            assert!(
+                coverage >= 0.8,
+                "{name} N={n} term {j}: coverage {coverage}"
+            );
+            if truth == 0.0 && j < 4 {
+                let fpr = r.significant[j] as f64 / r.seeds as f64;
+                assert!(fpr <= 0.15, "{name} N={n} atom {j}: false positives {fpr}");
+            }
+        }
+        if name == "DIR sparse" {
+            // The sparse regime: synergy's bias must shrink by at least half.
+            let (bias, plug) = (r.error[3].abs(), r.plug_error[3].abs());
+            assert!(
+                bias < 0.5 * plug,
+                "DIR N=200 synergy bias {bias} vs plug-in {plug}"
+            );
+        }
+    }
+}
+
+fn sample_of(table: &JointTable, n: usize, seed: u64) -> Samples {
+    Samples::draw(table, n, &mut SplitMix64::new(seed)).expect("draws")
+}
+
+#[test]
+fn identities_hold_on_corrected_values_and_intervals_are_ordered() {
+    let table = random_table(
+        [4, 3, 3],
+        TableKind::Dirichlet {
+            concentration_percent: 50,
+        },
+        11,
+    );
+    for (seed, n) in [(1, 60), (2, 500), (3, 3000)] {
+        let u = run(&sample_of(&table, n, seed), &settings(seed, 40, 30));
+        let (r, u1, u2, s) = (
+            u.redundancy.corrected,
+            u.unique1.corrected,
+            u.unique2.corrected,
+            u.synergy.corrected,
+        );
+        assert!((r + u1 - u.mi_x1_y.corrected).abs() < 1e-12);
+        assert!((r + u2 - u.mi_x2_y.corrected).abs() < 1e-12);
+        assert!((r + u1 + u2 + s - u.mi_joint.corrected).abs() < 1e-12);
+        for t in u.terms() {
+            let (lo, hi) = (t.low.unwrap(), t.high.unwrap());
+            assert!(0.0 <= lo && lo <= hi, "{lo} {hi}");
+            assert!(lo <= t.corrected.max(0.0) && t.corrected <= hi, "{t:?}");
+            let p = t.p_value.unwrap();
+            assert!(p > 0.0 && p <= 1.0);
+            assert!(t.p_permutation.unwrap() >= 1.0 / 31.0);
+        }
+        assert_eq!(u.approximate, u.samples_per_cell < 5.0);
+        assert_eq!(u.samples_per_cell, n as f64 / 36.0);
+    }
+}
+
+fn swapped(samples: &Samples) -> Samples {
+    let [x1, x2, y] = samples.states();
+    let [n1, n2, ny] = samples.shape();
+    Samples::new([n2, n1, ny], x2, x1, y, None).expect("valid")
+}
+
+#[test]
+fn swapping_inputs_swaps_unique_atoms_and_their_nulls() {
+    let table = random_table(
+        [3, 4, 2],
+        TableKind::Dirichlet {
+            concentration_percent: 100,
+        },
+        5,
+    );
+    let samples = sample_of(&table, 400, 9);
+    let s = settings(4, 30, 30);
+    let (a, b) = (run(&samples, &s), run(&swapped(&samples), &s));
+    let close = |x: f64, y: f64| (x - y).abs() < 1e-4;
+    for (p, q) in [(&a.unique1, &b.unique2), (&a.unique2, &b.unique1)] {
+        assert!(close(p.corrected, q.corrected), "{p:?} {q:?}");
+        assert!(close(p.null_mean.unwrap(), q.null_mean.unwrap()));
+        assert!(close(p.low.unwrap(), q.low.unwrap()));
+        assert_eq!(p.null, if q.null == "x1" { "x2" } else { "x1" });
+    }
+    assert!(close(
+        a.mi_x1_y.null_mean.unwrap(),
+        b.mi_x2_y.null_mean.unwrap()
+    ));
+    assert!(close(a.synergy.corrected, b.synergy.corrected));
+}
+
+#[test]
+fn replicates_do_not_depend_on_how_work_is_partitioned() {
+    let samples = sample_of(&Gate::And.table(), 300, 2);
+    let s = settings(17, 12, 12);
+    let observed = observe(&samples).unwrap();
+    let mut all = Vec::new();
+    let mut chunked = Vec::new();
+    for kind in ReplicateKind::ALL {
+        all.extend(replicates(&samples, &observed, &s, kind, 0..12).unwrap());
+        // Two chunks, the second first.
+        chunked.extend(replicates(&samples, &observed, &s, kind, 5..12).unwrap());
+        chunked.extend(replicates(&samples, &observed, &s, kind, 0..5).unwrap());
+    }
+    let mut sorted = chunked.clone();
+    sorted.sort_by_key(|r| (r.kind, r.index));
+    assert_eq!(all, sorted);
+    let whole = summarise(&observed, &all, &s);
+    assert_eq!(whole, summarise(&observed, &chunked, &s));
+    assert_eq!(whole, run(&samples, &s));
+    // Duplicates (a replicate computed twice by two workers) are ignored.
+    chunked.extend(replicates(&samples, &observed, &s, ReplicateKind::Bootstrap, 3..6).unwrap());
+    assert_eq!(whole, summarise(&observed, &chunked, &s));
+}
+
+#[test]
+fn counts_tables_expand_to_rows_and_probabilities_are_refused() {
+    let counts = vec![3.0, 0.0, 1.0, 2.0, 0.0, 0.0, 4.0, 1.0];
+    let samples = Samples::from_counts([2, 2, 2], &counts).unwrap();
+    assert_eq!(samples.rows(), 11);
+    assert_eq!(samples.counts(), counts);
+    let table = JointTable::from_weights([2, 2, 2], counts.clone()).unwrap();
+    assert_eq!(Samples::from_table(&table).unwrap(), samples);
+    let probabilities = JointTable::from_weights([2, 2, 2], vec![0.125; 8]).unwrap();
+    assert!(matches!(
+        Samples::from_table(&probabilities),
+        Err(RigorError::NotCounts { .. })
+    ));
+    let message = Samples::from_counts([1, 1, 2], &[0.3, 0.7])
+        .unwrap_err()
+        .to_string();
+    assert!(message.contains("no sample size"), "{message}");
+    assert!(matches!(
+        Samples::from_counts([1, 1, 2], &[0.0, 0.0]),
+        Err(RigorError::NoSamples)
+    ));
+}
+
+#[test]
+fn invalid_rows_are_explained() {
+    assert!(matches!(
+        Samples::new([2, 2, 2], &[0, 1], &[0], &[0, 1], None),
+        Err(RigorError::LengthMismatch { .. })
+    ));
+    assert!(matches!(
+        Samples::new([2, 2, 2], &[0, 2], &[0, 1], &[0, 1], None),
+        Err(RigorError::StateOutOfRange {
+            row: 1,
+            state: 2,
+            ..
+        })
+    ));
+    assert!(matches!(
+        Samples::new([2, 2, 2], &[0, 1], &[0, 1], &[0, 1], Some(&[1.0, -1.0])),
+        Err(RigorError::BadWeight { row: 1, .. })
+    ));
+    let bad = Settings {
+        confidence: 1.0,
+        ..Settings::default()
+    };
+    let samples = sample_of(&Gate::Xor.table(), 20, 1);
+    assert!(matches!(
+        estimate_uncertainty(&samples, &bad, &mut |_, _| true),
+        Err(RigorError::InvalidSettings(_))
+    ));
+}
+
+#[test]
+fn zero_replicates_turn_intervals_and_p_values_off_and_progress_can_cancel() {
+    let samples = sample_of(&Gate::Xor.table(), 100, 3);
+    let u = run(&samples, &settings(0, 0, 0));
+    for t in u.terms() {
+        assert_eq!(
+            (t.low, t.high, t.p_value, t.null_mean),
+            (None, None, None, None)
+        );
+    }
+    let mut calls = Vec::new();
+    let result = estimate_uncertainty(&samples, &settings(0, 5, 5), &mut |done, total| {
+        calls.push((done, total));
+        done < 3
+    });
+    assert_eq!(result, Err(RigorError::Cancelled));
+    assert_eq!(calls, vec![(0, 20), (1, 20), (2, 20), (3, 20)]);
+    assert_eq!(upper_p_value(0.5, &[], 0.0), 1.0);
+    assert_eq!(upper_p_value(0.5, &[0.1, 0.6, 0.2, 0.3], 0.0), 0.4);
+}
+
+#[test]
+fn weighted_rows_use_the_bootstrap_for_every_correction() {
+    let samples = sample_of(&Gate::And.table(), 200, 8);
+    let [x1, x2, y] = samples.states();
+    let w: Vec<f64> = (0..200).map(|i| 1.0 + (i % 3) as f64).collect();
+    let weighted = Samples::new([2, 2, 2], x1, x2, y, Some(&w)).unwrap();
+    assert!(weighted.is_weighted());
+    let u = run(&weighted, &settings(1, 30, 30));
+    assert!(u.method.starts_with("bootstrap-corrected"), "{}", u.method);
+    // Weights of 1 are no weights.
+    let ones = Samples::new([2, 2, 2], x1, x2, y, Some(&[1.0; 200])).unwrap();
+    assert_eq!(ones, samples);
+}
+
+#[test]
+fn circular_surrogates_shift_and_blocks_are_consecutive() {
+    let mut rng = SplitMix64::new(3);
+    for n in [2usize, 7, 100, 1001] {
+        let order = surrogate_order(n, Surrogates::Circular, &mut rng);
+        let shift = order[0];
+        let margin = n.div_ceil(10).min(n / 2).max(1);
+        assert!(
+            shift >= margin && shift <= n - margin,
+            "n={n} shift={shift}"
+        );
+        assert!(order.iter().enumerate().all(|(i, &o)| o == (i + shift) % n));
+        let rows = bootstrap_rows(n, Surrogates::Circular, &mut rng);
+        assert_eq!(rows.len(), n);
+        let block = pidscope::rigor::block_length(n);
+        for chunk in rows.chunks(block) {
+            assert!(chunk.windows(2).all(|w| w[1] == (w[0] + 1) % n));
+        }
+        let mut perm = surrogate_order(n, Surrogates::Shuffle, &mut rng);
+        perm.sort_unstable();
+        assert_eq!(perm, (0..n).collect::<Vec<_>>());
+    }
+}
+
+/// Two independent slowly switching binary series: shuffles destroy their
+/// autocorrelation and call the spurious I(X1;Y) significant; circular shifts do not.
+#[test]
+fn circular_shifts_keep_autocorrelation_out_of_the_null() {
+    let (mut shuffle_hits, mut circular_hits) = (0, 0);
+    let seeds = 30;
+    for seed in 0..seeds {
+        let mut rng = SplitMix64::new(100 + seed);
+        let mut chain = |stay: f64| {
+            let mut state = 0u32;
+            (0..400)
+                .map(|_| {
+                    if rng.next_f64() > stay {
+                        state ^= 1;
+                    }
+                    state
+                })
+                .collect::<Vec<u32>>()
+        };
+        let (x1, x2, y) = (chain(0.97), chain(0.5), chain(0.97));
+        let samples = Samples::new([2, 2, 2], &x1, &x2, &y, None).unwrap();
+        for (surrogates, hits) in [
+            (Surrogates::Shuffle, &mut shuffle_hits),
+            (Surrogates::Circular, &mut circular_hits),
+        ] {
+            let s = Settings {
+                surrogates,
+                ..settings(seed, 0, 100)
+            };
+            *hits += (run(&samples, &s).mi_x1_y.p_value.unwrap() < 0.05) as usize;
+        }
+    }
+    assert!(circular_hits <= 5, "circular: {circular_hits}/{seeds}");
+    assert!(
+        shuffle_hits >= 2 * circular_hits.max(3),
+        "shuffle: {shuffle_hits}/{seeds}"
+    );
+}
+
+#[test]
+fn the_output_serialises_with_the_documented_keys() {
+    let u = run(&sample_of(&Gate::Unq.table(), 300, 4), &settings(0, 20, 20));
+    let v = serde_json::to_value(&u).unwrap();
+    for key in [
+        "method",
+        "resamples",
+        "permutations",
+        "seed",
+        "confidence",
+        "approximate",
+    ] {
+        assert!(v.get(key).is_some(), "{key}");
+    }
+    for term in TERM_NAMES {
+        for key in ["corrected", "low", "high", "p_value", "null_mean"] {
+            assert!(v[term][key].is_number(), "{term}.{key}");
+        }
+    }
+    assert_eq!(v["resamples"], 20);
+    assert_eq!(v["unique1"]["null"], "x1");
+    // UNQ: X1's uniqueness is significant and its interval excludes 0 widely.
+    assert!(u.unique1.p_value.unwrap() < 0.05);
+    assert!(u.unique1.low.unwrap() > 0.8);
+}
