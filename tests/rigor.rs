@@ -316,12 +316,13 @@ fn circular_surrogates_shift_and_blocks_are_consecutive() {
     }
 }
 
-/// Two independent slowly switching binary series: shuffles destroy their
-/// autocorrelation and call the spurious I(X1;Y) significant; circular shifts do not.
+/// Two independent slowly switching binary series (switch probability 0.1): shuffles
+/// destroy their autocorrelation and call the spurious I(X1;Y) significant (16/60
+/// seeds); circular shifts keep it (2/60).
 #[test]
 fn circular_shifts_keep_autocorrelation_out_of_the_null() {
     let (mut shuffle_hits, mut circular_hits) = (0, 0);
-    let seeds = 30;
+    let seeds = 60;
     for seed in 0..seeds {
         let mut rng = SplitMix64::new(100 + seed);
         let mut chain = |stay: f64| {
@@ -335,7 +336,7 @@ fn circular_shifts_keep_autocorrelation_out_of_the_null() {
                 })
                 .collect::<Vec<u32>>()
         };
-        let (x1, x2, y) = (chain(0.97), chain(0.5), chain(0.97));
+        let (x1, x2, y) = (chain(0.9), chain(0.5), chain(0.9));
         let samples = Samples::new([2, 2, 2], &x1, &x2, &y, None).unwrap();
         for (surrogates, hits) in [
             (Surrogates::Shuffle, &mut shuffle_hits),
@@ -348,7 +349,8 @@ fn circular_shifts_keep_autocorrelation_out_of_the_null() {
             *hits += (run(&samples, &s).mi_x1_y.p_value.unwrap() < 0.05) as usize;
         }
     }
-    assert!(circular_hits <= 5, "circular: {circular_hits}/{seeds}");
+    eprintln!("false positives: shuffle {shuffle_hits}/{seeds}, circular {circular_hits}/{seeds}");
+    assert!(circular_hits <= 6, "circular: {circular_hits}/{seeds}");
     assert!(
         shuffle_hits >= 2 * circular_hits.max(3),
         "shuffle: {shuffle_hits}/{seeds}"
