@@ -173,6 +173,7 @@ fn swapping_inputs_swaps_unique_atoms_and_their_nulls() {
         assert!(close(p.null_mean.unwrap(), q.null_mean.unwrap()));
         assert!(close(p.low.unwrap(), q.low.unwrap()));
         assert_eq!(p.null, if q.null == "x1" { "x2" } else { "x1" });
+        assert_ne!(p.null, q.null);
     }
     assert!(close(
         a.mi_x1_y.null_mean.unwrap(),
@@ -378,6 +379,8 @@ fn the_output_serialises_with_the_documented_keys() {
     }
     assert_eq!(v["resamples"], 20);
     assert_eq!(v["unique1"]["null"], "x1");
+    let back: Uncertainty = serde_json::from_value(v).unwrap();
+    assert_eq!(back, u);
     // UNQ: X1's uniqueness is significant and its interval excludes 0 widely.
     assert!(u.unique1.p_value.unwrap() < 0.05);
     assert!(u.unique1.low.unwrap() > 0.8);
