@@ -173,6 +173,7 @@ fn swapping_inputs_swaps_unique_atoms_and_their_nulls() {
         assert!(close(p.null_mean.unwrap(), q.null_mean.unwrap()));
         assert!(close(p.low.unwrap(), q.low.unwrap()));
         assert_eq!(p.null, if q.null == "x1" { "x2" } else { "x1" });
+        assert_ne!(p.null, q.null);
     }
     assert!(close(
         a.mi_x1_y.null_mean.unwrap(),
@@ -316,12 +317,13 @@ fn circular_surrogates_shift_and_blocks_are_consecutive() {
     }
 }
 
-/// Two independent slowly switching binary series: shuffles destroy their
-/// autocorrelation and call the spurious I(X1;Y) significant; circular shifts do not.
+/// Two independent slowly switching binary series (switch probability 0.1): shuffles
+/// destroy their autocorrelation and call the spurious I(X1;Y) significant (16/60
+/// seeds); circular shifts keep it (2/60).
 #[test]
 fn circular_shifts_keep_autocorrelation_out_of_the_null() {
     let (mut shuffle_hits, mut circular_hits) = (0, 0);
-    let seeds = 30;
+    let seeds = 60;
     for seed in 0..seeds {
         let mut rng = SplitMix64::new(100 + seed);
         let mut chain = |stay: f64| {
@@ -335,7 +337,7 @@ fn circular_shifts_keep_autocorrelation_out_of_the_null() {
                 })
                 .collect::<Vec<u32>>()
         };
-        let (x1, x2, y) = (chain(0.97), chain(0.5), chain(0.97));
+        let (x1, x2, y) = (chain(0.9), chain(0.5), chain(0.9));
         let samples = Samples::new([2, 2, 2], &x1, &x2, &y, None).unwrap();
         for (surrogates, hits) in [
             (Surrogates::Shuffle, &mut shuffle_hits),
@@ -348,7 +350,8 @@ fn circular_shifts_keep_autocorrelation_out_of_the_null() {
             *hits += (run(&samples, &s).mi_x1_y.p_value.unwrap() < 0.05) as usize;
         }
     }
-    assert!(circular_hits <= 5, "circular: {circular_hits}/{seeds}");
+    eprintln!("false positives: shuffle {shuffle_hits}/{seeds}, circular {circular_hits}/{seeds}");
+    assert!(circular_hits <= 6, "circular: {circular_hits}/{seeds}");
     assert!(
         shuffle_hits >= 2 * circular_hits.max(3),
         "shuffle: {shuffle_hits}/{seeds}"
@@ -376,6 +379,8 @@ fn the_output_serialises_with_the_documented_keys() {
     }
     assert_eq!(v["resamples"], 20);
     assert_eq!(v["unique1"]["null"], "x1");
+    let back: Uncertainty = serde_json::from_value(v).unwrap();
+    assert_eq!(back, u);
     // UNQ: X1's uniqueness is significant and its interval excludes 0 widely.
     assert!(u.unique1.p_value.unwrap() < 0.05);
     assert!(u.unique1.low.unwrap() > 0.8);

@@ -197,7 +197,7 @@ pub fn observe(samples: &Samples) -> Result<Observed, RigorError> {
 }
 
 /// One term's uncertainty, in bits.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TermUncertainty {
     /// The bias-corrected estimate.
     pub corrected: f64,
@@ -218,7 +218,7 @@ pub struct TermUncertainty {
     /// test of "this term is 0".
     pub p_bootstrap: Option<f64>,
     /// Which rows the permutation null shuffles: "x1", "x2" or "y".
-    pub null: &'static str,
+    pub null: String,
 }
 
 /// The uncertainty of a sample's PID, every value in bits.
@@ -244,7 +244,7 @@ pub struct Uncertainty {
     /// "approximate (few samples per cell)" (their measured coverage is in docs/rigor.md).
     pub approximate: bool,
     /// "approximate (few samples per cell)" or "standard".
-    pub intervals: &'static str,
+    pub intervals: String,
     pub min_samples_per_cell: f64,
     pub surrogates: Surrogates,
     pub replicate_tolerance_bits: f64,

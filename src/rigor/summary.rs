@@ -209,7 +209,8 @@ pub fn summarise(observed: &Observed, records: &[Replicate], settings: &Settings
                 ReplicateKind::PermuteX1 => "x1",
                 ReplicateKind::PermuteX2 => "x2",
                 _ => "y",
-            },
+            }
+            .to_string(),
         }
     };
     let cells = observed.shape.iter().product::<usize>() as f64;
@@ -236,7 +237,8 @@ pub fn summarise(observed: &Observed, records: &[Replicate], settings: &Settings
             "approximate (few samples per cell)"
         } else {
             "standard"
-        },
+        }
+        .to_string(),
         min_samples_per_cell: settings.min_samples_per_cell,
         surrogates: settings.surrogates,
         replicate_tolerance_bits: settings.replicate_tolerance_bits,
