@@ -26,7 +26,7 @@ cargo test
 
 step "wasm tests in headless Chromium"
 # determinism: the same fingerprints as natively, so a seed gives the same bits on both.
-cargo test --target wasm32-unknown-unknown --test wasm --test determinism
+cargo test --target wasm32-unknown-unknown --test wasm --test determinism --test determinism_rigor
 
 step "build the site (and the CLI the end-to-end tests call)"
 cargo build --bin pidscope

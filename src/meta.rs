@@ -78,6 +78,23 @@ pub const LEARNING_RATE: Bound<f64> = Bound {
     max: 1.0,
 };
 
+/// Bootstrap replicates behind each interval and bias correction (0 turns them off).
+pub const RESAMPLES: Bound<usize> = Bound {
+    default: 200,
+    min: 0,
+    max: 10_000,
+};
+/// Permutations per null behind each p-value and bias floor (0 turns them off).
+pub const PERMUTATIONS: Bound<usize> = Bound {
+    default: 200,
+    min: 0,
+    max: 10_000,
+};
+
+/// An atom whose p-value is at or above this is "not distinguishable from noise": drawn
+/// muted, left out of shares and of the plain-language reading.
+pub const SIGNIFICANCE_LEVEL: f64 = 0.05;
+
 /// Links longer than this many characters may be cut by chat apps: the page and the CLI
 /// offer an analysis file instead / warn.
 pub const LONG_LINK_CHARS: usize = 2000;
@@ -134,6 +151,13 @@ pub struct Defaults {
     pub classifier_epochs: usize,
     pub alignment_epochs: usize,
     pub learning_rate: f64,
+    pub resamples: usize,
+    pub permutations: usize,
+    pub surrogates: crate::rigor::Surrogates,
+    /// Coverage of every interval.
+    pub confidence: f64,
+    /// p-values below this call a term distinguishable from noise.
+    pub significance_level: f64,
 }
 
 /// Bounds of the settings and the inputs.
@@ -146,6 +170,8 @@ pub struct Limits {
     pub classifier_epochs: Bound<usize>,
     pub alignment_epochs: Bound<usize>,
     pub learning_rate: Bound<f64>,
+    pub resamples: Bound<usize>,
+    pub permutations: Bound<usize>,
     /// Links over this many characters get an analysis file offered instead.
     pub long_link_chars: usize,
     /// Largest analysis (`.pidscope.json`) file read, bytes.
@@ -180,6 +206,11 @@ pub fn meta() -> Meta {
             classifier_epochs: CLASSIFIER_EPOCHS.default,
             alignment_epochs: ALIGNMENT_EPOCHS.default,
             learning_rate: LEARNING_RATE.default,
+            resamples: RESAMPLES.default,
+            permutations: PERMUTATIONS.default,
+            surrogates: crate::rigor::Surrogates::default(),
+            confidence: crate::rigor::Settings::default().confidence,
+            significance_level: SIGNIFICANCE_LEVEL,
         },
         limits: Limits {
             clusters: CLUSTERS,
@@ -189,6 +220,8 @@ pub fn meta() -> Meta {
             classifier_epochs: CLASSIFIER_EPOCHS,
             alignment_epochs: ALIGNMENT_EPOCHS,
             learning_rate: LEARNING_RATE,
+            resamples: RESAMPLES,
+            permutations: PERMUTATIONS,
             long_link_chars: LONG_LINK_CHARS,
             analysis_file_bytes: crate::share::MAX_FILE_BYTES,
             table_cells: crate::table::MAX_CELLS,
@@ -211,6 +244,8 @@ mod tests {
         assert!(CLASSIFIER_EPOCHS.contains(CLASSIFIER_EPOCHS.default));
         assert!(ALIGNMENT_EPOCHS.contains(ALIGNMENT_EPOCHS.default));
         assert!(LEARNING_RATE.contains(LEARNING_RATE.default));
+        assert!(RESAMPLES.contains(RESAMPLES.default));
+        assert!(PERMUTATIONS.contains(PERMUTATIONS.default));
     }
 
     #[test]

@@ -19,6 +19,10 @@ use crate::data::{
 };
 use crate::examples::{gallery_entry, Atom, GALLERY};
 use crate::pid::batch::BatchConfig;
+use crate::rigor::{
+    observe, replicate_jobs, replicates, summarise, Replicate, ReplicateJob, Samples,
+    Settings as UncertaintySettings,
+};
 use crate::scenarios::{generate, write_csv, GeneratedScenario, Scenario, ScenarioSpec};
 use crate::share::{decode_file, decode_link, encode_file, encode_link, ShareError, ShareState};
 use crate::table::{JointTable, TableError};
@@ -44,6 +48,10 @@ enum BoundaryError {
     NoSuchFile(String),
     #[error("no file is being read (call startFile first)")]
     NotReading,
+    #[error(
+        "the last estimate has no samples for '{0}' (a table of probabilities has no sample size)"
+    )]
+    NoSamples(String),
     #[error("invalid request from the page: {0}")]
     Request(String),
     #[error("could not convert the result for JavaScript: {0}")]
@@ -58,6 +66,7 @@ impl BoundaryError {
             | BoundaryError::DuplicateFile(_)
             | BoundaryError::NoSuchFile(_)
             | BoundaryError::NotReading => "DataError",
+            BoundaryError::NoSamples(_) => "AnalysisError",
             BoundaryError::Analysis(_) => "AnalysisError",
             BoundaryError::Share(_) => "ShareError",
             BoundaryError::UnknownExample(_) => "ExampleError",
@@ -415,6 +424,9 @@ struct ColumnsAndRoles {
 pub struct Workspace {
     tables: Vec<ParsedTable>,
     reading: Option<CsvReader>,
+    /// The discrete rows behind each target of the last CVX estimate (Y, then each Ŷ),
+    /// for its uncertainty.
+    samples: Vec<(String, Samples)>,
 }
 
 impl Default for Workspace {
@@ -430,6 +442,7 @@ impl Workspace {
         Workspace {
             tables: Vec::new(),
             reading: None,
+            samples: Vec::new(),
         }
     }
 
@@ -488,7 +501,7 @@ impl Workspace {
     /// Analyses the loaded files with the page's roles and settings, reporting each
     /// stage to `progress` (a JS function taking one object).
     pub fn estimate(
-        &self,
+        &mut self,
         roles: JsValue,
         settings: JsValue,
         progress: &js_sys::Function,
@@ -498,7 +511,32 @@ impl Workspace {
             let analysis = analyse(&self.tables, Some(&roles), &settings, &mut |stage| {
                 report_progress(progress, &stage)
             })?;
+            let targets = std::iter::once(&analysis.dataset).chain(&analysis.models);
+            self.samples = targets
+                .filter_map(|t| Some((t.name.clone(), t.samples.clone()?)))
+                .collect();
             to_js(&analysis)
+        })
+    }
+
+    /// The discrete rows behind `target`'s table in the last estimate, for the workers
+    /// that compute its uncertainty ([`uncertainty_replicates`]).
+    #[wasm_bindgen(js_name = uncertaintyInput)]
+    pub fn uncertainty_input(&self, target: &str) -> JsResult {
+        boundary(|| {
+            let (_, samples) = self
+                .samples
+                .iter()
+                .find(|(name, _)| name == target)
+                .ok_or_else(|| BoundaryError::NoSamples(target.into()))?;
+            let [x1, x2, y] = samples.states().map(<[u32]>::to_vec);
+            to_js(&UncertaintyInput {
+                shape: samples.shape(),
+                x1,
+                x2,
+                y,
+                weights: samples.weights().map(<[f64]>::to_vec),
+            })
         })
     }
 
@@ -526,6 +564,70 @@ impl Workspace {
             to_js(&analysis)
         })
     }
+}
+
+/// The rows of an uncertainty estimate as they travel between the page's workers.
+#[derive(Serialize, Deserialize)]
+struct UncertaintyInput {
+    shape: [usize; 3],
+    x1: Vec<u32>,
+    x2: Vec<u32>,
+    y: Vec<u32>,
+    weights: Option<Vec<f64>>,
+}
+
+impl UncertaintyInput {
+    fn samples(&self) -> Result<Samples> {
+        let weights = self.weights.as_deref();
+        Ok(
+            Samples::new(self.shape, &self.x1, &self.x2, &self.y, weights)
+                .map_err(AnalysisError::from)?,
+        )
+    }
+}
+
+/// The page's settings (`resamples`, `permutations`, `surrogates`, `seed`) as the
+/// uncertainty estimate takes them.
+fn uncertainty_settings(settings: JsValue) -> Result<UncertaintySettings> {
+    let settings: AnalysisSettings = from_js(settings)?;
+    settings.validate()?;
+    Ok(settings.uncertainty())
+}
+
+/// The replicate jobs of an uncertainty estimate, about `pieces` per kind, for the
+/// page's pool of workers to share.
+#[wasm_bindgen(js_name = uncertaintyJobs)]
+pub fn uncertainty_jobs(settings: JsValue, pieces: usize) -> JsResult {
+    boundary(|| to_js(&replicate_jobs(&uncertainty_settings(settings)?, pieces)))
+}
+
+/// Replicates `start..end` of `kind` (`bootstrap`, `permute_x1`, `permute_x2`,
+/// `permute_y`): any wasm instance computes the same records for the same input.
+#[wasm_bindgen(js_name = uncertaintyReplicates)]
+pub fn uncertainty_replicates(input: JsValue, settings: JsValue, job: JsValue) -> JsResult {
+    boundary(|| {
+        let input: UncertaintyInput = from_js(input)?;
+        let settings = uncertainty_settings(settings)?;
+        let job: ReplicateJob = from_js(job)?;
+        let samples = input.samples()?;
+        let observed = observe(&samples).map_err(AnalysisError::from)?;
+        let records = replicates(&samples, &observed, &settings, job.kind, job.start..job.end)
+            .map_err(AnalysisError::from)?;
+        to_js(&records)
+    })
+}
+
+/// The uncertainty of every term from all the replicates' records.
+#[wasm_bindgen(js_name = uncertaintySummarise)]
+pub fn uncertainty_summarise(input: JsValue, settings: JsValue, records: JsValue) -> JsResult {
+    boundary(|| {
+        let input: UncertaintyInput = from_js(input)?;
+        let settings = uncertainty_settings(settings)?;
+        let records: Vec<Replicate> = from_js(records)?;
+        let samples = input.samples()?;
+        let observed = observe(&samples).map_err(AnalysisError::from)?;
+        to_js(&summarise(&observed, &records, &settings))
+    })
 }
 
 /// The page's roles and settings as the core takes them (an id column means a join).

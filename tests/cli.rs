@@ -113,3 +113,100 @@ fn completions_are_generated() {
     assert!(bash.status.success());
     assert!(text(&bash.stdout).contains("--clusters"));
 }
+
+/// Rows of `n` samples: four noise features and a label that is, with `signal`, the XOR
+/// of the signs of the first feature of each modality (else independent noise).
+fn samples_csv(n: usize, signal: bool, seed: u64) -> std::path::PathBuf {
+    let mut rng = pidscope::rng::SplitMix64::new(seed);
+    let mut text = String::from("a_0,a_1,b_0,b_1,label\n");
+    for _ in 0..n {
+        let v: Vec<f64> = (0..4).map(|_| rng.normal()).collect();
+        let xor = (v[0] > 0.0) != (v[2] > 0.0);
+        let label = if signal { xor } else { rng.uniform() < 0.5 };
+        text += &format!("{},{},{},{},{}\n", v[0], v[1], v[2], v[3], u8::from(label));
+    }
+    let path = std::env::temp_dir().join(format!(
+        "pidscope-cli-{signal}-{seed}-{}.csv",
+        std::process::id()
+    ));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn uncertainty_is_in_the_json_and_noise_is_called_noise() {
+    let noise = samples_csv(2000, false, 3);
+    let out = pidscope(&[
+        "estimate",
+        noise.to_str().unwrap(),
+        "--json",
+        "--resamples",
+        "60",
+        "--permutations",
+        "60",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let u = &json["uncertainty"];
+    for key in ["method", "resamples", "permutations", "seed", "confidence"] {
+        assert!(!u[key].is_null(), "{key}");
+    }
+    for term in &TERMS {
+        for key in ["corrected", "low", "high", "p_value", "null_mean"] {
+            assert!(u[term.key][key].is_number(), "{}.{key}", term.key);
+        }
+        if term.atom {
+            assert!(
+                u[term.key]["p_value"].as_f64().unwrap() >= meta::SIGNIFICANCE_LEVEL,
+                "{} on noise",
+                term.key
+            );
+        }
+    }
+    let table = text(
+        &pidscope(&[
+            "estimate",
+            noise.to_str().unwrap(),
+            "--resamples",
+            "60",
+            "--permutations",
+            "60",
+        ])
+        .stdout,
+    );
+    assert!(
+        table.contains("No information about label was detected"),
+        "{table}"
+    );
+    let xor = samples_csv(1000, true, 4);
+    let json: serde_json::Value = serde_json::from_slice(
+        &pidscope(&[
+            "estimate",
+            xor.to_str().unwrap(),
+            "--json",
+            "--resamples",
+            "60",
+            "--permutations",
+            "60",
+        ])
+        .stdout,
+    )
+    .unwrap();
+    let s = &json["uncertainty"]["synergy"];
+    assert!(s["p_value"].as_f64().unwrap() < meta::SIGNIFICANCE_LEVEL);
+    assert!(s["low"].as_f64().unwrap() > 0.2, "{s}");
+    let off = pidscope(&[
+        "estimate",
+        xor.to_str().unwrap(),
+        "--json",
+        "--resamples",
+        "0",
+        "--permutations",
+        "0",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&off.stdout).unwrap();
+    assert!(json["uncertainty"].is_null(), "0 and 0 turn it off");
+    for path in [noise, xor] {
+        let _ = std::fs::remove_file(path);
+    }
+}

@@ -8,11 +8,13 @@
 
 mod report;
 mod share;
+mod uncertainty;
 
 pub use report::{
     Analysis, AnalysisKind, BatchAnalysis, ModalitySummary, Names, TableView, TargetAnalysis,
 };
 pub use share::{open_shared, ShareMeta, SharedAnalysis};
+pub use uncertainty::{target_uncertainty, uncertainty_samples};
 
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +29,7 @@ use crate::info::InfoTerms;
 use crate::meta;
 use crate::pid::batch::{pid_batch, BatchConfig, BatchError, BatchProgress};
 use crate::pid::{pid_cvx, PidError};
+use crate::rigor::{RigorError, Samples, Settings as UncertaintySettings, Surrogates};
 use crate::share::ShareError;
 use crate::table::{JointTable, TableError, TableStats};
 
@@ -45,6 +48,10 @@ pub enum AnalysisError {
     Share(#[from] ShareError),
     #[error(transparent)]
     Batch(#[from] BatchError),
+    #[error(transparent)]
+    Rigor(#[from] RigorError),
+    #[error("{0}")]
+    NoSampleSize(&'static str),
     #[error("invalid setting: {0}")]
     InvalidSetting(String),
     #[error("no file to analyse: add a samples CSV or a counts table")]
@@ -68,6 +75,12 @@ pub struct AnalysisSettings {
     pub seed: u64,
     /// Join several files on this id column instead of aligning them row by row.
     pub join_on: Option<String>,
+    /// Bootstrap replicates behind every interval (0: none).
+    pub resamples: usize,
+    /// Permutations per null behind every p-value (0: none).
+    pub permutations: usize,
+    /// Shuffles for independent rows, circular shifts for a time series.
+    pub surrogates: Surrogates,
 }
 
 impl Default for AnalysisSettings {
@@ -77,6 +90,9 @@ impl Default for AnalysisSettings {
             pca: meta::PCA_COMPONENTS.default,
             seed: meta::SEED.default,
             join_on: None,
+            resamples: meta::RESAMPLES.default,
+            permutations: meta::PERMUTATIONS.default,
+            surrogates: Surrogates::default(),
         }
     }
 }
@@ -92,7 +108,25 @@ impl AnalysisSettings {
             .check("PCA components", self.pca)
             .map_err(invalid)?;
         meta::SEED.check("the seed", self.seed).map_err(invalid)?;
+        meta::RESAMPLES
+            .check("resamples", self.resamples)
+            .map_err(invalid)?;
+        meta::PERMUTATIONS
+            .check("permutations", self.permutations)
+            .map_err(invalid)?;
         Ok(())
+    }
+
+    /// The uncertainty estimate's settings: these counts and surrogates, the analysis's
+    /// seed, the rest at their measured defaults (docs/rigor.md).
+    pub fn uncertainty(&self) -> UncertaintySettings {
+        UncertaintySettings {
+            resamples: self.resamples,
+            permutations: self.permutations,
+            seed: self.seed,
+            surrogates: self.surrogates,
+            ..UncertaintySettings::default()
+        }
     }
 
     fn assemble_options(&self) -> AssembleOptions {
@@ -126,10 +160,14 @@ pub enum Stage {
 }
 
 /// PID of one table, with its information terms, in bits.
+///
+/// `samples` are the rows the table was counted from, kept (not serialised) for the
+/// uncertainty estimate; for a counts table they are its whole counts expanded.
 pub fn analyse_target(
     name: &str,
     table: &JointTable,
     stats: Option<TableStats>,
+    samples: Option<Samples>,
 ) -> Result<TargetAnalysis, AnalysisError> {
     Ok(TargetAnalysis {
         name: name.to_string(),
@@ -137,6 +175,8 @@ pub fn analyse_target(
         info: InfoTerms::of(table),
         table: TableView::from(table),
         stats,
+        samples,
+        uncertainty: None,
     })
 }
 
@@ -151,7 +191,13 @@ pub fn analyse_joint_table(
 ) -> Result<Analysis, AnalysisError> {
     Ok(Analysis {
         kind,
-        dataset: analyse_target(&names.y, table, stats)?,
+        // Whole counts are samples: expanded to rows, they carry the uncertainty.
+        dataset: analyse_target(
+            &names.y,
+            table,
+            stats.clone(),
+            stats.and_then(|_| Samples::from_table(table).ok()),
+        )?,
         names,
         models: Vec::new(),
         x1: None,
@@ -213,7 +259,19 @@ pub fn analyse(
     progress(Stage::Solving {
         target: roles.y.clone(),
     });
-    let dataset_result = analyse_target(&roles.y, &discrete.table, Some(discrete.stats.clone()))?;
+    let weights = dataset.weights.as_deref();
+    let rows = |codes: &[u32], ny: usize| {
+        let (x1, x2) = (&discrete.x1.assignment, &discrete.x2.assignment);
+        let shape = [discrete.x1.labels.len(), discrete.x2.labels.len(), ny];
+        Samples::new(shape, x1, x2, codes, weights)
+    };
+    let y = dataset.target(None)?;
+    let dataset_result = analyse_target(
+        &roles.y,
+        &discrete.table,
+        Some(discrete.stats.clone()),
+        Some(rows(&y.codes, y.levels.len())?),
+    )?;
     let mut models = Vec::with_capacity(roles.yhat.len());
     for name in &roles.yhat {
         let target = dataset.target(Some(name))?;
@@ -233,7 +291,8 @@ pub fn analyse(
         progress(Stage::Solving {
             target: name.clone(),
         });
-        models.push(analyse_target(name, &table, Some(stats))?);
+        let samples = rows(&target.codes, target.levels.len())?;
+        models.push(analyse_target(name, &table, Some(stats), Some(samples))?);
     }
     let (x1, x2) = (
         ModalitySummary::of(&roles.x1, &discrete.x1),

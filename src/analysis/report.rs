@@ -7,6 +7,7 @@ use crate::discretize::{Method, ModalityStates};
 use crate::info::InfoTerms;
 use crate::pid::batch::{BatchConfig, BatchPid};
 use crate::pid::Pid;
+use crate::rigor::{Samples, Uncertainty};
 use crate::table::{Axis, JointTable, TableError, TableStats};
 
 use super::{is_whole, AnalysisSettings};
@@ -80,6 +81,14 @@ pub struct TargetAnalysis {
     pub table: TableView,
     /// How well the samples fill the table (samples and counts tables only).
     pub stats: Option<TableStats>,
+    /// The rows the table was counted from (samples, or whole counts expanded): what
+    /// the uncertainty is estimated from. Kept in memory, never serialised.
+    #[serde(skip)]
+    pub samples: Option<Samples>,
+    /// Bias-corrected values, intervals and p-values of every term, once estimated
+    /// ([`super::target_uncertainty`]); the page fills it in after the plug-in result.
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<Uncertainty>,
 }
 
 /// How one modality became discrete, in brief.

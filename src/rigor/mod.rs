@@ -24,7 +24,8 @@ pub use estimators::{
     plug_in_entropy, EntropyEstimator, EstimatedEntropies, H_STAR_GRID_BITS,
 };
 pub use resample::{
-    block_length, bootstrap_rows, replicates, stream, surrogate_order, Replicate, ReplicateKind,
+    block_length, bootstrap_rows, replicate_jobs, replicates, stream, surrogate_order, Replicate,
+    ReplicateJob, ReplicateKind,
 };
 pub use samples::{Samples, MAX_ROWS};
 pub use settings::{EstimatorScope, IntervalShape, Settings, Surrogates};

@@ -126,6 +126,31 @@ pub fn surrogate_order(n: usize, surrogates: Surrogates, rng: &mut SplitMix64) -
     order
 }
 
+/// One piece of work: replicates `range` of `kind`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplicateJob {
+    pub kind: ReplicateKind,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Every replicate of `settings` cut into about `pieces` jobs per kind, in the order of a
+/// one-thread run (bootstraps, then each null, by index): the CLI's threads and the
+/// page's workers take them in any order, and the records come out the same.
+pub fn replicate_jobs(settings: &Settings, pieces: usize) -> Vec<ReplicateJob> {
+    let mut jobs = Vec::new();
+    for kind in ReplicateKind::ALL {
+        let n = settings.count(kind);
+        let step = n.div_ceil(pieces.max(1)).max(1);
+        jobs.extend((0..n).step_by(step).map(|start| ReplicateJob {
+            kind,
+            start,
+            end: (start + step).min(n),
+        }));
+    }
+    jobs
+}
+
 /// Computes replicates `range` of `kind` (each from its own stream, see [`stream`]):
 /// resample or permute the rows, count, and solve h* to the replicate tolerance.
 /// Any partition of 0..count into ranges, run anywhere, gives the same records.

@@ -85,8 +85,8 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            resamples: 200,
-            permutations: 200,
+            resamples: crate::meta::RESAMPLES.default,
+            permutations: crate::meta::PERMUTATIONS.default,
             seed: 0,
             confidence: 0.95,
             surrogates: Surrogates::Shuffle,

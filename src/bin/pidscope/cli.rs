@@ -11,7 +11,8 @@ use pidscope::analysis::{
 use pidscope::data::{CsvReader, IngestOptions, ParsedTable, Roles};
 use pidscope::meta::{self, Bound, Units};
 use pidscope::pid::batch::BatchConfig;
-use pidscope::pid::{Decomposition, TERMS};
+use pidscope::pid::{Decomposition, Term, TERMS};
+use pidscope::rigor::{Surrogates, TermUncertainty, Uncertainty};
 use pidscope::share::share_url;
 use serde_json::{json, Map, Value};
 
@@ -163,6 +164,32 @@ struct EstimatorArgs {
           value_parser = |s: &str| bounded(s, &meta::LEARNING_RATE),
           help = ranged("(batch) Adam's step size", &meta::LEARNING_RATE))]
     learning_rate: f64,
+    #[arg(long, value_name = "N", default_value_t = meta::RESAMPLES.default,
+          value_parser = |s: &str| bounded(s, &meta::RESAMPLES),
+          help = ranged("Bootstrap replicates behind every interval and bias correction (0: none)", &meta::RESAMPLES),
+          help_heading = "Uncertainty (docs/rigor.md)")]
+    resamples: usize,
+    #[arg(long, value_name = "N", default_value_t = meta::PERMUTATIONS.default,
+          value_parser = |s: &str| bounded(s, &meta::PERMUTATIONS),
+          help = ranged("Permutations per null behind every p-value and bias floor (0: none)", &meta::PERMUTATIONS),
+          help_heading = "Uncertainty (docs/rigor.md)")]
+    permutations: usize,
+    /// How surrogate rows are made: shuffles for independent rows, circular shifts and blocks for a time series.
+    #[arg(
+        long,
+        value_enum,
+        default_value = "shuffle",
+        help_heading = "Uncertainty (docs/rigor.md)"
+    )]
+    surrogates: SurrogateChoice,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SurrogateChoice {
+    /// Rows are independent samples.
+    Shuffle,
+    /// Rows are a time series, in order.
+    Circular,
 }
 
 /// A number within `bound`, or clap's message naming the range.
@@ -192,6 +219,12 @@ impl EstimateArgs {
             clusters: self.estimator.clusters,
             pca: self.estimator.pca,
             seed: self.estimator.seed,
+            resamples: self.estimator.resamples,
+            permutations: self.estimator.permutations,
+            surrogates: match self.estimator.surrogates {
+                SurrogateChoice::Shuffle => Surrogates::Shuffle,
+                SurrogateChoice::Circular => Surrogates::Circular,
+            },
             ..AnalysisSettings::default()
         }
     }
@@ -341,7 +374,91 @@ fn target_json(t: &TargetAnalysis, units: Units) -> Map<String, Value> {
     if let Some(stats) = &t.stats {
         out.insert("stats".into(), json!(stats));
     }
+    if let Some(u) = &t.uncertainty {
+        // Always in bits, whatever --nats says: the key below says so.
+        out.insert("uncertainty".into(), json!(u));
+        out.insert("uncertainty_units".into(), json!(Units::Bits));
+    }
     out
+}
+
+/// Whether a term's p-value calls it distinguishable from noise.
+fn significant(term: &TermUncertainty) -> bool {
+    term.p_value.is_some_and(|p| p < meta::SIGNIFICANCE_LEVEL)
+}
+
+/// `S 0.146 → 0.003 bits [−0.010, 0.018] p = 0.41`: plug-in → corrected, interval, p.
+fn uncertainty_line(symbol: &str, term: &TermUncertainty, units: Units) -> String {
+    let v = |bits: f64| format!("{:.4}", bits * units.per_bit()).replace('-', "−");
+    let mut line = format!(
+        "{symbol} {} → {} {}",
+        v(term.plug_in),
+        v(term.corrected),
+        units.name()
+    );
+    if let (Some(low), Some(high)) = (term.low, term.high) {
+        line += &format!(" [{}, {}]", v(low), v(high));
+    }
+    if let Some(p) = term.p_value {
+        line += &format!(
+            " p = {}",
+            if p < 0.001 {
+                "<0.001".into()
+            } else {
+                format!("{p:.3}")
+            }
+        );
+    }
+    line
+}
+
+/// The uncertainty block under the table: every term plug-in → corrected with its
+/// interval and p-value, and the atoms' shares from the significant corrected values.
+fn print_uncertainty(name: &str, u: &Uncertainty, units: Units) {
+    println!(
+        "\n{name}: bias-corrected values, {:.0} % intervals and p-values ({}; {} resamples, {} permutations per null, seed {}):",
+        100.0 * u.confidence,
+        u.method,
+        u.resamples,
+        u.permutations,
+        u.seed
+    );
+    let terms = TERMS.iter().zip(u.terms());
+    let shown: Vec<(&Term, &TermUncertainty)> = terms.collect();
+    let signal: f64 = shown
+        .iter()
+        .filter(|(t, u)| t.atom && significant(u))
+        .map(|(_, u)| u.corrected.max(0.0))
+        .sum();
+    for (term, tu) in &shown {
+        let mut line = format!("  {:<42}", uncertainty_line(term.symbol, tu, units));
+        if !significant(tu) && tu.p_value.is_some() {
+            line += "  not distinguishable from noise";
+        } else if term.atom && signal > 0.0 {
+            line += &format!(
+                "  {:>5.1} % of what is detected",
+                100.0 * tu.corrected.max(0.0) / signal
+            );
+        }
+        if let Some(floor) = tu.null_mean {
+            line += &format!("  (noise floor {:.4})", floor * units.per_bit());
+        }
+        println!("{}", line.trim_end());
+    }
+    if u.approximate {
+        println!(
+            "  intervals are approximate (few samples per cell: {:.1} per cell, fewer than {})",
+            u.samples_per_cell, u.min_samples_per_cell
+        );
+    }
+    if u.permutations > 0
+        && shown
+            .iter()
+            .filter(|(t, _)| t.atom)
+            .all(|(_, u)| !significant(u))
+    {
+        println!("  No information about {name} was detected: every atom is within what noise alone gives.");
+    }
 }
 
 fn print_json(analysis: &Analysis, units: Units) {
@@ -360,7 +477,7 @@ fn print_json(analysis: &Analysis, units: Units) {
 }
 
 /// A row label: the term's name with its symbol (`Redundancy R`, `I(X1;Y)`).
-fn row_label(term: &pidscope::pid::Term) -> String {
+fn row_label(term: &Term) -> String {
     if term.atom {
         format!("{} {}", term.label, term.symbol)
     } else {
@@ -438,6 +555,14 @@ fn print_table(analysis: &Analysis, files: &[String], units: Units) {
         );
         if let Some(warning) = t.stats.as_ref().and_then(|s| s.warning.as_ref()) {
             println!("warning: {warning}");
+            if t.uncertainty.is_some() {
+                println!("         (the bias-corrected values and intervals below allow for it)");
+            }
+        }
+    }
+    for t in &targets {
+        if let Some(u) = &t.uncertainty {
+            print_uncertainty(&t.name, u, units);
         }
     }
 }
@@ -456,8 +581,19 @@ fn read_inputs(args: &EstimateArgs) -> Result<(Vec<ParsedTable>, Option<Roles>),
 /// Reads the files and runs the CVX analysis the options describe.
 fn run(args: &EstimateArgs) -> Result<(Analysis, Vec<ParsedTable>), CliError> {
     let (tables, roles) = read_inputs(args)?;
-    let analysis =
-        analyse(&tables, roles.as_ref(), &args.settings(), &mut |_| {}).map_err(CliError::input)?;
+    let settings = args.settings();
+    let mut analysis =
+        analyse(&tables, roles.as_ref(), &settings, &mut |_| {}).map_err(CliError::input)?;
+    if settings.resamples + settings.permutations > 0 {
+        let rigor = settings.uncertainty();
+        for target in std::iter::once(&mut analysis.dataset).chain(&mut analysis.models) {
+            // A table of probabilities has no sample size: its output says so instead.
+            if let Some(samples) = &target.samples {
+                let estimate = crate::parallel::uncertainty(samples, &rigor);
+                target.uncertainty = Some(estimate.map_err(CliError::input)?);
+            }
+        }
+    }
     Ok((analysis, tables))
 }
 

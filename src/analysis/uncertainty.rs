@@ -1,0 +1,34 @@
+//! How far a sample's numbers can be trusted: the uncertainty of a target's PID from the
+//! rows its table was counted from (the method and its measured coverage: docs/rigor.md).
+
+use crate::rigor::{estimate_uncertainty, Samples, Uncertainty};
+
+use super::{AnalysisError, AnalysisSettings, TargetAnalysis};
+
+/// What a table without rows is told: probabilities have no sample size.
+const NO_SAMPLE_SIZE: &str = "this table holds probabilities, not whole counts of samples, so it has no sample size: intervals and p-values need the counts (or the samples) it came from";
+
+/// The rows behind `target`'s table, or why there are none.
+pub fn uncertainty_samples(target: &TargetAnalysis) -> Result<&Samples, AnalysisError> {
+    target
+        .samples
+        .as_ref()
+        .ok_or(AnalysisError::NoSampleSize(NO_SAMPLE_SIZE))
+}
+
+/// The uncertainty of every term of `target`'s PID with `settings`' resamples,
+/// permutations, surrogates and seed, computed here in one thread; `progress(done,
+/// total)` after each replicate, returning `false` to cancel. Callers with several
+/// cores split the replicates instead (`rigor::replicates` runs any range anywhere).
+pub fn target_uncertainty(
+    target: &TargetAnalysis,
+    settings: &AnalysisSettings,
+    progress: &mut dyn FnMut(usize, usize) -> bool,
+) -> Result<Uncertainty, AnalysisError> {
+    let samples = uncertainty_samples(target)?;
+    Ok(estimate_uncertainty(
+        samples,
+        &settings.uncertainty(),
+        progress,
+    )?)
+}
