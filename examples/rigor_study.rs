@@ -11,9 +11,8 @@ use pidscope::examples::Gate;
 use pidscope::pid::pid_cvx;
 use pidscope::pid::random::{random_table, TableKind};
 use pidscope::rigor::{
-    bootstrap_rows, observe, replicates, stream, summarise, term_values, EntropyEstimator,
-    EstimatorScope, IntervalShape, Observed, Replicate, ReplicateKind, Samples, Settings,
-    Uncertainty,
+    bootstrap_rows, observe, replicates, stream, summarise, EntropyEstimator, EstimatorScope,
+    IntervalShape, Observed, Replicate, ReplicateKind, Samples, Settings, Uncertainty,
 };
 use pidscope::rng::SplitMix64;
 use pidscope::JointTable;
@@ -218,7 +217,7 @@ fn cases() -> Vec<Case> {
         .into_iter()
         .map(|(name, table)| {
             let pid = pid_cvx(&table).expect("exact PID");
-            let mut truth = term_values(&pid.decomposition);
+            let mut truth = pid.decomposition.values();
             for t in &mut truth {
                 if t.abs() < 1e-7 {
                     *t = 0.0;
@@ -580,12 +579,11 @@ fn recluster(a: &Args) {
     // The pipeline's large-sample value: the same generator and clustering at N = 100,000.
     let big = scenario("synergy", 100_000, &mut SplitMix64::new(0xB16));
     let big_samples = samples_of(&big, &options);
-    let truth = term_values(
-        &observe(&big_samples)
-            .expect("observes")
-            .terms
-            .decomposition(),
-    );
+    let truth = observe(&big_samples)
+        .expect("observes")
+        .terms
+        .decomposition()
+        .values();
     let (mut fixed, mut re) = (Acc::default(), Acc::default());
     let (mut t_fixed, mut t_re) = (0.0, 0.0);
     for seed in 0..seeds {

@@ -3,24 +3,21 @@
 //! the false-positive rate explodes, plus unit and property tests.
 
 use pidscope::examples::Gate;
-use pidscope::pid::pid_cvx;
 use pidscope::pid::random::{random_table, TableKind};
+use pidscope::pid::{pid_cvx, TERMS};
 use pidscope::rigor::{
     bootstrap_rows, estimate_uncertainty, observe, replicates, summarise, surrogate_order,
-    term_values, upper_p_value, ReplicateKind, RigorError, Samples, Settings, Surrogates,
-    Uncertainty, TERM_NAMES,
+    upper_p_value, ReplicateKind, RigorError, Samples, Settings, Surrogates, Uncertainty,
 };
 use pidscope::rng::SplitMix64;
 use pidscope::JointTable;
 
 fn truth(table: &JointTable) -> [f64; 7] {
-    term_values(&pid_cvx(table).expect("exact PID").decomposition).map(|v| {
-        if v.abs() < 1e-7 {
-            0.0
-        } else {
-            v
-        }
-    })
+    pid_cvx(table)
+        .expect("exact PID")
+        .decomposition
+        .values()
+        .map(|v| if v.abs() < 1e-7 { 0.0 } else { v })
 }
 
 fn settings(seed: u64, resamples: usize, permutations: usize) -> Settings {
@@ -372,7 +369,7 @@ fn the_output_serialises_with_the_documented_keys() {
     ] {
         assert!(v.get(key).is_some(), "{key}");
     }
-    for term in TERM_NAMES {
+    for term in TERMS.map(|t| t.key) {
         for key in ["corrected", "low", "high", "p_value", "null_mean"] {
             assert!(v[term][key].is_number(), "{term}.{key}");
         }

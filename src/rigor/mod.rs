@@ -127,35 +127,10 @@ impl FiveTerms {
         }
     }
 
-    /// The seven terms in the order of [`TERM_NAMES`].
+    /// The seven terms in the order of [`crate::pid::TERMS`].
     pub fn values(&self) -> [f64; 7] {
-        term_values(&self.decomposition())
+        self.decomposition().values()
     }
-}
-
-/// The seven terms' keys in the output, in the order R, U1, U2, S, I(X1;Y), I(X2;Y),
-/// I(X1,X2;Y) used by every `[f64; 7]` here.
-pub const TERM_NAMES: [&str; 7] = [
-    "redundancy",
-    "unique1",
-    "unique2",
-    "synergy",
-    "mi_x1_y",
-    "mi_x2_y",
-    "mi_joint",
-];
-
-/// A decomposition's seven terms in the order of [`TERM_NAMES`], bits.
-pub fn term_values(d: &Decomposition) -> [f64; 7] {
-    [
-        d.redundancy,
-        d.unique1,
-        d.unique2,
-        d.synergy,
-        d.mi_x1_y,
-        d.mi_x2_y,
-        d.mi_joint,
-    ]
 }
 
 /// What the sample itself gives: the plug-in five numbers (h* solved to 1e-7 bits) and
@@ -254,7 +229,7 @@ pub struct Uncertainty {
 }
 
 impl Uncertainty {
-    /// The seven terms in the order of [`TERM_NAMES`].
+    /// The seven terms in the order of [`crate::pid::TERMS`].
     pub fn terms(&self) -> [&TermUncertainty; 7] {
         [
             &self.redundancy,
