@@ -79,6 +79,11 @@ export class WorkerBridge extends EventTarget {
     this.#restart(new CancelledError());
   }
 
+  /** Cancels every request in flight (restarting the worker), if there is any. */
+  cancelAll() {
+    if (this.#pending.size) this.#restart(new CancelledError());
+  }
+
   /** Number of requests waiting for an answer. */
   get busy() {
     return this.#pending.size;

@@ -7,5 +7,5 @@ declare const __WORKER_SOURCE__: string | null;
 
 interface Window {
   /** For tests and the curious (set by main.js): the engine bridge and the page's state. */
-  pidscope: { bridge: import('./bridge.js').WorkerBridge; state: import('./main.js').PageState };
+  pidscope: { bridge: import('./bridge.js').WorkerBridge; state: import('./main.js').PageState; pool: import('./bridge.js').WorkerBridge[] };
 }

@@ -13,9 +13,18 @@ import { shareBox } from './views/share.js';
 // The single-file build carries the worker's code and starts it from a blob (a classic
 // worker: module workers from blobs fail under file://); the site loads worker.js.
 /* global __WORKER_SOURCE__ */
-const bridge = __WORKER_SOURCE__
-  ? new WorkerBridge(URL.createObjectURL(new Blob([__WORKER_SOURCE__], { type: 'text/javascript' })), { type: 'classic' })
-  : new WorkerBridge(new URL('./worker.js', import.meta.url));
+const newEngine = () =>
+  __WORKER_SOURCE__
+    ? new WorkerBridge(URL.createObjectURL(new Blob([__WORKER_SOURCE__], { type: 'text/javascript' })), { type: 'classic' })
+    : new WorkerBridge(new URL('./worker.js', import.meta.url));
+const bridge = newEngine();
+/** @type {WorkerBridge[]} more workers for the uncertainty's replicates, made on first use */
+const pool = [];
+function uncertaintyPool() {
+  const size = Math.max(1, Math.min(8, (navigator.hardwareConcurrency || 2) - 1));
+  while (pool.length < size) pool.push(newEngine());
+  return pool;
+}
 bridge.addEventListener('crash', (event) => {
   const { detail } = /** @type {CustomEvent<import('./bridge.js').CrashDetail>} */ (event);
   showBanner(
@@ -49,7 +58,7 @@ const state = {
   nextId: 1,
 };
 // For tests and the curious: the bridge and state are reachable from the console.
-window.pidscope = { bridge, state };
+window.pidscope = { bridge, state, pool };
 
 const $ = (id) => document.getElementById(id);
 
@@ -177,8 +186,10 @@ async function estimate() {
       await ensureFilesLoaded(signal, onProgress);
       let cvx = null;
       if (estimator !== 'batch') {
-        cvx = await bridge.call('estimate', { roles: state.roles, settings: state.settings, title: batch ? `${title} (CVX)` : title }, { signal, onProgress });
-        addAnalysis({ ...cvx, files });
+        const settings = { ...state.settings };
+        cvx = await bridge.call('estimate', { roles: state.roles, settings, title: batch ? `${title} (CVX)` : title }, { signal, onProgress });
+        const entry = addAnalysis({ ...cvx, files });
+        await addUncertainty(entry, settings, signal, onProgress);
       }
       if (batch) {
         liveLoss.start();
@@ -194,6 +205,56 @@ async function estimate() {
   } finally {
     liveLoss.stop();
   }
+}
+
+/**
+ * The dataset target's bootstrap intervals and permutation p-values: the rows come from
+ * the engine, the replicates are spread over the pool (and the engine), the records summed
+ * up at the end. A table of probabilities has no sample size: then nothing is added.
+ * @param {EngineValue} entry the analysis on screen, given `uncertainty` when done
+ * @param {import('./views/settings.js').Settings} settings
+ * @param {AbortSignal} signal
+ * @param {(p: object) => void} onProgress
+ */
+async function addUncertainty(entry, settings, signal, onProgress) {
+  if (!(settings.resamples > 0 || settings.permutations > 0)) return;
+  let input;
+  try {
+    input = await bridge.call('uncertaintyInput', { target: entry.target }, { signal });
+  } catch (error) {
+    if (error.name === 'AnalysisError' || error.name === 'BoundaryError') return; // probabilities: no sample size
+    throw error;
+  }
+  const workers = [...uncertaintyPool(), bridge];
+  const jobs = await bridge.call('uncertaintyJobs', { settings, pieces: 4 * workers.length }, { signal });
+  const total = jobs.reduce((sum, job) => sum + job.end - job.start, 0);
+  let done = 0;
+  const report = () => onProgress({ stage: 'uncertainty', message: `Estimating uncertainty: ${done} of ${total} replicates`, fraction: total ? done / total : null });
+  report();
+  const queue = [...jobs];
+  const records = [];
+  // Cancel stops every pool worker too (their bridges restart them for the next run).
+  const cancelPool = () => {
+    for (const worker of workers) worker.cancelAll();
+  };
+  signal.addEventListener('abort', cancelPool, { once: true });
+  try {
+    await Promise.all(
+      workers.map(async (worker) => {
+        for (let job = queue.shift(); job; job = queue.shift()) {
+          const part = await worker.call('uncertaintyReplicates', { input, settings, job }, { signal });
+          records.push(...part);
+          done += job.end - job.start;
+          report();
+        }
+      }),
+    );
+  } finally {
+    signal.removeEventListener('abort', cancelPool);
+  }
+  const uncertainty = await bridge.call('uncertaintySummarise', { input, settings, records }, { signal });
+  entry.uncertainty = uncertainty;
+  drawResults();
 }
 
 /** The live loss curve under the progress bar while BATCH trains (redrawn at most 4× a second). */

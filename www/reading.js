@@ -4,12 +4,43 @@
 
 const pct = (x) => `${Math.round(x * 100)}%`;
 
+/** Atoms with a permutation p-value at or above this are not distinguishable from noise. */
+export const SIGNIFICANCE = 0.05;
+
+const ATOM_KEYS = ['redundancy', 'unique1', 'unique2', 'synergy'];
+
 /**
- * @param {{redundancy:number, unique1:number, unique2:number, synergy:number, mi_joint:number}} pid in bits
- * @param {{x1?: string, x2?: string, y?: string, hY?: number}} names display names; hY = H(Y) in bits if known
+ * Whether an atom is distinguishable from noise: true without a p-value (no test was run).
+ * @param {any} uncertainty the core's Uncertainty, or null
+ * @param {string} key
+ */
+export function isSignificant(uncertainty, key) {
+  const p = uncertainty?.[key]?.p_value;
+  return p === null || p === undefined || p < SIGNIFICANCE;
+}
+
+/**
+ * The atoms the reading and the shares use: with uncertainty, the bias-corrected values of
+ * the significant atoms only (the others count as 0); without, the plug-in values.
+ * @param {{redundancy:number, unique1:number, unique2:number, synergy:number}} pid
+ * @param {any} [uncertainty]
+ */
+export function atomsForReading(pid, uncertainty) {
+  if (!uncertainty) return pid;
+  return Object.fromEntries(ATOM_KEYS.map((k) => [k, isSignificant(uncertainty, k) ? Math.max(0, uncertainty[k]?.corrected ?? pid[k]) : 0]));
+}
+
+/**
+ * @param {{redundancy:number, unique1:number, unique2:number, synergy:number, mi_joint:number}} rawPid in bits (plug-in)
+ * @param {{x1?: string, x2?: string, y?: string, hY?: number, uncertainty?: any}} names display names; hY = H(Y) in bits if known;
+ *   uncertainty = the core's Uncertainty, when it was estimated
  * @returns {string[]} one or two sentences
  */
-export function readResult(pid, { x1 = 'X1', x2 = 'X2', y = 'Y', hY } = {}) {
+export function readResult(rawPid, { x1 = 'X1', x2 = 'X2', y = 'Y', hY, uncertainty } = {}) {
+  if (uncertainty && ATOM_KEYS.every((k) => !isSignificant(uncertainty, k))) {
+    return [`No information about ${y} was detected: no atom is distinguishable from noise (permutation p ≥ ${SIGNIFICANCE}), so ${x1} and ${x2} may say nothing about ${y}.`];
+  }
+  const pid = atomsForReading(rawPid, uncertainty);
   const atoms = {
     redundancy: Math.max(0, pid.redundancy),
     unique1: Math.max(0, pid.unique1),

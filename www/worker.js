@@ -150,6 +150,12 @@ const methods = {
     });
     return batchForPage(analysis, title);
   },
+  // Uncertainty (bootstrap intervals, permutation p-values): the input comes from the
+  // Workspace that estimated; replicates and the summary are stateless, so any worker of the pool runs them.
+  uncertaintyInput: ({ target }) => workspace.uncertaintyInput(String(target)),
+  uncertaintyJobs: ({ settings, pieces }) => core.uncertaintyJobs(settings, Number(pieces)),
+  uncertaintyReplicates: ({ input, settings, job }) => core.uncertaintyReplicates(input, settings, job),
+  uncertaintySummarise: ({ input, settings, records }) => core.uncertaintySummarise(input, settings, records),
   gallery: () => core.gallery(),
   scenarios: () => core.scenarioList(),
   runScenario: ({ id, seed }, progress) => {

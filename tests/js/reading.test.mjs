@@ -31,3 +31,25 @@ test('nothing to decompose is said plainly', () => {
   assert.deepEqual(readResult(pid(0, 0, 0, 0)).length, 1);
   assert.match(readResult(pid(1e-4, 0, 0, 0))[0], /next to nothing/);
 });
+
+const term = (corrected, p) => ({ corrected, p_value: p, plug_in: corrected, low: 0, high: corrected, null_mean: 0 });
+
+test('with uncertainty, no significant atom: no information detected, never "mostly synergistic"', () => {
+  const u = { redundancy: term(0, 0.9), unique1: term(0.001, 0.5), unique2: term(0.002, 0.4), synergy: term(0.02, 0.333) };
+  const lines = readResult(pid(0.01, 0.01, 0.01, 0.17), { y: 'label', uncertainty: u });
+  assert.equal(lines.length, 1);
+  assert.match(lines[0], /^No information about label was detected/);
+  assert.doesNotMatch(lines.join(' '), /synergistic/);
+});
+
+test('with uncertainty, shares come from the corrected values of significant atoms only', () => {
+  // Plug-in says redundancy dominates; only synergy is significant once corrected.
+  const u = { redundancy: term(0.3, 0.2), unique1: term(0, 0.9), unique2: term(0, 0.9), synergy: term(0.5, 0.001) };
+  const [headline, cost] = readResult(pid(0.9, 0.05, 0.05, 0.5), { uncertainty: u });
+  assert.match(headline, /synergistic \(100%\)/);
+  assert.match(cost, /100% that is synergy/);
+});
+
+test('without uncertainty the plug-in reading is unchanged', () => {
+  assert.deepEqual(readResult(pid(0, 0, 0, 1), { uncertainty: null }), readResult(pid(0, 0, 0, 1)));
+});

@@ -24,10 +24,10 @@ const PAIR_CAPTION = 170;
  * R (the rest of each is U1 and U2), and beside them a disc of area S, the information
  * neither input has alone.
  * @param {import('./atoms.js').PidAtoms} pid in bits
- * @param {{unit?: import('../format.js').Unit, title?: string}} [options]
+ * @param {{unit?: import('../format.js').Unit, title?: string, uncertainty?: any}} [options] uncertainty: the core's, if estimated
  * @returns {HTMLElement & {legendItems: import('./figure.js').LegendItem[]}} a <figure> holding the SVG
  */
-export function pidDiagram(pid, { unit = 'bits', title = 'PID diagram (areas to scale)' } = {}) {
+export function pidDiagram(pid, { unit = 'bits', title = 'PID diagram (areas to scale)', uncertainty = null } = {}) {
   const { r1, r2, rs, d, i1, i2 } = pidLayout(pid);
   const [R, U1, U2, S] = ATOMS.map((a) => a.color);
   const width = 640;
@@ -88,13 +88,21 @@ export function pidDiagram(pid, { unit = 'bits', title = 'PID diagram (areas to 
   heading.textContent = title;
   const legend = document.createElement('p');
   legend.className = 'legend';
+  /** The legend's words for an atom: the plug-in, or with uncertainty the corrected value and its interval. */
+  const words = (atom) => {
+    const t = uncertainty?.[atom.key];
+    if (!t) return `${atom.label} ${fmt(pid[atom.key])}`;
+    const interval = t.low === null || t.low === undefined ? '' : ` [${fromBits(Math.max(0, t.low), unit).toFixed(3)}, ${fromBits(Math.max(0, t.high), unit).toFixed(3)}]`;
+    const noise = t.p_value !== null && t.p_value !== undefined && t.p_value >= 0.05 ? ', not distinguishable from noise' : '';
+    return `${atom.label} ${fmt(t.corrected)}${interval}${noise}`;
+  };
   for (const atom of ATOMS) {
     const item = document.createElement('span');
     item.className = 'swatch';
     item.style.setProperty('--swatch', atom.color);
-    item.textContent = `${atom.label} ${fmt(pid[atom.key])}`;
+    item.textContent = words(atom);
     legend.append(item);
   }
   figure.append(heading, legend, svg);
-  return Object.assign(figure, { legendItems: ATOMS.map((atom) => ({ label: `${atom.label} ${fmt(pid[atom.key])}`, color: atom.color })) });
+  return Object.assign(figure, { legendItems: ATOMS.map((atom) => ({ label: words(atom), color: atom.color })) });
 }

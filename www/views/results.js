@@ -7,8 +7,8 @@ import { pidDiagram } from '../charts/pidDiagram.js';
 import { tableHeatmaps } from '../charts/tableHeatmaps.js';
 import { h } from '../dom.js';
 import { download, pngBlob, safeName, svgText, toCsv } from '../export.js';
-import { formatInfo } from '../format.js';
-import { readResult } from '../reading.js';
+import { formatInfo, fromBits } from '../format.js';
+import { isSignificant, readResult } from '../reading.js';
 import { sharedCheck, shareBox } from './share.js';
 
 
@@ -33,6 +33,14 @@ export function resultRows(analysis) {
   for (const [target, pid] of pidsOf(analysis)) {
     for (const [key, value] of quantities(analysis, pid)) rows.push([analysis.title, target, key, value]);
     if (!isBatch(analysis)) rows.push([analysis.title, target, 'certificate_bits', pid.certificate_bits]);
+    const u = target === pidsOf(analysis)[0][0] ? analysis.uncertainty : null;
+    if (u) {
+      for (const key of [...ATOMS, ...TERMS].map((t) => t.key)) {
+        const t = u[key];
+        if (!t) continue;
+        for (const [suffix, value] of [['corrected', t.corrected], ['low', t.low], ['high', t.high], ['p', t.p_value], ['null_mean', t.null_mean]]) rows.push([analysis.title, target, `${key}_${suffix}`, value ?? '']);
+      }
+    }
   }
   return [header, ...rows];
 }
@@ -63,11 +71,29 @@ function numbersTable(analysis, unit) {
       formatInfo(column.pid[key], unit, 4),
       column.spread && column.batches > 1 ? h('span', { class: 'spread', title: 'standard deviation across test batches' }, ` ± ${formatInfo(column.spread[key], unit, 3)}`) : null,
     );
-  const row = (key, label, meaning) => h('tr', {}, h('th', { scope: 'row' }, label), columns.map((c) => cell(c, key)), h('td', {}, meaning));
+  const u = analysis.uncertainty;
+  const atomKeys = new Set(ATOMS.map((a) => a.key));
+  const uncertaintyCell = (key) => {
+    const t = u?.[key];
+    if (!t) return null;
+    const num = (bits) => fromBits(bits, unit).toFixed(4);
+    const interval = t.low === null || t.low === undefined ? '' : ` [${num(t.low)}, ${num(t.high)}]`;
+    const p = t.p_value === null || t.p_value === undefined ? '' : ` p = ${t.p_value.toFixed(3)}`;
+    const noise = atomKeys.has(key) && !isSignificant(u, key);
+    return h(
+      'td',
+      { class: noise ? 'value uncertainty noise' : 'value uncertainty', dataset: { testid: `u-${key}`, significant: String(!noise) } },
+      `→ ${num(t.corrected)}${interval}${p}`,
+      noise ? h('span', { class: 'noise-label' }, 'not distinguishable from noise') : null,
+    );
+  };
+  const row = (key, label, meaning) => h('tr', {}, h('th', { scope: 'row' }, label), columns.map((c) => cell(c, key)), u ? uncertaintyCell(key) ?? h('td', {}) : null, h('td', {}, meaning));
   return h(
     'table',
     { class: 'terms', 'aria-label': `PID of ${analysis.title}` },
-    columns.length > 1 ? h('thead', {}, h('tr', {}, h('th', {}, ''), columns.map((c) => h('th', { scope: 'col' }, c.name)), h('th', {}, ''))) : null,
+    columns.length > 1 || u
+      ? h('thead', {}, h('tr', {}, h('th', {}, ''), columns.map((c) => h('th', { scope: 'col' }, u ? 'plug-in' : c.name)), u ? h('th', { scope: 'col' }, `corrected (${unit}) [${Math.round(u.confidence * 100)}% interval] p`) : null, h('th', {}, '')))
+      : null,
     h('tbody', {}, [...ATOMS.map((a) => row(a.key, `${a.label} (${a.short})`, a.meaning)), ...TERMS.map(({ key, label, meaning }) => row(key, label, meaning))]),
   );
 }
@@ -117,7 +143,21 @@ function certificateNote(pid) {
   );
 }
 
-function statsNote(stats) {
+function uncertaintyNote(u) {
+  if (!u) return null;
+  const parts = [
+    `Corrected values subtract the bias that noise alone produces (the mean over ${u.permutations} permutation${u.permutations === 1 ? '' : 's'}); ` +
+      `intervals are ${Math.round(u.confidence * 100)}% bootstrap intervals over ${u.resamples} resample${u.resamples === 1 ? '' : 's'}; p is the share of ${u.surrogates === 'circular' ? 'circularly shifted' : 'shuffled'} surrogates at least as large.`,
+  ];
+  return h(
+    'div',
+    { class: 'stats', dataset: { testid: 'uncertainty-note' } },
+    h('p', {}, parts),
+    u.approximate ? h('p', { role: 'note', class: 'warn', dataset: { testid: 'approximate' } }, `Intervals approximate (few samples per cell: ${u.samples_per_cell.toFixed(1)}).`) : null,
+  );
+}
+
+function statsNote(stats, uncertainty) {
   if (!stats) return null;
   const text =
     `${stats.samples.toLocaleString()} samples in ${stats.occupied_cells.toLocaleString()} occupied cells of ${stats.cells.toLocaleString()} ` +
@@ -127,7 +167,7 @@ function statsNote(stats) {
     'div',
     { class: stats.warning ? 'stats warn' : 'stats', dataset: { testid: 'sample-stats' } },
     h('p', {}, text),
-    stats.warning ? h('p', { role: 'note' }, `⚠ ${stats.warning}`) : null,
+    stats.warning ? h('p', { role: 'note' }, `⚠ ${stats.warning}${uncertainty ? ' The corrected values allow for this bias.' : ''}`) : null,
   );
 }
 
@@ -150,13 +190,13 @@ function chartBlock(figure, baseName) {
 export function resultCard(analysis, { unit = 'bits', share } = {}) {
   const base = safeName(analysis.title);
   const names = analysis.names ?? {};
-  const reading = readResult(analysis.pid, { x1: names.x1 ?? 'X1', x2: names.x2 ?? 'X2', y: names.y ?? 'Y', hY: analysis.info?.h_y });
+  const reading = readResult(analysis.pid, { x1: names.x1 ?? 'X1', x2: names.x2 ?? 'X2', y: names.y ?? 'Y', hY: analysis.info?.h_y, uncertainty: analysis.uncertainty });
   const bars = analysis.compareWith
     ? [{ name: analysis.compareWith.title, pid: analysis.compareWith.pid }, { name: 'BATCH', pid: analysis.pid }]
-    : [{ name: analysis.title, pid: analysis.pid }];
+    : [{ name: analysis.title, pid: analysis.pid, uncertainty: analysis.uncertainty }];
   const charts = [
     chartBlock(atomsBar(bars, { unit, title: analysis.compareWith ? `CVX and BATCH, same roles: ${analysis.title}` : `PID of I(X1,X2;Y): ${analysis.title}` }), `${base}-pid-bar`),
-    chartBlock(pidDiagram(analysis.pid, { unit }), `${base}-pid-diagram`),
+    chartBlock(pidDiagram(analysis.pid, { unit, uncertainty: analysis.uncertainty }), `${base}-pid-diagram`),
   ];
   const models = modelsOf(analysis);
   if (models.length) {
@@ -204,9 +244,10 @@ export function resultCard(analysis, { unit = 'bits', share } = {}) {
     analysis.subtitle ? h('p', { class: 'status' }, analysis.subtitle) : null,
     sharedCheck(analysis.shared),
     h('div', { class: 'reading', dataset: { testid: 'reading' } }, reading.map((s) => h('p', {}, s))),
-    numbersTable(analysis, unit),
+    h('div', { class: 'terms-scroll' }, numbersTable(analysis, unit)),
     isBatch(analysis) ? batchNote(analysis) : certificateNote(analysis.pid),
-    statsNote(analysis.stats),
+    statsNote(analysis.stats, analysis.uncertainty),
+    uncertaintyNote(analysis.uncertainty),
     h('div', { class: 'charts' }, charts),
     exports,
     isBatch(analysis)

@@ -43,6 +43,11 @@ const BATCH_FIELDS = [
   spec('learning_rate', 'Learning rate', `Adam’s step size for every model (default ${defaults.learning_rate}).`, Number, 'any'),
 ];
 
+const UNCERTAINTY_FIELDS = [
+  spec('resamples', 'Resamples', `Bootstrap resamples of the rows behind each interval (default ${defaults.resamples}; 0 turns the intervals off). More take longer.`),
+  spec('permutations', 'Permutations', `Surrogate datasets with the link to Y broken: their mean is the bias subtracted from each atom, and the share as large as the observed one is its p-value (default ${defaults.permutations}; 0 turns it off).`),
+];
+
 const ESTIMATORS = [
   ['cvx', 'CVX', 'exact PID of the clustered features'],
   ['batch', 'BATCH', 'neural estimate on the continuous features (slower; trains in your browser)'],
@@ -98,5 +103,17 @@ export function settingsForm(settings, onChange) {
     'CVX clusters each modality and computes the exact PID of the table; BATCH learns the PID from the continuous features with small neural networks (Liang et al. 2023), and takes longer.',
   );
   const units = radioGroup('Units', 'units', [['bits', 'bits'], ['nats', 'nats']], settings.units, (unit) => change({ ...current, units: unit }), 'Bits use log base 2 (the paper’s convention); nats use the natural log.');
-  return h('div', { class: 'settings' }, estimator, h('fieldset', { class: 'group' }, h('legend', {}, 'CVX (clustering)'), CVX_FIELDS.map(field)), batchGroup, field(SEED), units);
+  const surrogates = radioGroup(
+    'Rows are',
+    'surrogates',
+    [
+      ['shuffle', 'independent samples (shuffle)'],
+      ['circular', 'a time series (circular shifts)'],
+    ],
+    settings.surrogates,
+    (value) => change({ ...current, surrogates: value }),
+    'How noise is imitated: shuffling rows breaks every dependence, right for independent samples; circular shifts keep each series’ own autocorrelation, right for rows in time order.',
+  );
+  const uncertaintyGroup = h('fieldset', { class: 'group', id: 'uncertainty-settings' }, h('legend', {}, 'Uncertainty (CVX)'), UNCERTAINTY_FIELDS.map(field), surrogates);
+  return h('div', { class: 'settings' }, estimator, h('fieldset', { class: 'group' }, h('legend', {}, 'CVX (clustering)'), CVX_FIELDS.map(field)), uncertaintyGroup, batchGroup, field(SEED), units);
 }
