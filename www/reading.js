@@ -2,12 +2,14 @@
 // paper's finding: removing a modality costs in proportion to its uniqueness, and
 // where uniqueness is tiny, synergy predicts the cost (Liang et al. 2023, §5).
 
+import META from './meta.js';
+
 const pct = (x) => `${Math.round(x * 100)}%`;
 
-/** Atoms with a permutation p-value at or above this are not distinguishable from noise. */
-export const SIGNIFICANCE = 0.05;
+/** Atoms with a p-value at or above this are not distinguishable from noise (the core's level). */
+export const SIGNIFICANCE = META.defaults.significance_level;
 
-const ATOM_KEYS = ['redundancy', 'unique1', 'unique2', 'synergy'];
+const ATOM_KEYS = META.terms.filter((t) => t.atom).map((t) => t.key);
 
 /**
  * Whether an atom is distinguishable from noise: true without a p-value (no test was run).
@@ -28,6 +30,18 @@ export function isSignificant(uncertainty, key) {
 export function atomsForReading(pid, uncertainty) {
   if (!uncertainty) return pid;
   return Object.fromEntries(ATOM_KEYS.map((k) => [k, isSignificant(uncertainty, k) ? Math.max(0, uncertainty[k]?.corrected ?? pid[k]) : 0]));
+}
+
+/**
+ * What was detected, as a whole PID for the charts: the atoms of [`atomsForReading`] and the
+ * information terms they add up to, so noise draws as (almost) nothing, not as plug-in bias.
+ * @param {{redundancy:number, unique1:number, unique2:number, synergy:number}} pid
+ * @param {any} [uncertainty]
+ */
+export function detectedPid(pid, uncertainty) {
+  if (!uncertainty) return pid;
+  const a = atomsForReading(pid, uncertainty);
+  return { ...pid, ...a, mi_x1_y: a.redundancy + a.unique1, mi_x2_y: a.redundancy + a.unique2, mi_joint: a.redundancy + a.unique1 + a.unique2 + a.synergy };
 }
 
 /**

@@ -8,7 +8,7 @@ import { tableHeatmaps } from '../charts/tableHeatmaps.js';
 import { h } from '../dom.js';
 import { download, pngBlob, safeName, svgText, toCsv } from '../export.js';
 import { formatInfo, fromBits } from '../format.js';
-import { isSignificant, readResult } from '../reading.js';
+import { detectedPid, isSignificant, readResult } from '../reading.js';
 import { sharedCheck, shareBox } from './share.js';
 
 
@@ -196,7 +196,7 @@ export function resultCard(analysis, { unit = 'bits', share } = {}) {
     : [{ name: analysis.title, pid: analysis.pid, uncertainty: analysis.uncertainty }];
   const charts = [
     chartBlock(atomsBar(bars, { unit, title: analysis.compareWith ? `CVX and BATCH, same roles: ${analysis.title}` : `PID of I(X1,X2;Y): ${analysis.title}` }), `${base}-pid-bar`),
-    chartBlock(pidDiagram(analysis.pid, { unit, uncertainty: analysis.uncertainty }), `${base}-pid-diagram`),
+    chartBlock(pidDiagram(detectedPid(analysis.pid, analysis.uncertainty), { unit, uncertainty: analysis.uncertainty }), `${base}-pid-diagram`),
   ];
   const models = modelsOf(analysis);
   if (models.length) {
