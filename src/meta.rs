@@ -180,6 +180,8 @@ pub struct Limits {
     pub table_cells: usize,
     /// Most numeric features in one modality.
     pub features_per_modality: usize,
+    /// Resolution of the uncertainty figures a share link stores, bits.
+    pub stored_uncertainty_resolution_bits: f64,
 }
 
 /// Everything [`meta`] tells the page.
@@ -190,6 +192,17 @@ pub struct Meta {
     pub limits: Limits,
     /// The four atoms then the three information terms, in display order.
     pub terms: &'static [crate::pid::Term],
+    pub messages: Messages,
+}
+
+/// What a table without whole counts is told, on the card and in the CLI: probabilities
+/// have no sample size.
+pub const NO_SAMPLE_SIZE: &str = "this table holds probabilities, not whole counts of samples, so it has no sample size: its numbers are exact for the table, and intervals and p-values need the counts (or the samples) it came from";
+
+/// Sentences the page and the CLI both print.
+#[derive(Debug, Clone, Serialize)]
+pub struct Messages {
+    pub no_sample_size: &'static str,
 }
 
 /// The defaults, limits and names the page and the CLI share.
@@ -226,8 +239,12 @@ pub fn meta() -> Meta {
             analysis_file_bytes: crate::share::MAX_FILE_BYTES,
             table_cells: crate::table::MAX_CELLS,
             features_per_modality: crate::discretize::MAX_FEATURES,
+            stored_uncertainty_resolution_bits: crate::share::STORED_RESOLUTION_BITS,
         },
         terms: &crate::pid::TERMS,
+        messages: Messages {
+            no_sample_size: NO_SAMPLE_SIZE,
+        },
     }
 }
 

@@ -22,27 +22,30 @@
 //!     results: PidResults {
 //!         redundancy: 0.0, unique1: 0.0, unique2: 0.0, synergy: 1.0,
 //!         mi_x1_y: 0.0, mi_x2_y: 0.0, mi_joint: 1.0, certificate_bits: Some(1e-12),
+//!         uncertainty: None,
 //!     },
 //!     model: None,
 //! };
 //! let link = encode_link(&state);
-//! assert!(link.starts_with("1."));
+//! assert!(link.starts_with("2."));
 //! assert_eq!(decode_link(&format!("https://example.org/#s={link}")), Ok(state));
 //! ```
 
 mod codec;
 mod compare;
 mod state;
+mod uncertainty;
 
 #[cfg(test)]
 mod tests;
 
 pub use codec::{FRAGMENT_KEY, MAX_INFLATED_BYTES, MAX_LINK_BYTES};
-pub use compare::{results_agree, Mismatch};
+pub use compare::{results_agree, uncertainty_mismatches, Mismatch};
 pub use state::{
     CountTable, Estimator, PidResults, Settings, ShareRoles, ShareState, Source, Units,
     MAX_COLUMNS, MAX_FILES, MAX_LABEL_CHARS, MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_TITLE_CHARS,
 };
+pub use uncertainty::{StoredTerm, StoredUncertainty, UncertaintySettings, STORED_RESOLUTION_BITS};
 
 use crate::table::TableError;
 use codec::crc32;
@@ -50,8 +53,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// The format version this build writes. It also reads every older version still listed
-/// in its decoder table (today: version 1 only).
-pub const VERSION: u32 = 1;
+/// in its decoder table (today: versions 1 and 2).
+pub const VERSION: u32 = 2;
 
 /// The `format` field of a `.pidscope.json` analysis file.
 pub const FILE_FORMAT: &str = "pidscope-analysis";
@@ -212,15 +215,47 @@ type Decoder = fn(&[u8]) -> Result<ShareState, ShareError>;
 /// Every version this build reads, oldest first, with its decoder. Adding version
 /// N+1 (see `docs/share.md`): freeze version N's types in its own module, make its
 /// decoder migrate `vN -> vN+1`, and add `(N+1, vN+1::decode)` here.
-const DECODERS: &[(u32, Decoder)] = &[(1, v1::decode)];
+const DECODERS: &[(u32, Decoder)] = &[(1, v1::decode), (2, v2::decode)];
 
-/// Version 1, the current one.
+/// Version 1: version 2 without the uncertainty. Version 2 only *added* optional
+/// fields, so a version 1 state is a version 2 state without them: decoding it is
+/// refusing those fields (as version 1's `deny_unknown_fields` did), then reading it
+/// as version 2. Nothing needs migrating.
 mod v1 {
     use super::{from_json, ShareError, ShareState};
+    use serde_json::Value;
 
-    /// The v1 schema. It is the current [`ShareState`] until version 2 exists; then
+    /// The fields version 2 added, by path.
+    const ADDED_IN_V2: [[&str; 2]; 3] = [
+        ["settings", "uncertainty"],
+        ["results", "uncertainty"],
+        ["model", "uncertainty"],
+    ];
+
+    pub(super) fn decode(json: &[u8]) -> Result<ShareState, ShareError> {
+        // Only valid JSON reaches the check; anything else gets v2's own message.
+        if let Ok(value) = serde_json::from_slice::<Value>(json) {
+            for [parent, field] in ADDED_IN_V2 {
+                if value.get(parent).and_then(|p| p.get(field)).is_some() {
+                    return Err(ShareError::Malformed {
+                        field: parent.to_string(),
+                        detail: format!("unknown field `{field}` (not part of version 1)"),
+                    });
+                }
+            }
+        }
+        from_json::<ShareState>(json)
+    }
+}
+
+/// Version 2, the current one: version 1 plus the uncertainty (its settings, and the
+/// corrected values, intervals and p-values of the results and of the model).
+mod v2 {
+    use super::{from_json, ShareError, ShareState};
+
+    /// The v2 schema. It is the current [`ShareState`] until version 3 exists; then
     /// this alias becomes a frozen copy of today's types and `decode` ends with
-    /// `.map(migrate_v1_to_v2)`.
+    /// `.map(migrate_v2_to_v3)`.
     type State = ShareState;
 
     pub(super) fn decode(json: &[u8]) -> Result<ShareState, ShareError> {

@@ -24,7 +24,10 @@ use crate::rigor::{
     Settings as UncertaintySettings,
 };
 use crate::scenarios::{generate, write_csv, GeneratedScenario, Scenario, ScenarioSpec};
-use crate::share::{decode_file, decode_link, encode_file, encode_link, ShareError, ShareState};
+use crate::share::{
+    decode_file, decode_link, encode_file, encode_link, uncertainty_mismatches, ShareError,
+    ShareState, StoredUncertainty,
+};
 use crate::table::{JointTable, TableError};
 
 /// Errors from any core area, on their way to JavaScript.
@@ -529,14 +532,7 @@ impl Workspace {
                 .iter()
                 .find(|(name, _)| name == target)
                 .ok_or_else(|| BoundaryError::NoSamples(target.into()))?;
-            let [x1, x2, y] = samples.states().map(<[u32]>::to_vec);
-            to_js(&UncertaintyInput {
-                shape: samples.shape(),
-                x1,
-                x2,
-                y,
-                weights: samples.weights().map(<[f64]>::to_vec),
-            })
+            to_js(&UncertaintyInput::of(samples))
         })
     }
 
@@ -577,6 +573,17 @@ struct UncertaintyInput {
 }
 
 impl UncertaintyInput {
+    fn of(samples: &Samples) -> UncertaintyInput {
+        let [x1, x2, y] = samples.states().map(<[u32]>::to_vec);
+        UncertaintyInput {
+            shape: samples.shape(),
+            x1,
+            x2,
+            y,
+            weights: samples.weights().map(<[f64]>::to_vec),
+        }
+    }
+
     fn samples(&self) -> Result<Samples> {
         let weights = self.weights.as_deref();
         Ok(
@@ -584,6 +591,17 @@ impl UncertaintyInput {
                 .map_err(AnalysisError::from)?,
         )
     }
+}
+
+/// The rows of a table of whole counts (a shared analysis's table, as the page holds
+/// it), for its uncertainty; a table of probabilities has no sample size.
+#[wasm_bindgen(js_name = uncertaintyInputOfTable)]
+pub fn uncertainty_input_of_table(table: JsValue) -> JsResult {
+    boundary(|| {
+        let view: TableView = from_js(table)?;
+        let samples = Samples::from_table(&view.to_table()?).map_err(AnalysisError::from)?;
+        to_js(&UncertaintyInput::of(&samples))
+    })
 }
 
 /// The page's settings (`resamples`, `permutations`, `surrogates`, `seed`) as the
@@ -627,6 +645,17 @@ pub fn uncertainty_summarise(input: JsValue, settings: JsValue, records: JsValue
         let samples = input.samples()?;
         let observed = observe(&samples).map_err(AnalysisError::from)?;
         to_js(&summarise(&observed, &records, &settings))
+    })
+}
+
+/// What differs between a shared analysis's stored uncertainty and the one estimated
+/// again here, in words (empty when they agree).
+#[wasm_bindgen(js_name = uncertaintyMismatches)]
+pub fn uncertainty_mismatches_js(stored: JsValue, recomputed: JsValue) -> JsResult {
+    boundary(|| {
+        let stored: StoredUncertainty = from_js(stored)?;
+        let recomputed: crate::rigor::Uncertainty = from_js(recomputed)?;
+        to_js(&uncertainty_mismatches(&stored, &recomputed))
     })
 }
 

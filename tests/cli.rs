@@ -29,7 +29,7 @@ fn xor_counts() -> std::path::PathBuf {
 fn every_subcommand_has_help_with_the_cores_defaults() {
     let top = pidscope(&["--help"]);
     assert!(top.status.success());
-    for command in ["estimate", "link", "completions"] {
+    for command in ["estimate", "link", "open", "completions"] {
         assert!(text(&top.stdout).contains(command), "{command} is listed");
     }
     let help = pidscope(&["estimate", "--help"]);
@@ -209,4 +209,96 @@ fn uncertainty_is_in_the_json_and_noise_is_called_noise() {
     for path in [noise, xor] {
         let _ = std::fs::remove_file(path);
     }
+}
+
+/// The URL `pidscope link` prints for `args`.
+fn link_of(args: &[&str]) -> String {
+    let out = pidscope(&[&["link"], args].concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn a_link_carries_the_uncertainty_and_open_checks_it() {
+    let xor = samples_csv(600, true, 9);
+    let file = xor.to_str().unwrap();
+    let settings = ["--resamples", "40", "--permutations", "30", "--seed", "5"];
+    let url = link_of(&[&[file][..], &settings[..]].concat());
+    assert!(url.contains("#s=2."), "{url}");
+    let opened = pidscope(&["open", &url]);
+    assert!(opened.status.success(), "{}", text(&opened.stderr));
+    let out = text(&opened.stdout);
+    assert!(
+        out.contains("The intervals and p-values agree with the link's"),
+        "{out}"
+    );
+    // The recomputed uncertainty is the original's: same settings, same bits.
+    let estimated: serde_json::Value = serde_json::from_slice(
+        &pidscope(&[&["estimate", file, "--json"][..], &settings[..]].concat()).stdout,
+    )
+    .unwrap();
+    let reopened: serde_json::Value =
+        serde_json::from_slice(&pidscope(&["open", &url, "--json"]).stdout).unwrap();
+    for term in &TERMS {
+        for key in ["corrected", "low", "high", "p_value"] {
+            let (a, b) = (
+                estimated["uncertainty"][term.key][key].as_f64().unwrap(),
+                reopened["uncertainty"][term.key][key].as_f64().unwrap(),
+            );
+            assert!((a - b).abs() < 1e-12, "{}.{key}: {a} vs {b}", term.key);
+        }
+    }
+    assert_eq!(reopened["uncertainty"]["resamples"], 40);
+    assert_eq!(reopened["uncertainty"]["seed"], 5);
+}
+
+#[test]
+fn open_reports_a_link_whose_stored_uncertainty_was_altered() {
+    use pidscope::share::{decode_link, encode_link};
+    let xor = samples_csv(300, true, 11);
+    let url = link_of(&[
+        xor.to_str().unwrap(),
+        "--resamples",
+        "20",
+        "--permutations",
+        "20",
+    ]);
+    let mut state = decode_link(&url).unwrap();
+    let u = state
+        .results
+        .uncertainty
+        .as_mut()
+        .expect("stored uncertainty");
+    u.synergy.low = u.synergy.low.map(|low| low + 0.05);
+    let altered = encode_link(&state);
+    let out = pidscope(&["open", &altered]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("synergy low: the link says"), "{err}");
+    // A link that is not one gets the decoder's message, not a panic.
+    let bad = pidscope(&["open", "2.@@@"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        text(&bad.stderr).contains("the link"),
+        "{}",
+        text(&bad.stderr)
+    );
+}
+
+#[test]
+fn a_table_of_probabilities_says_it_has_no_sample_size() {
+    let path = std::env::temp_dir().join(format!("pidscope-cli-p-{}.csv", std::process::id()));
+    std::fs::write(
+        &path,
+        "x1,x2,y,count\n0,0,0,0.25\n0,1,1,0.25\n1,0,1,0.25\n1,1,0,0.25\n",
+    )
+    .unwrap();
+    let file = path.to_str().unwrap();
+    let json: serde_json::Value =
+        serde_json::from_slice(&pidscope(&["estimate", file, "--json"]).stdout).unwrap();
+    assert!(json["uncertainty"].is_null());
+    assert_eq!(json["uncertainty_note"], meta::NO_SAMPLE_SIZE);
+    let table = text(&pidscope(&["estimate", file]).stdout);
+    assert!(table.contains("it has no sample size"), "{table}");
+    let _ = std::fs::remove_file(path);
 }

@@ -9,6 +9,7 @@ import { resultCard } from './views/results.js';
 import { batchConfig, DEFAULT_SETTINGS, settingsForm } from './views/settings.js';
 import { learnView } from './learn/view.js';
 import { shareBox } from './views/share.js';
+import META from './meta.js';
 
 // The single-file build carries the worker's code and starts it from a blob (a classic
 // worker: module workers from blobs fail under file://); the site loads worker.js.
@@ -220,7 +221,8 @@ async function addUncertainty(entry, settings, signal, onProgress) {
   if (!(settings.resamples > 0 || settings.permutations > 0)) return;
   let input;
   try {
-    input = await bridge.call('uncertaintyInput', { target: entry.target }, { signal });
+    // A shared analysis has no rows in the engine: its table of whole counts stands in for them.
+    input = entry.shared ? await bridge.call('uncertaintyInputOfTable', { table: entry.table }, { signal }) : await bridge.call('uncertaintyInput', { target: entry.target }, { signal });
   } catch (error) {
     if (error.name === 'AnalysisError' || error.name === 'BoundaryError') return; // probabilities: no sample size
     throw error;
@@ -328,8 +330,7 @@ async function openLinkFromLocation() {
   const hash = location.hash;
   if (!hash.startsWith('#s=')) return;
   try {
-    const analysis = await bridge.call('openLink', { text: hash.slice(3) });
-    addAnalysis(analysis);
+    await showShared(await bridge.call('openLink', { text: hash.slice(3) }));
   } catch (error) {
     reportError(error, 'This share link could not be opened');
   }
@@ -338,11 +339,42 @@ async function openLinkFromLocation() {
 async function openAnalysisFiles(files) {
   for (const file of files) {
     try {
-      addAnalysis(await bridge.call('openFile', { file }));
+      await showShared(await bridge.call('openFile', { file }));
     } catch (error) {
       reportError(error, 'This analysis file could not be opened');
     }
   }
+}
+
+/**
+ * A shared analysis on top, then its uncertainty: estimated again with the link's
+ * settings and checked against the stored figures, or (rows the table cannot stand in
+ * for: weighted, a time series) shown as stored and said so.
+ * @param {EngineValue} opened
+ */
+async function showShared(opened) {
+  const entry = addAnalysis(opened);
+  const { storedUncertainty, uncertaintyUnchecked } = opened.shared;
+  if (storedUncertainty && uncertaintyUnchecked) {
+    entry.uncertainty = asStoredUncertainty(storedUncertainty, entry);
+    drawResults();
+    return;
+  }
+  if (!entry.stats) return; // probabilities: no sample size (the card says so)
+  await exclusive('uncertainty', async (signal, onProgress) => {
+    await addUncertainty(entry, entry.settings, signal, onProgress);
+    if (storedUncertainty && entry.uncertainty) {
+      entry.shared.uncertaintyMismatches = await bridge.call('uncertaintyMismatches', { stored: storedUncertainty, recomputed: entry.uncertainty }, { signal });
+      drawResults();
+    }
+  }).catch((error) => reportError(error, 'The shared analysis’s uncertainty could not be estimated'));
+}
+
+/** A link's stored figures in the shape the card draws (plug-in values from the recomputed PID). */
+function asStoredUncertainty(stored, entry) {
+  const terms = Object.fromEntries(META.terms.map(({ key }) => [key, { ...stored[key], plug_in: entry.pid[key] }]));
+  const { resamples, permutations, surrogates } = entry.settings;
+  return { ...terms, resamples, permutations, surrogates, confidence: META.defaults.confidence, approximate: Boolean(stored.approximate), samples_per_cell: entry.stats ? entry.stats.samples / entry.stats.cells : 0, stored: true };
 }
 
 // ---------- learn mode ----------

@@ -79,16 +79,17 @@ function forPage(analysis, title) {
   return { ...rest, title, target: dataset.name, pid: dataset.pid, info: dataset.info, table: dataset.table, stats: dataset.stats };
 }
 
-/** Back from the page's view to the core's Analysis. */
-function fromPage({ target, pid, info, table, stats, ...rest }) {
-  return { ...rest, dataset: { name: target, pid, info, table, stats } };
+/** Back from the page's view to the core's Analysis (the uncertainty, once estimated, is the dataset's). */
+function fromPage({ target, pid, info, table, stats, uncertainty, ...rest }) {
+  return { ...rest, dataset: { name: target, pid, info, table, stats, uncertainty: uncertainty ?? undefined } };
 }
 
 /** A shared analysis, recomputed: the page's view plus what the link said. */
 function openedForPage(shared) {
   const { analysis, stored, stored_model: storedModel, mismatches, tolerance_bits: tolerance, title, note, units, files } = shared;
+  const { stored_uncertainty: storedUncertainty, uncertainty_unchecked: uncertaintyUnchecked } = shared;
   const view = forPage(analysis, title ? `Shared: ${title}` : 'Shared analysis');
-  return { ...view, shared: { stored, storedModel, mismatches, tolerance, note, units, files } };
+  return { ...view, shared: { stored, storedModel, mismatches, tolerance, note, units, files, storedUncertainty, uncertaintyUnchecked } };
 }
 
 /** Largest analysis file read (the core refuses more anyway). */
@@ -153,9 +154,11 @@ const methods = {
   // Uncertainty (bootstrap intervals, permutation p-values): the input comes from the
   // Workspace that estimated; replicates and the summary are stateless, so any worker of the pool runs them.
   uncertaintyInput: ({ target }) => workspace.uncertaintyInput(String(target)),
+  uncertaintyInputOfTable: ({ table }) => core.uncertaintyInputOfTable(table),
   uncertaintyJobs: ({ settings, pieces }) => core.uncertaintyJobs(settings, Number(pieces)),
   uncertaintyReplicates: ({ input, settings, job }) => core.uncertaintyReplicates(input, settings, job),
   uncertaintySummarise: ({ input, settings, records }) => core.uncertaintySummarise(input, settings, records),
+  uncertaintyMismatches: ({ stored, recomputed }) => core.uncertaintyMismatches(stored, recomputed),
   gallery: () => core.gallery(),
   scenarios: () => core.scenarioList(),
   runScenario: ({ id, seed }, progress) => {

@@ -87,7 +87,7 @@ pub struct TargetAnalysis {
     pub samples: Option<Samples>,
     /// Bias-corrected values, intervals and p-values of every term, once estimated
     /// ([`super::target_uncertainty`]); the page fills it in after the plug-in result.
-    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uncertainty: Option<Uncertainty>,
 }
 

@@ -3,15 +3,14 @@
 use serde::{Deserialize, Serialize};
 
 use crate::meta::Units;
-use crate::pid::Pid;
 use crate::share::{
     results_agree, CountTable, Estimator, PidResults, Settings as ShareSettings, ShareRoles,
-    ShareState, Source,
+    ShareState, Source, StoredUncertainty, UncertaintySettings,
 };
 
 use super::{
     analyse_joint_table, sample_stats, Analysis, AnalysisError, AnalysisKind, AnalysisSettings,
-    Names,
+    Names, TargetAnalysis,
 };
 
 /// What a share link carries besides the analysis itself.
@@ -27,7 +26,8 @@ pub struct ShareMeta {
 }
 
 impl PidResults {
-    fn of(pid: &Pid) -> PidResults {
+    fn of(target: &TargetAnalysis) -> PidResults {
+        let pid = &target.pid;
         PidResults {
             redundancy: pid.redundancy,
             unique1: pid.unique1,
@@ -37,6 +37,10 @@ impl PidResults {
             mi_x2_y: pid.mi_x2_y,
             mi_joint: pid.mi_joint,
             certificate_bits: Some(pid.certificate_bits),
+            uncertainty: target
+                .uncertainty
+                .as_ref()
+                .map(|u| StoredUncertainty::of(u, u.weighted)),
         }
     }
 }
@@ -78,11 +82,16 @@ impl Analysis {
                     weight: r.weight.clone(),
                 }),
                 files: meta.files.clone(),
+                uncertainty: self
+                    .dataset
+                    .uncertainty
+                    .as_ref()
+                    .map(UncertaintySettings::of),
             },
             title: meta.title.clone(),
             note: meta.note.clone(),
-            results: PidResults::of(&self.dataset.pid),
-            model: self.models.first().map(|m| PidResults::of(&m.pid)),
+            results: PidResults::of(&self.dataset),
+            model: self.models.first().map(PidResults::of),
         }
     }
 }
@@ -101,6 +110,13 @@ pub struct SharedAnalysis {
     pub mismatches: Vec<String>,
     /// The tolerance used, in bits.
     pub tolerance_bits: f64,
+    /// The uncertainty as stored in the link, if it carried one. The analysis's
+    /// settings hold the resamples, permutations, surrogates and seed it was made with,
+    /// so estimating it again ([`super::target_uncertainty`]) and comparing with
+    /// [`crate::share::uncertainty_mismatches`] checks it.
+    pub stored_uncertainty: Option<StoredUncertainty>,
+    /// Why the stored uncertainty cannot be checked from the table, when it cannot.
+    pub uncertainty_unchecked: Option<String>,
     pub title: Option<String>,
     pub note: Option<String>,
     pub units: Option<Units>,
@@ -120,7 +136,12 @@ pub fn open_shared(state: &ShareState) -> Result<SharedAnalysis, AnalysisError> 
         Some(roles) => Names::of_roles(&roles.x1, &roles.x2, &roles.y),
         None => Names::plain(),
     };
-    let stats = sample_stats(&table);
+    // Only a table of data has a sample size; gallery examples and tables edited in
+    // learn mode are distributions, whatever their weights (as when they were made).
+    let stats = match &state.source {
+        Source::Table(_) => sample_stats(&table),
+        _ => None,
+    };
     let mut analysis =
         analyse_joint_table(kind, &table, names, stats, &AnalysisSettings::default())?;
     analysis.example = example;
@@ -133,7 +154,16 @@ pub fn open_shared(state: &ShareState) -> Result<SharedAnalysis, AnalysisError> 
     if let Some(seed) = state.settings.seed {
         analysis.settings.seed = seed;
     }
-    let recomputed = PidResults::of(&analysis.dataset.pid);
+    if let Some(u) = state.settings.uncertainty {
+        analysis.settings.resamples = u.resamples as usize;
+        analysis.settings.permutations = u.permutations as usize;
+        analysis.settings.surrogates = u.surrogates;
+        analysis.settings.seed = u.seed;
+    }
+    let stored_uncertainty = state.results.uncertainty;
+    let uncertainty_unchecked = stored_uncertainty
+        .and_then(|u| unchecked_because(&state.settings, u.weighted_rows, &analysis.dataset));
+    let recomputed = PidResults::of(&analysis.dataset);
     let tolerance_bits = (state.results.certificate_bits.unwrap_or(0.0)
         + analysis.dataset.pid.certificate_bits)
         .max(1e-6);
@@ -147,9 +177,36 @@ pub fn open_shared(state: &ShareState) -> Result<SharedAnalysis, AnalysisError> 
         stored_model: state.model,
         mismatches,
         tolerance_bits,
+        stored_uncertainty,
+        uncertainty_unchecked,
         title: state.title.clone(),
         note: state.note.clone(),
         units: state.settings.units,
         files: state.settings.files.clone(),
     })
+}
+
+/// Why a link's stored uncertainty cannot be estimated again from its table: the rows
+/// were weighted or a time series (the table keeps neither weights per row nor order),
+/// or the table holds no whole counts.
+fn unchecked_because(
+    settings: &ShareSettings,
+    weighted_rows: bool,
+    recomputed: &TargetAnalysis,
+) -> Option<String> {
+    let circular = settings
+        .uncertainty
+        .is_some_and(|u| u.surrogates == crate::rigor::Surrogates::Circular);
+    let why = if weighted_rows {
+        "it was estimated from weighted rows, and the link carries only their table"
+    } else if circular {
+        "it was estimated from rows in time order (circular surrogates), and the link carries only their table"
+    } else if recomputed.samples.is_none() {
+        "the link's table does not hold whole counts"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "The intervals and p-values are shown as the link stores them, not checked: {why}."
+    ))
 }

@@ -5,8 +5,7 @@ use crate::rigor::{estimate_uncertainty, Samples, Uncertainty};
 
 use super::{AnalysisError, AnalysisSettings, TargetAnalysis};
 
-/// What a table without rows is told: probabilities have no sample size.
-const NO_SAMPLE_SIZE: &str = "this table holds probabilities, not whole counts of samples, so it has no sample size: intervals and p-values need the counts (or the samples) it came from";
+use crate::meta::NO_SAMPLE_SIZE;
 
 /// The rows behind `target`'s table, or why there are none.
 pub fn uncertainty_samples(target: &TargetAnalysis) -> Result<&Samples, AnalysisError> {

@@ -223,6 +223,10 @@ pub struct Uncertainty {
     pub intervals: String,
     pub min_samples_per_cell: f64,
     pub surrogates: Surrogates,
+    /// Whether the rows carried weights (then every correction is the bootstrap's, and
+    /// the counts table alone does not reproduce the estimate).
+    #[serde(default)]
+    pub weighted: bool,
     pub replicate_tolerance_bits: f64,
     /// Replicate solves that stopped short of the replicate tolerance.
     pub unconverged_replicates: usize,

@@ -154,6 +154,10 @@ pub fn replicate_jobs(settings: &Settings, pieces: usize) -> Vec<ReplicateJob> {
 /// Computes replicates `range` of `kind` (each from its own stream, see [`stream`]):
 /// resample or permute the rows, count, and solve h* to the replicate tolerance.
 /// Any partition of 0..count into ranges, run anywhere, gives the same records.
+///
+/// Independent rows (shuffle surrogates) are exchangeable, so they are first put in
+/// their canonical order ([`Samples::in_cell_order`]): the records then depend only on
+/// the counts table, and a shared table reproduces them. Time-series rows keep theirs.
 pub fn replicates(
     samples: &Samples,
     observed: &Observed,
@@ -162,6 +166,13 @@ pub fn replicates(
     range: Range<usize>,
 ) -> Result<Vec<Replicate>, RigorError> {
     settings.validate()?;
+    let canonical;
+    let samples = if settings.surrogates == Surrogates::Shuffle && !samples.is_in_cell_order() {
+        canonical = samples.in_cell_order();
+        &canonical
+    } else {
+        samples
+    };
     let opts = settings.replicate_options();
     let n = samples.rows();
     range

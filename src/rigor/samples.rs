@@ -190,6 +190,38 @@ impl Samples {
         self.weights.is_some()
     }
 
+    /// Whether the rows are sorted by cell (table layout order), as
+    /// [`Samples::from_counts`] makes them.
+    pub fn is_in_cell_order(&self) -> bool {
+        (1..self.rows()).all(|i| self.cell(i - 1) <= self.cell(i))
+    }
+
+    /// The same rows sorted by cell (stably, weights kept): the canonical order of
+    /// exchangeable rows. Resampling these gives the same bits as resampling the counts
+    /// table of the rows ([`Samples::from_counts`]), so a shared table reproduces its
+    /// sample's uncertainty exactly.
+    pub fn in_cell_order(&self) -> Samples {
+        let mut order: Vec<usize> = (0..self.rows()).collect();
+        order.sort_by_key(|&i| self.cell(i));
+        let pick = |v: &[u32]| order.iter().map(|&i| v[i]).collect::<Vec<u32>>();
+        Samples {
+            shape: self.shape,
+            x1: pick(&self.x1),
+            x2: pick(&self.x2),
+            y: pick(&self.y),
+            weights: self
+                .weights
+                .as_ref()
+                .map(|w| order.iter().map(|&i| w[i]).collect()),
+        }
+    }
+
+    /// The table-layout cell of row `i`.
+    fn cell(&self, i: usize) -> usize {
+        let [_, n2, ny] = self.shape;
+        (self.x1[i] as usize * n2 + self.x2[i] as usize) * ny + self.y[i] as usize
+    }
+
     /// The (weighted) count of every cell, table layout.
     pub fn counts(&self) -> Vec<f64> {
         self.counts_of(|i| i)
@@ -201,6 +233,7 @@ impl Samples {
     pub(crate) fn counts_mapped(&self, map: &[usize], which: Mapped) -> Vec<f64> {
         let [_, n2, ny] = self.shape;
         let mut counts = vec![0.0; self.shape.iter().product()];
+        // Inlined rather than `cell`: a replicate mixes rows.
         for (i, &j) in map.iter().enumerate() {
             let (a, b, c, w) = match which {
                 Mapped::Rows => (j, j, j, j),

@@ -241,6 +241,7 @@ pub fn summarise(observed: &Observed, records: &[Replicate], settings: &Settings
         .to_string(),
         min_samples_per_cell: settings.min_samples_per_cell,
         surrogates: settings.surrogates,
+        weighted: observed.weighted,
         replicate_tolerance_bits: settings.replicate_tolerance_bits,
         unconverged_replicates: records.iter().filter(|r| !r.converged).count(),
     }

@@ -1,6 +1,6 @@
 //! Comparing stored results with recomputed ones.
 
-use super::PidResults;
+use super::{PidResults, StoredUncertainty, STORED_RESOLUTION_BITS};
 use std::cmp::Ordering::{Equal, Less};
 use std::fmt;
 
@@ -62,4 +62,36 @@ pub fn results_agree(
     } else {
         Err(mismatches)
     }
+}
+
+/// Every figure of a recomputed uncertainty that differs from the stored one by more
+/// than the storage resolution (plus rounding), in words; empty when they agree. A figure
+/// present on one side only differs too.
+pub fn uncertainty_mismatches(
+    stored: &StoredUncertainty,
+    recomputed: &crate::rigor::Uncertainty,
+) -> Vec<String> {
+    let again = StoredUncertainty::of(recomputed, recomputed.weighted);
+    // Both sides are on the same grid: they agree to one step at most (a value at a
+    // rounding boundary may land on either neighbour).
+    let tolerance = STORED_RESOLUTION_BITS * 1.5;
+    let mut out = Vec::new();
+    for ((term, a), (_, b)) in stored.terms().into_iter().zip(again.terms()) {
+        for ((figure, x), (_, y)) in a.named().into_iter().zip(b.named()) {
+            let agree = match (x, y) {
+                (Some(x), Some(y)) => (x - y).abs() <= tolerance,
+                (None, None) => true,
+                _ => false,
+            };
+            if !agree {
+                let show = |v: Option<f64>| v.map_or("none".to_string(), |v| format!("{v}"));
+                out.push(format!(
+                    "{term} {figure}: the link says {}, recomputed {}",
+                    show(x),
+                    show(y)
+                ));
+            }
+        }
+    }
+    out
 }

@@ -4,6 +4,7 @@
 //! is the link's content, so renaming or retyping a field changes the format: see
 //! `docs/share.md` ("Versioning") before touching them.
 
+use super::uncertainty::{StoredUncertainty, UncertaintySettings};
 use super::ShareError;
 use crate::examples::{gallery_entry, GalleryEntry};
 use crate::table::JointTable;
@@ -107,6 +108,9 @@ pub struct Settings {
     /// Names of the analysed files (names only; never paths or contents).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<String>,
+    /// How the stored uncertainty was estimated (version 2 on).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<UncertaintySettings>,
 }
 
 impl Settings {
@@ -162,6 +166,10 @@ pub struct PidResults {
     /// estimators without one (BATCH).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_bits: Option<f64>,
+    /// Bias-corrected values, intervals and p-values, when they were estimated
+    /// (version 2 on; rounded to [`super::STORED_RESOLUTION_BITS`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<StoredUncertainty>,
 }
 
 impl PidResults {
@@ -192,7 +200,10 @@ impl PidResults {
                 field: format!("{field}.{name}"),
                 value,
             }),
-            None => Ok(()),
+            None => self
+                .uncertainty
+                .as_ref()
+                .map_or(Ok(()), |u| u.validate(&format!("{field}.uncertainty"))),
         }
     }
 }

@@ -14,6 +14,7 @@ fn results(synergy: f64) -> PidResults {
         mi_x2_y: 0.0,
         mi_joint: synergy,
         certificate_bits: Some(3.2e-11),
+        uncertainty: None,
     }
 }
 
@@ -236,13 +237,13 @@ fn version_prefix_must_be_present_and_numeric() {
 #[test]
 fn future_and_unknown_versions_say_which() {
     assert_eq!(
-        message("2.q1bKL8pRslIq"),
-        "this link was made by a newer pidscope (version 2); this page reads up to 1: open it with a newer pidscope"
+        message("3.q1bKL8pRslIq"),
+        "this link was made by a newer pidscope (version 3); this page reads up to 2: open it with a newer pidscope"
     );
     assert!(message("99999999999999999999999.x").contains("version 18446744073709551615"));
     assert_eq!(
         message("0.q1bKL8pRslIq"),
-        "this link has version 0, which this pidscope does not know (it reads versions 1 to 1)"
+        "this link has version 0, which this pidscope does not know (it reads versions 1 to 2)"
     );
 }
 
@@ -481,7 +482,7 @@ fn settings_and_results_are_checked() {
 fn analysis_files_are_checked() {
     let state = xor_state();
     let file = encode_file(&state);
-    assert!(file.starts_with("{\n  \"format\": \"pidscope-analysis\",\n  \"version\": 1,\n"));
+    assert!(file.starts_with("{\n  \"format\": \"pidscope-analysis\",\n  \"version\": 2,\n"));
     assert!(file.contains("\n        \"weights\": [1, 0, 0, 1, 0, 1, 1, 0]\n"));
     let expect_err = |text: &str| decode_file(text).expect_err("refused").to_string();
     assert!(expect_err("not json")
@@ -492,7 +493,7 @@ fn analysis_files_are_checked() {
     );
     assert!(expect_err(&file.replace("pidscope-analysis", "other")).contains("`format` is not"));
     assert!(
-        expect_err(&file.replace("\"version\": 1", "\"version\": 7"))
+        expect_err(&file.replace("\"version\": 2", "\"version\": 7"))
             .contains("this analysis file was made by a newer pidscope (version 7)")
     );
     assert!(expect_err(&file.replace("\"crc32:", "\"md5:")).contains("no `checksum`"));
@@ -545,6 +546,64 @@ fn counts(shape: [usize; 3], samples: u32, seed: u64) -> Vec<f64> {
     w
 }
 
+/// An uncertainty with every figure present and six significant decimals, as stored.
+fn realistic_uncertainty() -> StoredUncertainty {
+    let term = |i: u32| {
+        let x = f64::from(i);
+        StoredTerm {
+            corrected: 0.123_457 + x * 0.011_113,
+            low: Some(0.100_001 + x * 0.010_007),
+            high: Some(0.150_003 + x * 0.012_011),
+            p_value: Some(0.004_975),
+            null_mean: Some(0.012_345 + x * 0.001_009),
+        }
+    };
+    StoredUncertainty {
+        redundancy: term(0),
+        unique1: term(1),
+        unique2: term(2),
+        synergy: term(3),
+        mi_x1_y: term(4),
+        mi_x2_y: term(5),
+        mi_joint: term(6),
+        approximate: true,
+        weighted_rows: false,
+    }
+}
+
+#[test]
+fn version_2_carries_the_uncertainty_and_version_1_refuses_it() {
+    let mut state = xor_state();
+    state.settings.uncertainty = Some(UncertaintySettings {
+        resamples: 200,
+        permutations: 100,
+        surrogates: crate::rigor::Surrogates::Circular,
+        seed: 7,
+    });
+    state.results.uncertainty = Some(realistic_uncertainty());
+    state.model = Some(state.results);
+    let link = encode_link(&state);
+    assert!(link.starts_with("2."));
+    assert_eq!(decode_link(&link), Ok(state.clone()));
+    assert_eq!(decode_file(&encode_file(&state)), Ok(state.clone()));
+    // The same content labelled version 1 is refused, naming the field.
+    let json = canonical_json(&state);
+    let old = message(&link_with_json("1", &json));
+    assert!(
+        old.contains("unknown field `uncertainty` (not part of version 1)"),
+        "{old}"
+    );
+    // A non-finite stored figure is refused with its path.
+    let mut bad = state;
+    if let Some(u) = bad.results.uncertainty.as_mut() {
+        u.synergy.high = Some(f64::INFINITY);
+    }
+    assert_eq!(
+        bad.validate().map_err(|e| e.to_string()),
+        Err("stored result `results.uncertainty.synergy.high` is not a finite number (inf)".into())
+    );
+}
+
 #[test]
 fn link_lengths() {
     let realistic = PidResults {
@@ -556,6 +615,7 @@ fn link_lengths() {
         mi_x2_y: 0.311_278_124_459_133_1,
         mi_joint: 0.811_278_124_459_133,
         certificate_bits: Some(5.5e-11),
+        uncertainty: None,
     };
     let settings = Settings {
         estimator: Some(Estimator::Cvx),
@@ -570,6 +630,7 @@ fn link_lengths() {
             ..ShareRoles::default()
         }),
         files: vec!["hallway.csv".into()],
+        uncertainty: None,
     };
     let gate = |g: Gate| {
         let t = g.table();
@@ -598,6 +659,14 @@ fn link_lengths() {
     };
     let mut example = gate(Gate::Xor);
     example.source = Source::Example { name: "XOR".into() };
+    let mut with_uncertainty = clustered([20, 20, 10], 1_000);
+    with_uncertainty.settings.uncertainty = Some(UncertaintySettings {
+        resamples: 200,
+        permutations: 200,
+        surrogates: crate::rigor::Surrogates::Shuffle,
+        seed: 0,
+    });
+    with_uncertainty.results.uncertainty = Some(realistic_uncertainty());
     let cases = [
         ("gallery example XOR", example, 250),
         ("2x2x2 AND gate table", gate(Gate::And), 300),
@@ -620,6 +689,11 @@ fn link_lengths() {
             "20x20x10 table, 10,000 samples",
             clustered([20, 20, 10], 10_000),
             3_200,
+        ),
+        (
+            "20x20x10 table, 1,000 samples, with uncertainty",
+            with_uncertainty,
+            2_100,
         ),
     ];
     println!("| state | JSON bytes | link chars | file bytes |");
@@ -723,9 +797,10 @@ mod properties {
             prop::option::of(prop_oneof![Just(Units::Bits), Just(Units::Nats)]),
             prop::option::of(roles),
             prop::collection::vec(text(), 0..3),
+            prop::option::of((0u32..500, 0u32..500, any::<bool>(), any::<u64>())),
         )
             .prop_map(
-                |(estimator, clusters, pca_components, seed, units, roles, files)| Settings {
+                |(estimator, clusters, pca_components, seed, units, roles, files, u)| Settings {
                     estimator,
                     clusters,
                     pca_components,
@@ -733,6 +808,18 @@ mod properties {
                     units,
                     roles,
                     files,
+                    uncertainty: u.map(|(resamples, permutations, circular, seed)| {
+                        UncertaintySettings {
+                            resamples,
+                            permutations,
+                            surrogates: if circular {
+                                crate::rigor::Surrogates::Circular
+                            } else {
+                                crate::rigor::Surrogates::Shuffle
+                            },
+                            seed,
+                        }
+                    }),
                 },
             )
     }
@@ -753,6 +840,7 @@ mod properties {
                     mi_x2_y: i2,
                     mi_joint: i12,
                     certificate_bits,
+                    uncertainty: None,
                 },
             )
     }

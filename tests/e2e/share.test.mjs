@@ -31,13 +31,21 @@ test('a link made by the CLI opens in the browser with the CLI’s numbers', asy
   writeFileSync(file, noisyAndCsv(400, 11));
   const cli = JSON.parse(execFileSync(CLI, ['estimate', file, '--clusters', '2', '--json']).toString());
   const url = execFileSync(CLI, ['link', file, '--clusters', '2', '--base', `${session.origin}/`, '--title', 'noisy AND']).toString().trim();
-  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/#s=1\.[A-Za-z0-9_-]+$/);
+  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/#s=2\.[A-Za-z0-9_-]+$/);
   const { page, context, record } = await openAt(url.slice(session.origin.length));
   const card = page.getByTestId('result').first();
   assert.equal(await card.getByRole('heading', { level: 2 }).first().textContent(), 'Shared: noisy AND');
   for (const key of ATOMS) assert.ok(Math.abs((await bits(card, key)) - cli[key]) < 1e-4, `${key}: page vs CLI ${cli[key]}`);
   assert.match(await card.getByTestId('shared-check').textContent(), /agrees with the numbers in the link/);
   assert.match(await card.getByTestId('shared-check').textContent(), /Made from noisy-and\.csv/);
+  // The link carries the CLI's intervals and p-values; the page estimates them again from
+  // the shared counts, with the link's settings, and finds the same figures.
+  const check = page.getByTestId('result').first().getByTestId('uncertainty-check');
+  await page.waitForFunction(() => /agree|differ/.test(document.querySelector('[data-testid=uncertainty-check]')?.textContent ?? ''), null, { timeout: 60_000 });
+  assert.match(await check.textContent(), /they agree with the link’s/);
+  const u = cli.uncertainty;
+  const shownSynergy = await page.getByTestId('result').first().getByTestId('u-synergy').textContent();
+  assert.ok(shownSynergy.includes(`→ ${u.synergy.corrected.toFixed(4)}`), `${shownSynergy} vs ${u.synergy.corrected}`);
   assert.deepEqual(record.foreignRequests, []);
   assert.deepEqual(record.consoleErrors, []);
   await context.close();
@@ -53,6 +61,8 @@ test('the page’s own link round-trips, and a long link offers the analysis fil
   const shared = again.page.getByTestId('result').first();
   assert.equal(await shared.getByRole('heading', { level: 2 }).first().textContent(), 'Shared: Example: the XOR gate');
   assert.equal(await shared.getByTestId('synergy').textContent(), '1.0000 bits');
+  // The XOR example is a table of probabilities: the card says why it has no intervals.
+  assert.match(await shared.getByTestId('no-sample-size').textContent(), /no sample size/);
   await again.context.close();
 
   // A 20×20×10 counts table with irregular counts makes a link well over 2,000 characters.

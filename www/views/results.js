@@ -10,6 +10,7 @@ import { download, pngBlob, safeName, svgText, toCsv } from '../export.js';
 import { formatInfo, fromBits } from '../format.js';
 import { detectedPid, isSignificant, readResult } from '../reading.js';
 import { sharedCheck, shareBox } from './share.js';
+import META from '../meta.js';
 
 
 const isBatch = (analysis) => analysis.kind === 'batch';
@@ -146,6 +147,7 @@ function certificateNote(pid) {
 function uncertaintyNote(u) {
   if (!u) return null;
   const parts = [
+    u.stored ? 'As the link stores them: ' : '',
     `Corrected values subtract the bias that noise alone produces (the mean over ${u.permutations} permutation${u.permutations === 1 ? '' : 's'}); ` +
       `intervals are ${Math.round(u.confidence * 100)}% bootstrap intervals over ${u.resamples} resample${u.resamples === 1 ? '' : 's'}; p is the share of ${u.surrogates === 'circular' ? 'circularly shifted' : 'shuffled'} surrogates at least as large.`,
   ];
@@ -248,6 +250,7 @@ export function resultCard(analysis, { unit = 'bits', share } = {}) {
     isBatch(analysis) ? batchNote(analysis) : certificateNote(analysis.pid),
     statsNote(analysis.stats, analysis.uncertainty),
     uncertaintyNote(analysis.uncertainty),
+    !isBatch(analysis) && !analysis.stats ? h('p', { class: 'stats', dataset: { testid: 'no-sample-size' } }, `No intervals or p-values: ${META.messages.no_sample_size}.`) : null,
     h('div', { class: 'charts' }, charts),
     exports,
     isBatch(analysis)

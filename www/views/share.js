@@ -83,8 +83,19 @@ export function sharedCheck(shared) {
         ? `Recomputed here from the shared table: agrees with the numbers in the link to within ${shared.tolerance.toExponential(0)} bits.`
         : `⚠ Recomputed here from the shared table, the numbers differ from those in the link: ${shared.mismatches.join('; ')}.`,
     ),
+    uncertaintyCheck(shared),
     shared.note ? h('p', { class: 'note' }, shared.note) : null,
     shared.files?.length ? h('p', { class: 'status' }, `Made from ${shared.files.join(', ')} (the files themselves are not in the link).`) : null,
     shared.storedModel ? h('p', { class: 'status' }, 'The model’s PID is shown as shared; the link has no model table to recompute it from.') : null,
   );
+}
+
+/** What became of the link's intervals and p-values: checked here, or shown as stored, and why. */
+function uncertaintyCheck({ storedUncertainty, uncertaintyUnchecked, uncertaintyMismatches }) {
+  if (!storedUncertainty) return null;
+  if (uncertaintyUnchecked) return h('p', { class: 'status', dataset: { testid: 'uncertainty-check' } }, uncertaintyUnchecked);
+  if (!uncertaintyMismatches) return h('p', { class: 'status', dataset: { testid: 'uncertainty-check' } }, 'Estimating the intervals and p-values again to check the link’s…');
+  return uncertaintyMismatches.length
+    ? h('p', { class: 'warn', role: 'note', dataset: { testid: 'uncertainty-check' } }, `⚠ Estimated again here with the link’s settings, the intervals and p-values differ from the link’s: ${uncertaintyMismatches.join('; ')}.`)
+    : h('p', { dataset: { testid: 'uncertainty-check' } }, `Intervals and p-values estimated again here with the link’s settings (${META.limits.stored_uncertainty_resolution_bits.toExponential(0)}-bit resolution): they agree with the link’s.`);
 }

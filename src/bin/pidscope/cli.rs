@@ -33,6 +33,7 @@ Examples:
   pidscope estimate samples.csv --yhat pred
   pidscope estimate samples.csv --estimator batch --seed 1
   pidscope link samples.csv --base https://you.example/pidscope/
+  pidscope open 'http://127.0.0.1:8080/#s=2.…'
   pidscope completions bash > /etc/bash_completion.d/pidscope";
 
 const DEFAULT_BASE: &str = "http://127.0.0.1:8080/";
@@ -53,6 +54,9 @@ enum Command {
     ///
     /// The link carries the discrete table and the results, never the raw rows.
     Link(LinkArgs),
+    /// Open a share link or `.pidscope.json` analysis file: recompute it from its table
+    /// and check the numbers it carries (exit status 1 when they differ).
+    Open(OpenArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -87,6 +91,19 @@ struct LinkArgs {
     /// A title shown with the shared analysis (default: the file names).
     #[arg(long, help_heading = "Output")]
     title: Option<String>,
+}
+
+#[derive(Args)]
+struct OpenArgs {
+    /// The link (a full URL, `#s=…` or `2.…`) or the path of an analysis file.
+    #[arg(value_name = "LINK|FILE")]
+    source: String,
+    /// One JSON object, as `estimate --json` prints.
+    #[arg(long, help_heading = "Output")]
+    json: bool,
+    /// Natural-log units instead of bits.
+    #[arg(long, help_heading = "Output")]
+    nats: bool,
 }
 
 /// Comma-separated column names; `prefix*` matches every column starting with prefix;
@@ -253,10 +270,10 @@ impl EstimateArgs {
 
 /// A command-line input error: printed as one line, exit status 1 (clap's own usage
 /// errors exit with 2).
-struct CliError(String);
+pub(crate) struct CliError(String);
 
 impl CliError {
-    fn input(message: impl ToString) -> Self {
+    pub(crate) fn input(message: impl ToString) -> Self {
         CliError(message.to_string())
     }
 }
@@ -374,6 +391,9 @@ fn target_json(t: &TargetAnalysis, units: Units) -> Map<String, Value> {
     if let Some(stats) = &t.stats {
         out.insert("stats".into(), json!(stats));
     }
+    if t.samples.is_none() {
+        out.insert("uncertainty_note".into(), json!(meta::NO_SAMPLE_SIZE));
+    }
     if let Some(u) = &t.uncertainty {
         // Always in bits, whatever --nats says: the key below says so.
         out.insert("uncertainty".into(), json!(u));
@@ -461,7 +481,7 @@ fn print_uncertainty(name: &str, u: &Uncertainty, units: Units) {
     }
 }
 
-fn print_json(analysis: &Analysis, units: Units) {
+pub(crate) fn print_json(analysis: &Analysis, units: Units) {
     let mut out = target_json(&analysis.dataset, units);
     out.insert("units".into(), json!(units));
     out.insert("kind".into(), json!(analysis.kind));
@@ -485,7 +505,7 @@ fn row_label(term: &Term) -> String {
     }
 }
 
-fn print_table(analysis: &Analysis, files: &[String], units: Units) {
+pub(crate) fn print_table(analysis: &Analysis, files: &[String], units: Units) {
     let names = &analysis.names;
     let unit = units.name();
     println!(
@@ -563,6 +583,12 @@ fn print_table(analysis: &Analysis, files: &[String], units: Units) {
     for t in &targets {
         if let Some(u) = &t.uncertainty {
             print_uncertainty(&t.name, u, units);
+        } else if t.samples.is_none() {
+            println!(
+                "\n{}: no intervals or p-values: {}.",
+                t.name,
+                meta::NO_SAMPLE_SIZE
+            );
         }
     }
 }
@@ -680,6 +706,11 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Estimate(args) => estimate(args),
         Command::Link(args) => link(args),
+        Command::Open(args) => crate::open::open(
+            &args.source,
+            args.json,
+            if args.nats { Units::Nats } else { Units::Bits },
+        ),
         Command::Completions { shell } => {
             let mut command = Cli::command();
             clap_complete::generate(*shell, &mut command, "pidscope", &mut std::io::stdout());
