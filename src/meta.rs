@@ -91,6 +91,14 @@ pub const PERMUTATIONS: Bound<usize> = Bound {
     max: 10_000,
 };
 
+/// BATCH trainings on shuffled labels: their mean is BATCH's bias floor, and 19 or more
+/// give each atom a permutation p-value (each costs one more training).
+pub const BATCH_NULL_RUNS: Bound<usize> = Bound {
+    default: 1,
+    min: 0,
+    max: 199,
+};
+
 /// An atom whose p-value is at or above this is "not distinguishable from noise": drawn
 /// muted, left out of shares and of the plain-language reading.
 pub const SIGNIFICANCE_LEVEL: f64 = 0.05;
@@ -153,6 +161,7 @@ pub struct Defaults {
     pub learning_rate: f64,
     pub resamples: usize,
     pub permutations: usize,
+    pub batch_null_runs: usize,
     pub surrogates: crate::rigor::Surrogates,
     /// Coverage of every interval.
     pub confidence: f64,
@@ -172,6 +181,7 @@ pub struct Limits {
     pub learning_rate: Bound<f64>,
     pub resamples: Bound<usize>,
     pub permutations: Bound<usize>,
+    pub batch_null_runs: Bound<usize>,
     /// Links over this many characters get an analysis file offered instead.
     pub long_link_chars: usize,
     /// Largest analysis (`.pidscope.json`) file read, bytes.
@@ -221,6 +231,7 @@ pub fn meta() -> Meta {
             learning_rate: LEARNING_RATE.default,
             resamples: RESAMPLES.default,
             permutations: PERMUTATIONS.default,
+            batch_null_runs: BATCH_NULL_RUNS.default,
             surrogates: crate::rigor::Surrogates::default(),
             confidence: crate::rigor::Settings::default().confidence,
             significance_level: SIGNIFICANCE_LEVEL,
@@ -235,6 +246,7 @@ pub fn meta() -> Meta {
             learning_rate: LEARNING_RATE,
             resamples: RESAMPLES,
             permutations: PERMUTATIONS,
+            batch_null_runs: BATCH_NULL_RUNS,
             long_link_chars: LONG_LINK_CHARS,
             analysis_file_bytes: crate::share::MAX_FILE_BYTES,
             table_cells: crate::table::MAX_CELLS,
@@ -263,6 +275,7 @@ mod tests {
         assert!(LEARNING_RATE.contains(LEARNING_RATE.default));
         assert!(RESAMPLES.contains(RESAMPLES.default));
         assert!(PERMUTATIONS.contains(PERMUTATIONS.default));
+        assert!(BATCH_NULL_RUNS.contains(BATCH_NULL_RUNS.default));
     }
 
     #[test]

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::analysis::{
-    analyse, analyse_batch, analyse_joint_table, open_shared, Analysis, AnalysisError,
-    AnalysisKind, AnalysisSettings, Names, ShareMeta, TableView,
+    analyse, analyse_batch, analyse_batch_null, analyse_joint_table, open_shared, Analysis,
+    AnalysisError, AnalysisKind, AnalysisSettings, Names, ShareMeta, TableView,
 };
 use crate::data::{
     looks_like_counts_table, CsvReader, DataError, IngestOptions, ParsedTable, Roles,
@@ -536,6 +536,33 @@ impl Workspace {
         })
     }
 
+    /// Shuffled-label run `index` of the BATCH estimate [`Workspace::estimate_batch`]
+    /// makes with these arguments (its bias floor), or `null` when a model's own
+    /// probabilities stood in for the classifiers.
+    #[wasm_bindgen(js_name = estimateBatchNull)]
+    pub fn estimate_batch_null(
+        &self,
+        roles: JsValue,
+        settings: JsValue,
+        config: JsValue,
+        index: u64,
+        progress: &js_sys::Function,
+    ) -> JsResult {
+        boundary(|| {
+            let (roles, settings) = roles_and_settings(roles, settings)?;
+            let config: BatchConfig = from_js(config)?;
+            let null = analyse_batch_null(
+                &self.tables,
+                Some(&roles),
+                &settings,
+                &config,
+                index,
+                &mut |step| report_progress(progress, &step),
+            )?;
+            to_js(&null)
+        })
+    }
+
     /// Estimates the PID with the neural BATCH estimator on the continuous features
     /// (`config`: a partial `BatchConfig`, the paper's defaults filling the rest),
     /// reporting every training batch to `progress`.
@@ -645,6 +672,21 @@ pub fn uncertainty_summarise(input: JsValue, settings: JsValue, records: JsValue
         let samples = input.samples()?;
         let observed = observe(&samples).map_err(AnalysisError::from)?;
         to_js(&summarise(&observed, &records, &settings))
+    })
+}
+
+/// A BATCH estimate's uncertainty given its shuffled-label runs (see
+/// [`crate::pid::batch::batch_uncertainty`]).
+#[wasm_bindgen(js_name = batchUncertainty)]
+pub fn batch_uncertainty_js(pid: JsValue, nulls: JsValue) -> JsResult {
+    boundary(|| {
+        let pid: crate::pid::batch::BatchPid = from_js(pid)?;
+        let nulls: Vec<crate::pid::batch::BatchPid> = from_js(nulls)?;
+        to_js(&crate::pid::batch::batch_uncertainty(
+            &pid,
+            &nulls,
+            crate::meta::SIGNIFICANCE_LEVEL,
+        ))
     })
 }
 

@@ -302,3 +302,43 @@ fn a_table_of_probabilities_says_it_has_no_sample_size() {
     assert!(table.contains("it has no sample size"), "{table}");
     let _ = std::fs::remove_file(path);
 }
+
+#[test]
+fn batch_json_carries_its_samples_history_and_shuffled_label_floor() {
+    let xor = samples_csv(1200, true, 21);
+    let out = pidscope(&[
+        "estimate",
+        xor.to_str().unwrap(),
+        "--estimator",
+        "batch",
+        "--batch-null-runs",
+        "2",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for key in ["samples", "test_batches", "history", "rows", "uncertainty"] {
+        assert!(!json[key].is_null(), "{key} in {json}");
+    }
+    assert!(json["samples"]["test"].as_u64().unwrap() > 0);
+    assert!(!json["history"]["alignment"].as_array().unwrap().is_empty());
+    let u = &json["uncertainty"];
+    assert_eq!(u["null_runs"], 2);
+    for term in &TERMS {
+        let t = &u[term.key];
+        let (estimate, floor) = (
+            t["estimate"].as_f64().unwrap(),
+            t["null_floor"].as_f64().unwrap(),
+        );
+        assert!((t["corrected"].as_f64().unwrap() - (estimate - floor)).abs() < 1e-12);
+        // Two runs give a p-value but too few for a test.
+        assert!(t["p_value"].as_f64().unwrap() >= 1.0 / 3.0);
+        assert!(t["detected"].is_null());
+    }
+    // XOR: synergy is well above the floor, which sits near 0.
+    assert!(u["synergy"]["corrected"].as_f64().unwrap() > 0.2, "{u}");
+    assert!(
+        u["synergy"]["null_floor"].as_f64().unwrap().abs() < 0.05,
+        "{u}"
+    );
+}

@@ -197,7 +197,9 @@ async function estimate() {
         const settings = { ...state.settings };
         const config = batchConfig(settings);
         const result = await bridge.call('estimateBatch', { roles: state.roles, settings, config, title: `${title} (BATCH)` }, { signal, onProgress });
-        addAnalysis({ ...result, files, compareWith: cvx && { title: `CVX, ${settings.clusters} clusters`, pid: cvx.pid } });
+        const entry = addAnalysis({ ...result, files, compareWith: cvx && { title: `CVX, ${settings.clusters} clusters`, pid: cvx.pid, uncertainty: cvx.uncertainty ?? null } });
+        liveLoss.stop();
+        await addBatchFloor(entry, { roles: state.roles, settings, config }, signal, onProgress);
       }
     });
     $('results').firstElementChild?.scrollIntoView({ behavior: 'smooth', block: 'start' });
@@ -257,6 +259,31 @@ async function addUncertainty(entry, settings, signal, onProgress) {
   const uncertainty = await bridge.call('uncertaintySummarise', { input, settings, records }, { signal });
   entry.uncertainty = uncertainty;
   drawResults();
+}
+
+/**
+ * BATCH's bias floor, after its estimate is on screen: the same training on shuffled
+ * labels, `config.null_runs` times, one after another in the engine (Cancel stops them).
+ * @param {EngineValue} entry
+ * @param {{roles: object, settings: object, config: object}} request
+ * @param {AbortSignal} signal
+ * @param {(p: object) => void} onProgress
+ */
+async function addBatchFloor(entry, request, signal, onProgress) {
+  const nulls = [];
+  entry.floorPending = (request.config.null_runs ?? 0) > 0;
+  drawResults();
+  try {
+    for (let index = 0; index < (request.config.null_runs ?? 0); index += 1) {
+      const run = await bridge.call('estimateBatchNull', { ...request, index }, { signal, onProgress });
+      if (!run) return; // the model's own probabilities: nothing to shuffle
+      nulls.push(run);
+    }
+    if (nulls.length) entry.batchUncertainty = await bridge.call('batchUncertainty', { pid: entry.pid, nulls }, { signal });
+  } finally {
+    entry.floorPending = false;
+    drawResults();
+  }
 }
 
 /** The live loss curve under the progress bar while BATCH trains (redrawn at most 4× a second). */

@@ -107,8 +107,8 @@ function describeStage(update) {
 }
 
 /** The page's view of a BATCH estimate: its atoms as `pid`, like a CVX analysis. */
-function batchForPage({ dataset, ...rest }, title) {
-  return { ...rest, kind: 'batch', title, target: rest.names.y, pid: dataset };
+function batchForPage({ dataset, uncertainty, ...rest }, title) {
+  return { ...rest, kind: 'batch', title, target: rest.names.y, pid: dataset, batchUncertainty: uncertainty };
 }
 
 /** An alignment epoch costs about ten classifier epochs (docs/batch.md's benchmark). */
@@ -151,6 +151,12 @@ const methods = {
     });
     return batchForPage(analysis, title);
   },
+  // BATCH's bias floor: the same training on shuffled labels (run `index`), after the estimate is shown.
+  estimateBatchNull: ({ roles, settings, config, index }, progress) => {
+    const report = throttled(progress);
+    return workspace.estimateBatchNull(roles, settings, config, BigInt(index), (step) => report({ ...describeBatchStep(step, config), message: `Bias floor: shuffled-label training ${Number(index) + 1} of ${config.null_runs}` }));
+  },
+  batchUncertainty: ({ pid, nulls }) => core.batchUncertainty(pid, nulls),
   // Uncertainty (bootstrap intervals, permutation p-values): the input comes from the
   // Workspace that estimated; replicates and the summary are stateless, so any worker of the pool runs them.
   uncertaintyInput: ({ target }) => workspace.uncertaintyInput(String(target)),

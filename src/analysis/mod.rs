@@ -27,7 +27,9 @@ use crate::discretize::{
 };
 use crate::info::InfoTerms;
 use crate::meta;
-use crate::pid::batch::{pid_batch, BatchConfig, BatchError, BatchProgress};
+use crate::pid::batch::{
+    batch_uncertainty, pid_batch, pid_batch_null, BatchConfig, BatchError, BatchPid, BatchProgress,
+};
 use crate::pid::{pid_cvx, PidError};
 use crate::rigor::{RigorError, Samples, Settings as UncertaintySettings, Surrogates};
 use crate::share::ShareError;
@@ -377,9 +379,37 @@ pub fn analyse_batch(
     Ok(BatchAnalysis {
         kind: AnalysisKind::Batch,
         names: Names::of_roles(&roles.x1, &roles.x2, &roles.y),
+        uncertainty: batch_uncertainty(&pid, &[], meta::SIGNIFICANCE_LEVEL),
         dataset: pid,
         report: dataset.report,
         roles,
         config: config.clone(),
     })
+}
+
+/// Shuffled-label run `index` of the analysis [`analyse_batch`] makes with these
+/// arguments: the same training with Y shuffled (seeded by the settings' seed and
+/// `index`), whose estimate is BATCH's bias floor. `None` when a model's own
+/// probabilities stand in for the classifiers (they cannot be shuffled with Y).
+pub fn analyse_batch_null(
+    tables: &[ParsedTable],
+    roles: Option<&Roles>,
+    settings: &AnalysisSettings,
+    config: &BatchConfig,
+    index: u64,
+    progress: &mut dyn FnMut(BatchProgress),
+) -> Result<Option<BatchPid>, AnalysisError> {
+    if tables.is_empty() {
+        return Err(AnalysisError::NoInput);
+    }
+    settings.validate()?;
+    let roles = resolve_roles(tables, roles)?;
+    let dataset = crate::data::assemble(tables, &roles, &settings.assemble_options())?;
+    if dataset.conditionals.is_some() {
+        return Ok(None);
+    }
+    let seed =
+        crate::rng::SplitMix64::new(settings.seed ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+            .next_u64();
+    Ok(Some(pid_batch_null(&dataset, config, seed, progress)?))
 }

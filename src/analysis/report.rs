@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::Roles;
 use crate::discretize::{Method, ModalityStates};
 use crate::info::InfoTerms;
-use crate::pid::batch::{BatchConfig, BatchPid};
+use crate::pid::batch::{BatchConfig, BatchPid, BatchUncertainty};
 use crate::pid::Pid;
 use crate::rigor::{Samples, Uncertainty};
 use crate::table::{Axis, JointTable, TableError, TableStats};
@@ -182,6 +182,9 @@ pub struct BatchAnalysis {
     pub report: crate::data::AssemblyReport,
     pub roles: Roles,
     pub config: BatchConfig,
+    /// The t interval over test batches, and once the shuffled-label run is in
+    /// ([`super::analyse_batch_null`]), the bias floor and the corrected values.
+    pub uncertainty: BatchUncertainty,
 }
 
 /// A short name for a modality: its columns' shared prefix (`cam_0…cam_63` → `cam`),

@@ -72,6 +72,12 @@ test('CVX and BATCH side by side on noisy XOR: both find synergy, the loss curve
   const curve = await batchCard.locator('figure.loss-curve svg[data-role=plot]').getAttribute('aria-description');
   for (const model of ['p̂\\(y\\|x1\\)', 'p̂\\(y\\|x2\\)', 'p̂\\(y\\|x1,x2\\)', 'alignment q̃']) assert.match(curve, new RegExp(`${model}: training loss`));
   assert.match(await batchCard.getByTestId('batch-share').textContent(), /cannot be shared as a link/);
+  // Then one training on shuffled labels gives BATCH's bias floor, subtracted in its own column.
+  await page.getByTestId('result').first().getByTestId('batch-uncertainty-note').getByText(/mean of 1 training/).waitFor({ timeout: 120_000 });
+  const floorCard = page.getByTestId('result').first();
+  assert.match(await floorCard.getByTestId('batch-uncertainty-note').textContent(), /mean of 1 training with Y shuffled.*no p-value/);
+  assert.match(await floorCard.getByTestId('bu-synergy').textContent(), /^→ 0\.[89]\d{3}/);
+  assert.ok(Math.abs(Number.parseFloat((await floorCard.getByTestId('bu-unique1').textContent()).slice(2))) < 0.1);
   const csv = await Promise.all([page.waitForEvent('download'), batchCard.getByRole('button', { name: 'results CSV' }).click()]).then(async ([d]) => readFileSync(await d.path(), 'utf8'));
   assert.match(csv, /noisy-xor\.csv \(BATCH\),label,synergy,0\.[89]/);
   assert.match(csv, /,synergy_spread,/);

@@ -88,19 +88,48 @@ function numbersTable(analysis, unit) {
       noise ? h('span', { class: 'noise-label' }, 'not distinguishable from noise') : null,
     );
   };
-  const row = (key, label, meaning) => h('tr', {}, h('th', { scope: 'row' }, label), columns.map((c) => cell(c, key)), u ? uncertaintyCell(key) ?? h('td', {}) : null, h('td', {}, meaning));
+  // BATCH: minus its shuffled-label floor, with the read-out interval and (20+ runs) a p-value.
+  const bu = analysis.batchUncertainty;
+  const batchCell = (key) => {
+    const t = bu?.[key];
+    if (!t) return h('td', {});
+    const num = (bits) => fromBits(bits, unit).toFixed(4);
+    const interval = t.low === null || t.low === undefined ? '' : ` [${num(t.low)}, ${num(t.high)}]`;
+    const p = t.p_value === null || t.p_value === undefined ? '' : ` p = ${t.p_value.toFixed(3)}`;
+    const noise = atomKeys.has(key) && t.detected === false;
+    return h(
+      'td',
+      { class: noise ? 'value uncertainty noise' : 'value uncertainty', dataset: { testid: `bu-${key}`, significant: String(!noise) } },
+      `→ ${num(t.corrected)}${interval}${p}`,
+      noise ? h('span', { class: 'noise-label' }, 'not distinguishable from noise') : null,
+    );
+  };
+  const row = (key, label, meaning) =>
+    h('tr', {}, h('th', { scope: 'row' }, label), columns.map((c) => cell(c, key)), u ? uncertaintyCell(key) ?? h('td', {}) : null, bu ? batchCell(key) : null, h('td', {}, meaning));
   return h(
     'table',
     { class: 'terms', 'aria-label': `PID of ${analysis.title}` },
-    columns.length > 1 || u
-      ? h('thead', {}, h('tr', {}, h('th', {}, ''), columns.map((c) => h('th', { scope: 'col' }, u ? 'plug-in' : c.name)), u ? h('th', { scope: 'col' }, `corrected (${unit}) [${Math.round(u.confidence * 100)}% interval] p`) : null, h('th', {}, '')))
+    columns.length > 1 || u || bu
+      ? h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', {}, ''),
+            columns.map((c) => h('th', { scope: 'col' }, u ? 'plug-in' : c.name)),
+            u ? h('th', { scope: 'col' }, `corrected (${unit}) [${Math.round(u.confidence * 100)}% interval] p`) : null,
+            bu ? h('th', { scope: 'col' }, `minus the shuffled-label floor (${unit}) [read-out interval]${bu.null_runs >= 20 ? ' p' : ''}`) : null,
+            h('th', {}, ''),
+          ),
+        )
       : null,
     h('tbody', {}, [...ATOMS.map((a) => row(a.key, `${a.label} (${a.short})`, a.meaning)), ...TERMS.map(({ key, label, meaning }) => row(key, label, meaning))]),
   );
 }
 
 /** What a BATCH estimate rests on: splits, epochs, Sinkhorn, and any negative raw atom. */
-function batchNote({ pid, config, roles }) {
+function batchNote({ pid, config, roles, batchUncertainty, floorPending }) {
   const unused = [
     roles?.weight ? `BATCH does not use the weight column ${roles.weight}: every sample counts once.` : null,
     roles?.yhat?.length ? `BATCH does not analyse the Ŷ column${roles.yhat.length > 1 ? 's' : ''} ${roles.yhat.join(', ')}; CVX does.` : null,
@@ -129,7 +158,23 @@ function batchNote({ pid, config, roles }) {
       : null,
     unused.map((text) => h('p', { role: 'note' }, text)),
     negatives.length ? h('p', { role: 'note' }, `Some atoms came out negative before clipping to 0 (estimation error, in bits): ${negatives.join(', ')}.`) : null,
+    batchUncertaintyNote(batchUncertainty, floorPending),
   );
+}
+
+/** What BATCH's extra column means, in words (docs/batch.md, "Uncertainty"). */
+function batchUncertaintyNote(bu, pending) {
+  if (!bu) return null;
+  const floor = pending
+    ? 'BATCH’s bias floor (the same training with Y shuffled) is being computed; until then the second column subtracts nothing. '
+    : bu.null_runs
+    ? `The second column subtracts BATCH’s bias floor: the mean of ${bu.null_runs} training${bu.null_runs === 1 ? '' : 's'} with Y shuffled, where every true atom is 0. `
+    : 'No shuffled-label run was made (Settings → Shuffled-label runs), so no bias floor is subtracted. ';
+  const interval = bu.test_batches > 1
+    ? `Its interval is how the read-out varies across the ${bu.test_batches} test batches, given the trained networks: their training noise is not in it, so it is narrower than a confidence interval. `
+    : 'There is one test batch, so no interval (more samples, or a smaller batch size, give more). ';
+  const test = bu.null_runs >= 20 ? 'p is the share of shuffled-label runs at least as large.' : 'With fewer than 20 shuffled-label runs there is no p-value, so no atom is tested.';
+  return h('p', { dataset: { testid: 'batch-uncertainty-note' } }, floor + interval + test);
 }
 
 function certificateNote(pid) {

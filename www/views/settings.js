@@ -21,8 +21,8 @@ export const DEFAULT_SETTINGS = /** @type {Settings} */ ({ ...META.defaults });
  * @param {Settings} settings
  */
 export function batchConfig(settings) {
-  const { batch_size, alignment_epochs, classifier_epochs, learning_rate, seed } = settings;
-  return { batch_size, alignment_epochs, classifier_epochs, learning_rate, seed };
+  const { batch_size, alignment_epochs, classifier_epochs, learning_rate, seed, batch_null_runs: null_runs } = settings;
+  return { batch_size, alignment_epochs, classifier_epochs, learning_rate, seed, null_runs };
 }
 
 const integer = (text) => (/^\s*\d+\s*$/.test(text) ? Number.parseInt(text, 10) : NaN);
@@ -41,6 +41,7 @@ const BATCH_FIELDS = [
   spec('classifier_epochs', 'Classifier epochs', `Training epochs of the three classifiers p̂(y|x1), p̂(y|x2), p̂(y|x1,x2) (default ${defaults.classifier_epochs}; early stopping may end sooner).`),
   spec('alignment_epochs', 'Alignment epochs', `Training epochs of the alignment model that learns q̃ (default ${defaults.alignment_epochs}; early stopping may end sooner).`),
   spec('learning_rate', 'Learning rate', `Adam’s step size for every model (default ${defaults.learning_rate}).`, Number, 'any'),
+  spec('batch_null_runs', 'Shuffled-label runs', `BATCH trained again with Y shuffled, after the estimate is shown: their mean is BATCH’s bias floor, subtracted from each atom; 20 or more give each atom a p-value. Each run costs one more training (default ${defaults.batch_null_runs}; 0 turns it off).`),
 ];
 
 const UNCERTAINTY_FIELDS = [

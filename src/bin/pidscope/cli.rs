@@ -6,11 +6,12 @@ use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use pidscope::analysis::{
-    analyse, analyse_batch, Analysis, AnalysisSettings, ShareMeta, TargetAnalysis,
+    analyse, analyse_batch, analyse_batch_null, Analysis, AnalysisSettings, ShareMeta,
+    TargetAnalysis,
 };
 use pidscope::data::{CsvReader, IngestOptions, ParsedTable, Roles};
 use pidscope::meta::{self, Bound, Units};
-use pidscope::pid::batch::BatchConfig;
+use pidscope::pid::batch::{batch_uncertainty, BatchConfig, BatchUncertainty, MIN_NULLS_FOR_TEST};
 use pidscope::pid::{Decomposition, Term, TERMS};
 use pidscope::rigor::{Surrogates, TermUncertainty, Uncertainty};
 use pidscope::share::share_url;
@@ -181,6 +182,10 @@ struct EstimatorArgs {
           value_parser = |s: &str| bounded(s, &meta::LEARNING_RATE),
           help = ranged("(batch) Adam's step size", &meta::LEARNING_RATE))]
     learning_rate: f64,
+    #[arg(long, value_name = "N", default_value_t = meta::BATCH_NULL_RUNS.default,
+          value_parser = |s: &str| bounded(s, &meta::BATCH_NULL_RUNS),
+          help = ranged("(batch) Trainings on shuffled labels: their mean is the bias floor; 20 or more give p-values (0: none)", &meta::BATCH_NULL_RUNS))]
+    batch_null_runs: usize,
     #[arg(long, value_name = "N", default_value_t = meta::RESAMPLES.default,
           value_parser = |s: &str| bounded(s, &meta::RESAMPLES),
           help = ranged("Bootstrap replicates behind every interval and bias correction (0: none)", &meta::RESAMPLES),
@@ -255,6 +260,7 @@ impl EstimateArgs {
             alignment_epochs: e.epochs,
             learning_rate: e.learning_rate,
             seed: e.seed,
+            null_runs: e.batch_null_runs,
             ..BatchConfig::default()
         })
     }
@@ -646,17 +652,27 @@ fn link(args: &LinkArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The BATCH estimate, printed with the same JSON keys as CVX.
+/// The BATCH estimate, printed with the same JSON keys as CVX; with permutations on,
+/// also trained once on shuffled labels for its bias floor.
 fn estimate_batch(args: &EstimateArgs, config: &BatchConfig) -> Result<(), CliError> {
     let (tables, roles) = read_inputs(args)?;
-    let result = analyse_batch(
-        &tables,
-        roles.as_ref(),
-        &args.settings(),
-        config,
-        &mut |_| {},
-    )
-    .map_err(CliError::input)?;
+    let settings = args.settings();
+    let mut result = analyse_batch(&tables, roles.as_ref(), &settings, config, &mut |_| {})
+        .map_err(CliError::input)?;
+    let mut nulls = Vec::new();
+    for index in 0..config.null_runs as u64 {
+        let null = analyse_batch_null(
+            &tables,
+            roles.as_ref(),
+            &settings,
+            config,
+            index,
+            &mut |_| {},
+        )
+        .map_err(CliError::input)?;
+        nulls.extend(null);
+    }
+    result.uncertainty = batch_uncertainty(&result.dataset, &nulls, meta::SIGNIFICANCE_LEVEL);
     let units = args.units();
     let pid = serde_json::to_value(&result.dataset).unwrap_or(Value::Null);
     let mut out = Map::new();
@@ -664,27 +680,82 @@ fn estimate_batch(args: &EstimateArgs, config: &BatchConfig) -> Result<(), CliEr
     out.insert("target".into(), json!(result.names.y));
     terms_json(&result.dataset, units, &mut out);
     out.insert("certificate".into(), Value::Null);
-    for key in ["raw", "spread", "epochs"] {
+    for key in [
+        "raw",
+        "spread",
+        "epochs",
+        "samples",
+        "test_batches",
+        "history",
+    ] {
         out.insert(key.into(), pid[key].clone());
     }
     out.insert("units".into(), json!(units));
     out.insert("names".into(), json!(result.names));
+    out.insert("rows".into(), json!(result.report));
+    // Always in bits, as for CVX.
+    out.insert("uncertainty".into(), json!(result.uncertainty));
+    out.insert("uncertainty_units".into(), json!(Units::Bits));
     if args.json {
         println!("{}", Value::Object(out));
-    } else {
-        println!(
-            "BATCH PID of {} — X1: {}, X2: {}, Y: {}",
-            args.files.join(" + "),
-            result.names.x1,
-            result.names.x2,
-            result.names.y
-        );
-        for (term, bits) in result.dataset.terms() {
-            println!("{:<18}{:>12.6}", row_label(term), bits * units.per_bit());
-        }
-        println!("(neural estimate, averaged over test batches; no accuracy certificate)");
+        return Ok(());
     }
+    println!(
+        "BATCH PID of {} — X1: {}, X2: {}, Y: {}",
+        args.files.join(" + "),
+        result.names.x1,
+        result.names.x2,
+        result.names.y
+    );
+    for (term, bits) in result.dataset.terms() {
+        println!("{:<18}{:>12.6}", row_label(term), bits * units.per_bit());
+    }
+    let s = &result.dataset.samples;
+    println!(
+        "(neural estimate: mean over {} test batches of {} held-out samples; trained on {}, {} for early stopping; no accuracy certificate)",
+        result.dataset.test_batches, s.test, s.train, s.validation
+    );
+    print_batch_uncertainty(&result.uncertainty, units);
     Ok(())
+}
+
+/// Each term as `S 0.146 → 0.003 bits [0.000, 0.018]` (estimate → minus the
+/// shuffled-label floor, t interval over test batches), and what the interval means.
+fn print_batch_uncertainty(u: &BatchUncertainty, units: Units) {
+    let v = |bits: f64| format!("{:.4}", bits * units.per_bit()).replace('-', "−");
+    println!("\n{} ({:.0} %):", u.method, 100.0 * u.confidence);
+    for (term, t) in TERMS.iter().zip(u.terms()) {
+        let mut line = format!(
+            "  {} {} → {} {}",
+            term.symbol,
+            v(t.estimate),
+            v(t.corrected),
+            units.name()
+        );
+        if let (Some(low), Some(high)) = (t.low, t.high) {
+            line += &format!(" [{}, {}]", v(low), v(high));
+        }
+        if let Some(p) = t.p_value {
+            line += &format!(" p = {p:.3}");
+        }
+        if let Some(floor) = t.null_floor {
+            line += &format!("  (shuffled-label floor {})", v(floor));
+        }
+        if term.atom && t.detected == Some(false) {
+            line += "  not distinguishable from noise";
+        }
+        println!("{line}");
+    }
+    if u.test_batches < 2 {
+        println!("  One test batch: no interval (the test split needs two batches or more: more samples, or a smaller --batch-size).");
+    } else {
+        println!("  The interval covers how the read-out varies across test batches, given the trained networks; their training noise is not in it (docs/batch.md).");
+    }
+    if u.null_runs == 0 {
+        println!("  No shuffled-label run (--batch-null-runs 0, or the model's own probabilities were given): no bias floor was subtracted.");
+    } else if u.null_runs < MIN_NULLS_FOR_TEST {
+        println!("  {} shuffled-label run(s): a bias floor, but too few for a test (--batch-null-runs {MIN_NULLS_FOR_TEST} or more gives p-values).", u.null_runs);
+    }
 }
 
 fn estimate(args: &EstimateArgs) -> Result<(), CliError> {

@@ -16,11 +16,15 @@
 
 pub mod align;
 pub mod bench;
+mod interval;
 pub mod mlp;
 pub mod sinkhorn;
 mod train;
 
-pub use train::{pid_batch, pid_batch_arrays};
+pub use interval::{
+    batch_uncertainty, t_975, BatchTermUncertainty, BatchUncertainty, MIN_NULLS_FOR_TEST,
+};
+pub use train::{pid_batch, pid_batch_arrays, pid_batch_null};
 
 use crate::pid::Decomposition;
 use serde::{Deserialize, Serialize};
@@ -53,6 +57,8 @@ pub struct BatchConfig {
     pub train_fraction: f64,
     pub validation_fraction: f64,
     pub seed: u64,
+    /// Trainings on shuffled labels after the estimate (bias floor; 20+ give p-values).
+    pub null_runs: usize,
 }
 
 impl Default for BatchConfig {
@@ -71,6 +77,7 @@ impl Default for BatchConfig {
             train_fraction: 0.6,
             validation_fraction: 0.2,
             seed: 0,
+            null_runs: crate::meta::BATCH_NULL_RUNS.default,
         }
     }
 }

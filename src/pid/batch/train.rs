@@ -485,6 +485,28 @@ pub fn pid_batch(
     )
 }
 
+/// BATCH on `dataset` with Y's labels shuffled (seeded by `seed`; Y's marginal kept):
+/// every true atom is 0, so the estimate is what BATCH reports on nothing with these
+/// features and this many samples, its bias floor (see [`super::batch_uncertainty`]).
+pub fn pid_batch_null(
+    dataset: &Dataset,
+    config: &BatchConfig,
+    seed: u64,
+    progress: &mut dyn FnMut(BatchProgress),
+) -> Result<BatchPid, BatchError> {
+    let labels = dataset.target(None)?;
+    // Its own stream: the training's split and initialisation stay those of `config.seed`.
+    let order = shuffled(labels.codes.len(), &mut SplitMix64::new(seed ^ NULL_STREAM));
+    let codes: Vec<u32> = order.iter().map(|&i| labels.codes[i]).collect();
+    let f1 = modality_features(&dataset.x1, "X1")?;
+    let f2 = modality_features(&dataset.x2, "X2")?;
+    let ny = labels.levels.len().max(1);
+    run(f1, f2, &codes, ny, None, config, progress)
+}
+
+/// Mixed into the shuffled-label run's seed.
+const NULL_STREAM: u64 = 0x005E_ED0F_4E55_11AB;
+
 fn run(
     x1: Features,
     x2: Features,
