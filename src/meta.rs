@@ -95,6 +95,26 @@ pub const PERMUTATIONS: Bound<usize> = Bound {
 /// muted, left out of shares and of the plain-language reading.
 pub const SIGNIFICANCE_LEVEL: f64 = 0.05;
 
+/// Fidelity check: a table that keeps less than this fraction of the held-out classifier
+/// bound on an information term is flagged (docs/fidelity.md).
+pub const FIDELITY_MIN_RETAINED: f64 = 0.7;
+/// Fidelity check: … or that lies more than this many bits below it.
+pub const FIDELITY_MAX_LOSS_BITS: f64 = 0.1;
+/// Fidelity check: gaps of at most this many bits are never flagged (a ratio of two tiny
+/// numbers says nothing).
+pub const FIDELITY_MIN_GAP_BITS: f64 = 0.02;
+/// Fidelity check: fewer rows than this and the check is skipped (too few held-out rows).
+pub const FIDELITY_MIN_ROWS: usize = 100;
+/// Fidelity check: most rows the classifiers train on (its time grows with them).
+pub const FIDELITY_MAX_TRAIN_ROWS: usize = 20_000;
+/// Fidelity check: the classifiers' hidden width and extra hidden layers.
+pub const FIDELITY_HIDDEN: usize = 32;
+pub const FIDELITY_LAYERS: usize = 1;
+/// Fidelity check: most epochs per classifier, and epochs without a better validation
+/// loss before it stops.
+pub const FIDELITY_EPOCHS: usize = 30;
+pub const FIDELITY_PATIENCE: usize = 3;
+
 /// Links longer than this many characters may be cut by chat apps: the page and the CLI
 /// offer an analysis file instead / warn.
 pub const LONG_LINK_CHARS: usize = 2000;

@@ -16,6 +16,7 @@
 
 pub mod align;
 pub mod bench;
+pub(crate) mod classifier;
 pub mod mlp;
 pub mod sinkhorn;
 mod train;
