@@ -115,6 +115,13 @@ pub const FIDELITY_LAYERS: usize = 1;
 pub const FIDELITY_EPOCHS: usize = 30;
 pub const FIDELITY_PATIENCE: usize = 3;
 
+/// "Both" (CVX beside BATCH): an atom is flagged when the two disagree beyond their
+/// intervals: CVX's bootstrap interval (its plug-in value without one) and BATCH's
+/// value ± this many standard deviations across test batches do not overlap …
+pub const DISAGREEMENT_SPREADS: f64 = 2.0;
+/// … and differ by more than this many bits.
+pub const DISAGREEMENT_MIN_BITS: f64 = 0.02;
+
 /// Links longer than this many characters may be cut by chat apps: the page and the CLI
 /// offer an analysis file instead / warn.
 pub const LONG_LINK_CHARS: usize = 2000;
@@ -178,6 +185,10 @@ pub struct Defaults {
     pub confidence: f64,
     /// p-values below this call a term distinguishable from noise.
     pub significance_level: f64,
+    /// "Both": BATCH's interval is its value ± this many spreads ([`DISAGREEMENT_SPREADS`]).
+    pub disagreement_spreads: f64,
+    /// "Both": smaller differences are never flagged, bits ([`DISAGREEMENT_MIN_BITS`]).
+    pub disagreement_min_bits: f64,
 }
 
 /// Bounds of the settings and the inputs.
@@ -244,6 +255,8 @@ pub fn meta() -> Meta {
             surrogates: crate::rigor::Surrogates::default(),
             confidence: crate::rigor::Settings::default().confidence,
             significance_level: SIGNIFICANCE_LEVEL,
+            disagreement_spreads: DISAGREEMENT_SPREADS,
+            disagreement_min_bits: DISAGREEMENT_MIN_BITS,
         },
         limits: Limits {
             clusters: CLUSTERS,

@@ -191,13 +191,15 @@ async function estimate() {
         cvx = await bridge.call('estimate', { roles: state.roles, settings, title: batch ? `${title} (CVX)` : title }, { signal, onProgress });
         const entry = addAnalysis({ ...cvx, files });
         await addUncertainty(entry, settings, signal, onProgress);
+        await addFidelity(entry, settings, signal, onProgress);
+        cvx = entry;
       }
       if (batch) {
         liveLoss.start();
         const settings = { ...state.settings };
         const config = batchConfig(settings);
         const result = await bridge.call('estimateBatch', { roles: state.roles, settings, config, title: `${title} (BATCH)` }, { signal, onProgress });
-        addAnalysis({ ...result, files, compareWith: cvx && { title: `CVX, ${settings.clusters} clusters`, pid: cvx.pid } });
+        addAnalysis({ ...result, files, compareWith: cvx && { title: `CVX, ${settings.clusters} clusters`, pid: cvx.pid, uncertainty: cvx.uncertainty, fidelity: cvx.fidelity } });
       }
     });
     $('results').firstElementChild?.scrollIntoView({ behavior: 'smooth', block: 'start' });
@@ -256,6 +258,27 @@ async function addUncertainty(entry, settings, signal, onProgress) {
   }
   const uncertainty = await bridge.call('uncertaintySummarise', { input, settings, records }, { signal });
   entry.uncertainty = uncertainty;
+  drawResults();
+}
+
+/**
+ * The fidelity check of a CVX estimate of samples (docs/fidelity.md): classifiers on the
+ * continuous features, trained in the engine, set against the table; `null` for a table
+ * with nothing clustering could lose. Too few rows: the card says the check was skipped.
+ * @param {EngineValue} entry the analysis on screen, given `fidelity` when done
+ * @param {import('./views/settings.js').Settings} settings
+ * @param {AbortSignal} signal
+ * @param {(p: object) => void} onProgress
+ */
+async function addFidelity(entry, settings, signal, onProgress) {
+  if (entry.kind !== 'samples') return;
+  onProgress({ stage: 'fidelity', message: "Checking the table's fidelity", fraction: 0 });
+  try {
+    entry.fidelity = await bridge.call('fidelity', { roles: state.roles, settings, info: entry.info }, { signal, onProgress });
+  } catch (error) {
+    if (error.name !== 'AnalysisError') throw error;
+    entry.fidelity = { skipped: error.message };
+  }
   drawResults();
 }
 
