@@ -2,7 +2,7 @@
 //! the table of samples comes from standardise → PCA → k-means, which can throw away
 //! most of what the features say about Y. This room measures that loss: held-out
 //! classifiers on the continuous features give lower bounds on I(X1;Y), I(X2;Y) and
-//! I(X1,X2;Y) ([`bound`]), and [`compare`] sets the table's plug-in values against them
+//! I(X1,X2;Y) ([`classifier_bounds`]), and [`compare`] sets the table's plug-in values against them
 //! and words a warning when the table keeps clearly less (thresholds: [`crate::meta`]).
 //! docs/fidelity.md has the measurements behind the defaults.
 
