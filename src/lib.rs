@@ -12,6 +12,7 @@ pub mod analysis;
 pub mod data;
 pub mod discretize;
 pub mod examples;
+pub mod fidelity;
 pub mod info;
 pub mod meta;
 pub mod numeric;

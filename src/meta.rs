@@ -103,6 +103,33 @@ pub const BATCH_NULL_RUNS: Bound<usize> = Bound {
 /// muted, left out of shares and of the plain-language reading.
 pub const SIGNIFICANCE_LEVEL: f64 = 0.05;
 
+/// Fidelity check: a table that keeps less than this fraction of the held-out classifier
+/// bound on an information term is flagged (docs/fidelity.md).
+pub const FIDELITY_MIN_RETAINED: f64 = 0.7;
+/// Fidelity check: … or that lies more than this many bits below it.
+pub const FIDELITY_MAX_LOSS_BITS: f64 = 0.1;
+/// Fidelity check: gaps of at most this many bits are never flagged (a ratio of two tiny
+/// numbers says nothing).
+pub const FIDELITY_MIN_GAP_BITS: f64 = 0.02;
+/// Fidelity check: fewer rows than this and the check is skipped (too few held-out rows).
+pub const FIDELITY_MIN_ROWS: usize = 100;
+/// Fidelity check: most rows the classifiers train on (its time grows with them).
+pub const FIDELITY_MAX_TRAIN_ROWS: usize = 20_000;
+/// Fidelity check: the classifiers' hidden width and extra hidden layers.
+pub const FIDELITY_HIDDEN: usize = 32;
+pub const FIDELITY_LAYERS: usize = 1;
+/// Fidelity check: most epochs per classifier, and epochs without a better validation
+/// loss before it stops.
+pub const FIDELITY_EPOCHS: usize = 30;
+pub const FIDELITY_PATIENCE: usize = 3;
+
+/// "Both" (CVX beside BATCH): an atom is flagged when the two disagree beyond their
+/// intervals: CVX's bootstrap interval (its plug-in value without one) and BATCH's
+/// value ± this many standard deviations across test batches do not overlap …
+pub const DISAGREEMENT_SPREADS: f64 = 2.0;
+/// … and differ by more than this many bits.
+pub const DISAGREEMENT_MIN_BITS: f64 = 0.02;
+
 /// Links longer than this many characters may be cut by chat apps: the page and the CLI
 /// offer an analysis file instead / warn.
 pub const LONG_LINK_CHARS: usize = 2000;
@@ -167,6 +194,10 @@ pub struct Defaults {
     pub confidence: f64,
     /// p-values below this call a term distinguishable from noise.
     pub significance_level: f64,
+    /// "Both": BATCH's interval is its value ± this many spreads ([`DISAGREEMENT_SPREADS`]).
+    pub disagreement_spreads: f64,
+    /// "Both": smaller differences are never flagged, bits ([`DISAGREEMENT_MIN_BITS`]).
+    pub disagreement_min_bits: f64,
 }
 
 /// Bounds of the settings and the inputs.
@@ -235,6 +266,8 @@ pub fn meta() -> Meta {
             surrogates: crate::rigor::Surrogates::default(),
             confidence: crate::rigor::Settings::default().confidence,
             significance_level: SIGNIFICANCE_LEVEL,
+            disagreement_spreads: DISAGREEMENT_SPREADS,
+            disagreement_min_bits: DISAGREEMENT_MIN_BITS,
         },
         limits: Limits {
             clusters: CLUSTERS,

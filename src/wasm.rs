@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::analysis::{
-    analyse, analyse_batch, analyse_batch_null, analyse_joint_table, open_shared, Analysis,
-    AnalysisError, AnalysisKind, AnalysisSettings, Names, ShareMeta, TableView,
+    analyse, analyse_batch, analyse_batch_null, analyse_fidelity, analyse_joint_table, open_shared,
+    Analysis, AnalysisError, AnalysisKind, AnalysisSettings, Names, ShareMeta, TableView,
 };
 use crate::data::{
     looks_like_counts_table, CsvReader, DataError, IngestOptions, ParsedTable, Roles,
@@ -560,6 +560,27 @@ impl Workspace {
                 &mut |step| report_progress(progress, &step),
             )?;
             to_js(&null)
+        })
+    }
+
+    /// The fidelity check of a CVX estimate of the loaded files ([`analyse_fidelity`]):
+    /// `info` is that estimate's information terms of Y; `null` when there is nothing
+    /// clustering could lose. Every classifier training batch goes to `progress`.
+    pub fn fidelity(
+        &self,
+        roles: JsValue,
+        settings: JsValue,
+        info: JsValue,
+        progress: &js_sys::Function,
+    ) -> JsResult {
+        boundary(|| {
+            let (roles, settings) = roles_and_settings(roles, settings)?;
+            let info: crate::info::InfoTerms = from_js(info)?;
+            let fidelity =
+                analyse_fidelity(&self.tables, Some(&roles), &settings, &info, &mut |step| {
+                    report_progress(progress, &step)
+                })?;
+            to_js(&fidelity)
         })
     }
 

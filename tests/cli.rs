@@ -342,3 +342,88 @@ fn batch_json_carries_its_samples_history_and_shuffled_label_floor() {
         "{u}"
     );
 }
+
+#[test]
+fn fidelity_warns_in_text_and_json_on_by_default_and_no_fidelity_turns_it_off() {
+    use pidscope::fidelity::cases::{hidden_xor, planted_blobs};
+    let write = |name: &str, table: &pidscope::data::ParsedTable| {
+        let path =
+            std::env::temp_dir().join(format!("pidscope-cli-{name}-{}.csv", std::process::id()));
+        std::fs::write(&path, pidscope::scenarios::write_csv(table)).unwrap();
+        path
+    };
+    let lost = write("hidden-xor", &hidden_xor(6000, 16, 1).unwrap().table);
+    let quick = ["--resamples", "0", "--permutations", "0"];
+    let run = |path: &std::path::Path, extra: &[&str]| {
+        let mut args = vec!["estimate", path.to_str().unwrap()];
+        args.extend(quick);
+        args.extend(extra);
+        let out = pidscope(&args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let table = run(&lost, &[]);
+    assert!(table.contains("Fidelity of the table"), "{table}");
+    assert!(
+        table.contains("warning: the discrete table keeps clearly less"),
+        "{table}"
+    );
+    assert!(
+        table.contains("--pca N, --clusters K, or --estimator batch"),
+        "{table}"
+    );
+
+    let json: serde_json::Value = serde_json::from_str(&run(&lost, &["--json"])).unwrap();
+    let f = &json["fidelity"];
+    let (table_bits, bound) = (
+        f["table_bits"].as_f64().unwrap(),
+        f["classifier_bits"].as_f64().unwrap(),
+    );
+    assert!(
+        (table_bits - json["mi_joint"].as_f64().unwrap()).abs() < 1e-12,
+        "{f}"
+    );
+    assert!(bound > table_bits + 0.5, "{f}");
+    assert!((f["retained"].as_f64().unwrap() - table_bits / bound).abs() < 1e-9);
+    assert!(f["warning"].as_str().unwrap().contains("BATCH"), "{f}");
+    for modality in ["x1", "x2", "joint"] {
+        assert!(
+            f[modality]["classifier_bits"].is_number(),
+            "{modality}: {f}"
+        );
+    }
+
+    let off: serde_json::Value =
+        serde_json::from_str(&run(&lost, &["--json", "--no-fidelity"])).unwrap();
+    assert!(
+        off["fidelity"].is_null() && off["fidelity_skipped"].is_null(),
+        "{off}"
+    );
+    assert!(!run(&lost, &["--no-fidelity"]).contains("Fidelity"));
+
+    let kept = write("planted", &planted_blobs(4000, 2).unwrap().table);
+    let json: serde_json::Value = serde_json::from_str(&run(&kept, &["--json"])).unwrap();
+    assert!(
+        json["fidelity"]["warning"].is_null(),
+        "{}",
+        json["fidelity"]
+    );
+    assert!(run(&kept, &[]).contains("the table keeps what the classifiers find"));
+
+    // Counts: nothing to check, no line and a null in JSON (its own file: other tests
+    // remove theirs).
+    let counts = std::env::temp_dir().join(format!(
+        "pidscope-cli-fid-counts-{}.csv",
+        std::process::id()
+    ));
+    std::fs::write(
+        &counts,
+        "x1,x2,y,count\n0,0,0,5\n0,1,1,5\n1,0,1,5\n1,1,0,5\n",
+    )
+    .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&run(&counts, &["--json"])).unwrap();
+    assert!(json["fidelity"].is_null());
+    for path in [lost, kept, counts] {
+        let _ = std::fs::remove_file(path);
+    }
+}

@@ -121,3 +121,43 @@ fn batch_fingerprint_is_the_same_on_every_platform() {
 
 /// Computed natively; the wasm run must reproduce it bit for bit.
 const BATCH_EXPECTED: u64 = 11846235675777040738;
+
+/// The fidelity check's classifiers (BATCH's training loop on its own split) on data
+/// from uniforms only: the same held-out cross-entropies natively and in WebAssembly.
+/// (H(Y) is left out: it goes through `f64::log2`, whose last bit may differ.)
+#[test]
+fn fidelity_fingerprint_is_the_same_on_every_platform() {
+    use pidscope::fidelity::{classifier_bounds, FidelityOptions};
+    let mut rng = SplitMix64::new(13);
+    let mut csv = String::from("a_0,a_1,b_0,b_1,label\n");
+    for _ in 0..400 {
+        let (u, v) = (rng.next_f64(), rng.next_f64());
+        let label = u8::from((u > 0.5) != (v > 0.5));
+        csv += &format!(
+            "{},{},{},{},{label}\n",
+            u + 0.1 * noise(&mut rng),
+            noise(&mut rng),
+            v + 0.1 * noise(&mut rng),
+            noise(&mut rng)
+        );
+    }
+    let mut reader = CsvReader::new(IngestOptions::named("fid.csv"));
+    reader.push(csv.as_bytes()).expect("generated CSV parses");
+    let table = reader.finish().expect("generated CSV parses");
+    let roles = Roles::guess(&table.column_names()).expect("roles are guessable");
+    let data = assemble(&[table], &roles, &AssembleOptions::default()).expect("assembles");
+    let options = FidelityOptions {
+        epochs: 4,
+        seed: 2,
+        ..FidelityOptions::default()
+    };
+    let b = classifier_bounds(&data, &options, &mut |_| {}).expect("runs");
+    let words = [&b.x1, &b.x2, &b.joint]
+        .into_iter()
+        .flat_map(|bound| [bound.cross_entropy_bits.to_bits(), bound.epochs as u64])
+        .chain([b.train_rows as u64, b.test_rows as u64]);
+    assert_eq!(fingerprint(words), FIDELITY_EXPECTED);
+}
+
+/// Computed natively; the wasm run must reproduce it bit for bit.
+const FIDELITY_EXPECTED: u64 = 1852944079724672466;

@@ -191,13 +191,15 @@ async function estimate() {
         cvx = await bridge.call('estimate', { roles: state.roles, settings, title: batch ? `${title} (CVX)` : title }, { signal, onProgress });
         const entry = addAnalysis({ ...cvx, files });
         await addUncertainty(entry, settings, signal, onProgress);
+        await addFidelity(entry, settings, signal, onProgress);
+        cvx = entry;
       }
       if (batch) {
         liveLoss.start();
         const settings = { ...state.settings };
         const config = batchConfig(settings);
         const result = await bridge.call('estimateBatch', { roles: state.roles, settings, config, title: `${title} (BATCH)` }, { signal, onProgress });
-        const entry = addAnalysis({ ...result, files, compareWith: cvx && { title: `CVX, ${settings.clusters} clusters`, pid: cvx.pid, uncertainty: cvx.uncertainty ?? null } });
+        const entry = addAnalysis({ ...result, files, compareWith: cvx && { title: `CVX, ${settings.clusters} clusters`, pid: cvx.pid, uncertainty: cvx.uncertainty, fidelity: cvx.fidelity } });
         liveLoss.stop();
         await addBatchFloor(entry, { roles: state.roles, settings, config }, signal, onProgress);
       }
@@ -284,6 +286,27 @@ async function addBatchFloor(entry, request, signal, onProgress) {
     entry.floorPending = false;
     drawResults();
   }
+}
+
+/**
+ * The fidelity check of a CVX estimate of samples (docs/fidelity.md): classifiers on the
+ * continuous features, trained in the engine, set against the table; `null` for a table
+ * with nothing clustering could lose. Too few rows: the card says the check was skipped.
+ * @param {EngineValue} entry the analysis on screen, given `fidelity` when done
+ * @param {import('./views/settings.js').Settings} settings
+ * @param {AbortSignal} signal
+ * @param {(p: object) => void} onProgress
+ */
+async function addFidelity(entry, settings, signal, onProgress) {
+  if (entry.kind !== 'samples') return;
+  onProgress({ stage: 'fidelity', message: "Checking the table's fidelity", fraction: 0 });
+  try {
+    entry.fidelity = await bridge.call('fidelity', { roles: state.roles, settings, info: entry.info }, { signal, onProgress });
+  } catch (error) {
+    if (error.name !== 'AnalysisError') throw error;
+    entry.fidelity = { skipped: error.message };
+  }
+  drawResults();
 }
 
 /** The live loss curve under the progress bar while BATCH trains (redrawn at most 4× a second). */

@@ -95,3 +95,58 @@ export function readResult(rawPid, { x1 = 'X1', x2 = 'X2', y = 'Y', hY, uncertai
 function capitalize(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** BATCH's interval is its value ± this many spreads; smaller differences are never flagged (the core's meta). */
+const DISAGREEMENT_SPREADS = META.defaults.disagreement_spreads;
+const DISAGREEMENT_MIN_BITS = META.defaults.disagreement_min_bits;
+
+/**
+ * The atoms on which CVX and BATCH disagree beyond their intervals: CVX's bootstrap
+ * interval of its corrected value (its plug-in value when there is none) and BATCH's
+ * value ± DISAGREEMENT_SPREADS standard deviations across test batches do not overlap,
+ * and the two values differ by more than DISAGREEMENT_MIN_BITS.
+ * @param {any} cvx {pid, uncertainty?} CVX's result
+ * @param {any} batch BATCH's pid (with `spread`)
+ * @returns {{key: string, cvx: number, batch: number, cvxRange: number[], batchRange: number[]}[]}
+ */
+export function disagreements(cvx, batch) {
+  const out = [];
+  for (const key of ATOM_KEYS) {
+    const u = cvx.uncertainty?.[key];
+    const hasInterval = u && u.low !== null && u.low !== undefined;
+    const c = hasInterval ? u.corrected : cvx.pid[key];
+    const cvxRange = hasInterval ? [u.low, u.high] : [c, c];
+    const b = batch[key];
+    const s = DISAGREEMENT_SPREADS * (batch.spread?.[key] ?? 0);
+    const batchRange = [b - s, b + s];
+    const apart = cvxRange[1] < batchRange[0] || batchRange[1] < cvxRange[0];
+    if (apart && Math.abs(b - c) > DISAGREEMENT_MIN_BITS) out.push({ key, cvx: c, batch: b, cvxRange, batchRange });
+  }
+  return out;
+}
+
+/**
+ * Which estimator a side-by-side reading follows, and why, in one sentence.
+ * The table's fidelity decides: a table that lost information (the fidelity warning) is
+ * not a guide, so BATCH; a faithful table with a disagreement, CVX (exact on it); agreement
+ * or no check, BATCH (it sees the continuous features), saying which.
+ * @param {any} fidelity the CVX table's fidelity check, or null
+ * @param {{key: string}[]} disagreeing from {@link disagreements}
+ * @param {(key: string) => string} short an atom's short name (R, U1, U2, S)
+ * @returns {{estimator: 'cvx' | 'batch', why: string}}
+ */
+export function followedEstimator(fidelity, disagreeing, short) {
+  const names = disagreeing.map((d) => short(d.key)).join(', ');
+  const checked = fidelity && !fidelity.skipped && fidelity.classifier_bits !== undefined;
+  if (checked && fidelity.warning) {
+    const kept = fidelity.retained === null || fidelity.retained === undefined ? '' : ` (it keeps ${pct(fidelity.retained)} of what classifiers find in the features)`;
+    return { estimator: 'batch', why: `This reading follows BATCH: the clustered table CVX solved lost information${kept}${disagreeing.length ? `, and the two disagree on ${names}` : ''}.` };
+  }
+  if (disagreeing.length && checked) {
+    return { estimator: 'cvx', why: `This reading follows CVX: the two disagree on ${names}, and the fidelity check found the table keeps what the features carry, so CVX's exact answer on it is the better guide (BATCH's networks may be under-trained).` };
+  }
+  if (disagreeing.length) {
+    return { estimator: 'batch', why: `This reading follows BATCH, which sees the continuous features; CVX and BATCH disagree on ${names} beyond their intervals and no fidelity check says which to trust.` };
+  }
+  return { estimator: 'batch', why: 'This reading follows BATCH; CVX and BATCH agree within their intervals.' };
+}

@@ -124,6 +124,14 @@ function describeBatchStep(step, { classifier_epochs: classifierEpochs, alignmen
   return { stage: 'training', message: `BATCH: training the ${BATCH_MODELS[index]?.label ?? step.stage}, ${where}`, fraction: total > 0 ? done / total : null };
 }
 
+/** A step of the fidelity check's classifiers as the page's progress bar shows it. */
+function describeFidelityStep(step) {
+  const index = BATCH_MODELS.findIndex((m) => m.stage === step.stage);
+  const within = (step.epoch - 1 + (step.batch > 0 ? step.batch / step.batches : 1)) / Math.max(1, step.epochs);
+  const where = step.batch > 0 ? `epoch ${step.epoch} of at most ${step.epochs}` : `epoch ${step.epoch} done`;
+  return { stage: 'fidelity', message: `Checking the table's fidelity: training the ${BATCH_MODELS[index]?.label ?? step.stage}, ${where}`, fraction: (Math.max(0, index) + within) / 3 };
+}
+
 const methods = {
   version: () => core.version(),
   examples: () => core.exampleNames(),
@@ -157,6 +165,11 @@ const methods = {
     return workspace.estimateBatchNull(roles, settings, config, BigInt(index), (step) => report({ ...describeBatchStep(step, config), message: `Bias floor: shuffled-label training ${Number(index) + 1} of ${config.null_runs}` }));
   },
   batchUncertainty: ({ pid, nulls }) => core.batchUncertainty(pid, nulls),
+  // The fidelity check of the last CVX estimate's table: held-out classifiers on the features.
+  fidelity: ({ roles, settings, info }, progress) => {
+    const report = throttled(progress);
+    return workspace.fidelity(roles, settings, info, (step) => report(describeFidelityStep(step)));
+  },
   // Uncertainty (bootstrap intervals, permutation p-values): the input comes from the
   // Workspace that estimated; replicates and the summary are stateless, so any worker of the pool runs them.
   uncertaintyInput: ({ target }) => workspace.uncertaintyInput(String(target)),

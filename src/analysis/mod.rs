@@ -6,10 +6,12 @@
 //! Three rooms: this module runs the pipeline; `report.rs` holds the types the page and
 //! the CLI read; `share.rs` converts an analysis to and from its share-link state.
 
+mod fidelity;
 mod report;
 mod share;
 mod uncertainty;
 
+pub use fidelity::analyse_fidelity;
 pub use report::{
     Analysis, AnalysisKind, BatchAnalysis, ModalitySummary, Names, TableView, TargetAnalysis,
 };
@@ -52,6 +54,8 @@ pub enum AnalysisError {
     Batch(#[from] BatchError),
     #[error(transparent)]
     Rigor(#[from] RigorError),
+    #[error(transparent)]
+    Fidelity(#[from] crate::fidelity::FidelityError),
     #[error("{0}")]
     NoSampleSize(&'static str),
     #[error("invalid setting: {0}")]

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readResult } from '../../www/reading.js';
+import { disagreements, followedEstimator, readResult } from '../../www/reading.js';
 
 const pid = (redundancy, unique1, unique2, synergy) => ({ redundancy, unique1, unique2, synergy, mi_joint: redundancy + unique1 + unique2 + synergy });
 
@@ -52,4 +52,39 @@ test('with uncertainty, shares come from the corrected values of significant ato
 
 test('without uncertainty the plug-in reading is unchanged', () => {
   assert.deepEqual(readResult(pid(0, 0, 0, 1), { uncertainty: null }), readResult(pid(0, 0, 0, 1)));
+});
+
+// "Both": atoms on which CVX and BATCH disagree beyond their intervals, and which the reading follows.
+
+const batchPid = (atoms, spread) => ({ ...pid(...atoms), spread: { redundancy: spread, unique1: spread, unique2: spread, synergy: spread } });
+
+test('disagreements: non-overlapping intervals and a real gap are flagged, overlaps are not', () => {
+  const cvx = { pid: pid(0.01, 0.03, 0, 0.02) };
+  const far = disagreements(cvx, batchPid([0, 0.86, 0, 0.86], 0.05));
+  assert.deepEqual(far.map((d) => d.key), ['unique1', 'synergy']);
+  assert.deepEqual(far[0].cvxRange, [0.03, 0.03], 'no uncertainty: the plug-in value is a point');
+  // Within 2 spreads: not flagged.
+  assert.deepEqual(disagreements(cvx, batchPid([0, 0.1, 0, 0.02], 0.05)), []);
+  // A gap under the minimum is never flagged, however small the spreads.
+  assert.deepEqual(disagreements(cvx, batchPid([0.01, 0.045, 0, 0.02], 0)), []);
+  // CVX's bootstrap interval counts: a wide one covers BATCH's value.
+  const interval = { corrected: 0.03, low: -0.1, high: 0.95 };
+  const withInterval = { pid: cvx.pid, uncertainty: { redundancy: null, unique1: interval, unique2: null, synergy: interval } };
+  assert.deepEqual(disagreements(withInterval, batchPid([0, 0.86, 0, 0.86], 0.01)), []);
+});
+
+test('followedEstimator names the estimator and why', () => {
+  const short = (k) => ({ unique1: 'U1', synergy: 'S' })[k] ?? k;
+  const lost = { classifier_bits: 1.6, table_bits: 0.04, retained: 0.025, warning: 'the discrete table keeps clearly less…' };
+  const kept = { classifier_bits: 1.4, table_bits: 1.5, retained: 1.07, warning: null };
+  const two = [{ key: 'unique1' }, { key: 'synergy' }];
+  const a = followedEstimator(lost, two, short);
+  assert.equal(a.estimator, 'batch');
+  assert.match(a.why, /^This reading follows BATCH: the clustered table CVX solved lost information \(it keeps 3% .*disagree on U1, S/);
+  const b = followedEstimator(kept, two, short);
+  assert.equal(b.estimator, 'cvx');
+  assert.match(b.why, /^This reading follows CVX: the two disagree on U1, S, and the fidelity check found the table keeps/);
+  assert.match(followedEstimator(null, two, short).why, /no fidelity check says which to trust/);
+  assert.match(followedEstimator(kept, [], short).why, /agree within their intervals/);
+  assert.equal(followedEstimator({ skipped: 'too few samples' }, [], short).estimator, 'batch');
 });

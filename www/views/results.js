@@ -8,7 +8,8 @@ import { tableHeatmaps } from '../charts/tableHeatmaps.js';
 import { h } from '../dom.js';
 import { download, pngBlob, safeName, svgText, toCsv } from '../export.js';
 import { formatInfo, fromBits } from '../format.js';
-import { detectedPid, isSignificant, readResult } from '../reading.js';
+import { detectedPid, disagreements, followedEstimator, isSignificant, readResult } from '../reading.js';
+import { disagreementNote, fidelityNote, shortName } from './checks.js';
 import { sharedCheck, shareBox } from './share.js';
 import META from '../meta.js';
 
@@ -60,7 +61,7 @@ function modelsOf(analysis) {
  * The atoms and terms; with `compareWith` (CVX on the same roles) a column each, side by
  * side. BATCH values carry their spread (s.d. across test batches).
  */
-function numbersTable(analysis, unit) {
+function numbersTable(analysis, unit, flagged = new Set()) {
   const columns = [
     ...(analysis.compareWith ? [{ name: analysis.compareWith.title, pid: analysis.compareWith.pid, prefix: 'cvx-' }] : []),
     { name: isBatch(analysis) ? 'BATCH' : 'value', pid: analysis.pid, prefix: '', spread: analysis.pid.spread, batches: analysis.pid.test_batches },
@@ -73,39 +74,33 @@ function numbersTable(analysis, unit) {
       column.spread && column.batches > 1 ? h('span', { class: 'spread', title: 'standard deviation across test batches' }, ` ± ${formatInfo(column.spread[key], unit, 3)}`) : null,
     );
   const u = analysis.uncertainty;
-  const atomKeys = new Set(ATOMS.map((a) => a.key));
-  const uncertaintyCell = (key) => {
-    const t = u?.[key];
-    if (!t) return null;
-    const num = (bits) => fromBits(bits, unit).toFixed(4);
-    const interval = t.low === null || t.low === undefined ? '' : ` [${num(t.low)}, ${num(t.high)}]`;
-    const p = t.p_value === null || t.p_value === undefined ? '' : ` p = ${t.p_value.toFixed(3)}`;
-    const noise = atomKeys.has(key) && !isSignificant(u, key);
-    return h(
-      'td',
-      { class: noise ? 'value uncertainty noise' : 'value uncertainty', dataset: { testid: `u-${key}`, significant: String(!noise) } },
-      `→ ${num(t.corrected)}${interval}${p}`,
-      noise ? h('span', { class: 'noise-label' }, 'not distinguishable from noise') : null,
-    );
-  };
-  // BATCH: minus its shuffled-label floor, with the read-out interval and (20+ runs) a p-value.
   const bu = analysis.batchUncertainty;
-  const batchCell = (key) => {
-    const t = bu?.[key];
-    if (!t) return h('td', {});
+  const atomKeys = new Set(ATOMS.map((a) => a.key));
+  // `→ corrected [low, high] p`, muted when the atom is not distinguishable from noise.
+  const intervalCell = (t, key, testid, noise) => {
     const num = (bits) => fromBits(bits, unit).toFixed(4);
     const interval = t.low === null || t.low === undefined ? '' : ` [${num(t.low)}, ${num(t.high)}]`;
     const p = t.p_value === null || t.p_value === undefined ? '' : ` p = ${t.p_value.toFixed(3)}`;
-    const noise = atomKeys.has(key) && t.detected === false;
     return h(
       'td',
-      { class: noise ? 'value uncertainty noise' : 'value uncertainty', dataset: { testid: `bu-${key}`, significant: String(!noise) } },
+      { class: noise ? 'value uncertainty noise' : 'value uncertainty', dataset: { testid, significant: String(!noise) } },
       `→ ${num(t.corrected)}${interval}${p}`,
       noise ? h('span', { class: 'noise-label' }, 'not distinguishable from noise') : null,
     );
   };
+  const uncertaintyCell = (key) => (u?.[key] ? intervalCell(u[key], key, `u-${key}`, atomKeys.has(key) && !isSignificant(u, key)) : h('td', {}));
+  // BATCH: minus its shuffled-label floor, with the read-out interval and (20+ runs) a p-value.
+  const batchCell = (key) => (bu?.[key] ? intervalCell(bu[key], key, `bu-${key}`, atomKeys.has(key) && bu[key].detected === false) : h('td', {}));
   const row = (key, label, meaning) =>
-    h('tr', {}, h('th', { scope: 'row' }, label), columns.map((c) => cell(c, key)), u ? uncertaintyCell(key) ?? h('td', {}) : null, bu ? batchCell(key) : null, h('td', {}, meaning));
+    h(
+      'tr',
+      flagged.has(key) ? { class: 'disagree', dataset: { disagree: 'true' }, title: 'CVX and BATCH disagree beyond their intervals' } : {},
+      h('th', { scope: 'row' }, flagged.has(key) ? `≠ ${label}` : label),
+      columns.map((c) => cell(c, key)),
+      u ? uncertaintyCell(key) : null,
+      bu ? batchCell(key) : null,
+      h('td', {}, meaning),
+    );
   return h(
     'table',
     { class: 'terms', 'aria-label': `PID of ${analysis.title}` },
@@ -237,7 +232,13 @@ function chartBlock(figure, baseName) {
 export function resultCard(analysis, { unit = 'bits', share } = {}) {
   const base = safeName(analysis.title);
   const names = analysis.names ?? {};
-  const reading = readResult(analysis.pid, { x1: names.x1 ?? 'X1', x2: names.x2 ?? 'X2', y: names.y ?? 'Y', hY: analysis.info?.h_y, uncertainty: analysis.uncertainty });
+  // "Both": the atoms CVX and BATCH disagree on, and which of the two the reading follows.
+  const disagreeing = analysis.compareWith ? disagreements(analysis.compareWith, analysis.pid) : [];
+  const followed = analysis.compareWith ? followedEstimator(analysis.compareWith.fidelity, disagreeing, shortName) : null;
+  const source = followed?.estimator === 'cvx' ? analysis.compareWith : analysis;
+  const reading = readResult(source.pid, { x1: names.x1 ?? 'X1', x2: names.x2 ?? 'X2', y: names.y ?? 'Y', hY: analysis.info?.h_y, uncertainty: source.uncertainty });
+  if (followed) reading.unshift(followed.why);
+  if (analysis.fidelity?.warning) reading.push('Caution: this reading describes the clustered table, which lost information (see the fidelity check below).');
   const bars = analysis.compareWith
     ? [{ name: analysis.compareWith.title, pid: analysis.compareWith.pid }, { name: 'BATCH', pid: analysis.pid }]
     : [{ name: analysis.title, pid: analysis.pid, uncertainty: analysis.uncertainty }];
@@ -291,11 +292,13 @@ export function resultCard(analysis, { unit = 'bits', share } = {}) {
     analysis.subtitle ? h('p', { class: 'status' }, analysis.subtitle) : null,
     sharedCheck(analysis.shared),
     h('div', { class: 'reading', dataset: { testid: 'reading' } }, reading.map((s) => h('p', {}, s))),
-    h('div', { class: 'terms-scroll' }, numbersTable(analysis, unit)),
+    h('div', { class: 'terms-scroll' }, numbersTable(analysis, unit, new Set(disagreeing.map((d) => d.key)))),
+    analysis.compareWith ? disagreementNote(disagreeing, unit) : null,
     isBatch(analysis) ? batchNote(analysis) : certificateNote(analysis.pid),
     statsNote(analysis.stats, analysis.uncertainty),
     uncertaintyNote(analysis.uncertainty),
     !isBatch(analysis) && !analysis.stats ? h('p', { class: 'stats', dataset: { testid: 'no-sample-size' } }, `No intervals or p-values: ${META.messages.no_sample_size}.`) : null,
+    fidelityNote(analysis.fidelity, unit),
     h('div', { class: 'charts' }, charts),
     exports,
     isBatch(analysis)

@@ -80,6 +80,9 @@ struct EstimateArgs {
     /// Natural-log units instead of bits.
     #[arg(long, help_heading = "Output")]
     nats: bool,
+    /// Skip the fidelity check (held-out classifiers on the continuous features, set against the table; docs/fidelity.md).
+    #[arg(long)]
+    no_fidelity: bool,
 }
 
 #[derive(Args)]
@@ -488,6 +491,11 @@ fn print_uncertainty(name: &str, u: &Uncertainty, units: Units) {
 }
 
 pub(crate) fn print_json(analysis: &Analysis, units: Units) {
+    print_json_with(analysis, units, &crate::fidelity::Outcome::None);
+}
+
+/// [`print_json`] with the fidelity check's outcome (`"fidelity"`).
+fn print_json_with(analysis: &Analysis, units: Units, fidelity: &crate::fidelity::Outcome) {
     let mut out = target_json(&analysis.dataset, units);
     out.insert("units".into(), json!(units));
     out.insert("kind".into(), json!(analysis.kind));
@@ -499,6 +507,7 @@ pub(crate) fn print_json(analysis: &Analysis, units: Units) {
         out.insert("rows".into(), json!(report));
     }
     out.insert("settings".into(), json!(analysis.settings));
+    crate::fidelity::insert_json(fidelity, &mut out);
     println!("{}", Value::Object(out));
 }
 
@@ -763,11 +772,17 @@ fn estimate(args: &EstimateArgs) -> Result<(), CliError> {
         return estimate_batch(args, &config);
     }
     let (analysis, tables) = run(args)?;
+    let fidelity = if args.no_fidelity {
+        crate::fidelity::Outcome::None
+    } else {
+        crate::fidelity::check(&tables, &analysis)
+    };
     if args.json {
-        print_json(&analysis, args.units());
+        print_json_with(&analysis, args.units(), &fidelity);
     } else {
         let names: Vec<String> = tables.iter().map(|t| t.name().to_string()).collect();
         print_table(&analysis, &names, args.units());
+        crate::fidelity::print(&fidelity, args.units());
     }
     Ok(())
 }

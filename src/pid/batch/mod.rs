@@ -16,6 +16,7 @@
 
 pub mod align;
 pub mod bench;
+pub(crate) mod classifier;
 mod interval;
 pub mod mlp;
 pub mod sinkhorn;

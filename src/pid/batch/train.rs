@@ -1,167 +1,22 @@
 //! Training and read-out: splits, classifiers, the alignment model, test-batch PID.
 
-use super::align::{AlignBatch, EncoderGrads, Encoders, PROB_FLOOR};
-use super::mlp::{Adam, Mlp, MlpCache};
+use super::align::{AlignBatch, EncoderGrads, Encoders};
+use super::classifier::{
+    batches, floor_rows, modality_features, report_epoch, shuffled, EarlyStop, Features, Fit,
+};
+use super::mlp::Adam;
 use super::sinkhorn::SinkhornOptions;
 use super::{
     BatchConfig, BatchError, BatchPid, BatchProgress, BatchStage, EpochLoss, LossHistory, Samples,
     Terms,
 };
-use crate::data::{Dataset, Labels, Modality, ModalityFeatures, ModelConditionals};
-use crate::discretize::standardise;
+use crate::data::{Dataset, ModelConditionals};
 use crate::pid::Decomposition;
 use crate::rng::SplitMix64;
-use libm::{exp, log};
+use libm::log;
 
 /// Samples needed in total; each split also needs at least two.
 const MIN_SAMPLES: usize = 10;
-
-/// Row-major features of one input: `rows × dim`.
-struct Features {
-    dim: usize,
-    data: Vec<f64>,
-}
-
-impl Features {
-    /// The rows `idx`, stacked.
-    fn gather(&self, idx: &[usize]) -> Vec<f64> {
-        let mut out = Vec::with_capacity(idx.len() * self.dim);
-        for &i in idx {
-            out.extend_from_slice(&self.data[i * self.dim..(i + 1) * self.dim]);
-        }
-        out
-    }
-
-    /// [x1 | x2] per row.
-    fn concat(a: &Features, b: &Features) -> Features {
-        let rows = a.data.len() / a.dim.max(1);
-        let mut data = Vec::with_capacity(rows * (a.dim + b.dim));
-        for i in 0..rows {
-            data.extend_from_slice(&a.data[i * a.dim..(i + 1) * a.dim]);
-            data.extend_from_slice(&b.data[i * b.dim..(i + 1) * b.dim]);
-        }
-        Features {
-            dim: a.dim + b.dim,
-            data,
-        }
-    }
-
-    /// From feature columns: each scaled by its largest magnitude (so huge values
-    /// cannot overflow), then standardised (mean 0, s.d. 1; constant columns dropped).
-    fn from_columns(columns: &[Vec<f64>], what: &str) -> Result<Features, BatchError> {
-        let rows = columns.first().map_or(0, Vec::len);
-        let mut scaled = Vec::with_capacity(columns.len());
-        for column in columns {
-            if column.len() != rows || column.iter().any(|v| !v.is_finite()) {
-                return Err(BatchError::InvalidInput(format!(
-                    "{what}: every feature needs one finite value per sample"
-                )));
-            }
-            let top = column.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-            let top = if top > 0.0 { top } else { 1.0 };
-            scaled.push(column.iter().map(|v| v / top).collect::<Vec<f64>>());
-        }
-        let std_cols = standardise(&scaled, None);
-        let dim = std_cols.len();
-        if dim == 0 {
-            return Err(BatchError::InvalidInput(format!(
-                "{what} has no varying feature"
-            )));
-        }
-        let mut data = Vec::with_capacity(rows * dim);
-        for i in 0..rows {
-            data.extend(std_cols.iter().map(|c| c[i]));
-        }
-        Ok(Features { dim, data })
-    }
-}
-
-/// A seeded Fisher–Yates shuffle of 0..n.
-fn shuffled(n: usize, rng: &mut SplitMix64) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..n).collect();
-    for i in (1..n).rev() {
-        let j = (rng.next_u64() % (i as u64 + 1)) as usize;
-        order.swap(i, j);
-    }
-    order
-}
-
-/// Consecutive batches of `m`; a trailing partial batch is dropped when there is at
-/// least one full one (the paper's `drop_last`).
-fn batches(order: &[usize], m: usize) -> Vec<&[usize]> {
-    if order.len() <= m {
-        return if order.is_empty() {
-            vec![]
-        } else {
-            vec![order]
-        };
-    }
-    order.chunks_exact(m).collect()
-}
-
-/// Softmax of each row of `ny` logits (max-shifted).
-fn softmax_rows(logits: &[f64], ny: usize) -> Vec<f64> {
-    let mut out = Vec::with_capacity(logits.len());
-    for row in logits.chunks_exact(ny) {
-        let top = row.iter().fold(f64::NEG_INFINITY, |m, &v| m.max(v));
-        let e: Vec<f64> = row.iter().map(|&v| exp(v - top)).collect();
-        let s: f64 = e.iter().sum();
-        out.extend(e.iter().map(|v| v / s));
-    }
-    out
-}
-
-/// Each row floored at [`PROB_FLOOR`] and renormalised to sum 1.
-fn floor_rows(p: &mut [f64], ny: usize) {
-    for row in p.chunks_exact_mut(ny) {
-        row.iter_mut().for_each(|v| *v = v.max(PROB_FLOOR));
-        let s: f64 = row.iter().sum();
-        row.iter_mut().for_each(|v| *v /= s);
-    }
-}
-
-/// Mean cross-entropy −(1/n) Σ ln softmax(z_i)_{y_i} in nats, and ∂/∂logits.
-fn cross_entropy(logits: &[f64], labels: &[u32], ny: usize) -> (f64, Vec<f64>) {
-    let mut grad = softmax_rows(logits, ny);
-    let n = labels.len().max(1) as f64;
-    let mut loss = 0.0;
-    for (row, &y) in grad.chunks_exact_mut(ny).zip(labels) {
-        let y = y as usize;
-        loss -= log(row[y].max(f64::MIN_POSITIVE));
-        row[y] -= 1.0;
-        row.iter_mut().for_each(|g| *g /= n);
-    }
-    (loss / n, grad)
-}
-
-/// Keeps the best parameters by validation loss and says when to stop.
-struct EarlyStop<T> {
-    best: Option<(f64, T)>,
-    since: usize,
-    patience: usize,
-}
-
-impl<T: Clone> EarlyStop<T> {
-    fn new(patience: usize) -> Self {
-        EarlyStop {
-            best: None,
-            since: 0,
-            patience,
-        }
-    }
-
-    /// Records an epoch; true when training should stop.
-    fn update(&mut self, loss: f64, params: &T) -> bool {
-        let better = self.best.as_ref().is_none_or(|(b, _)| loss < *b);
-        if better && loss.is_finite() {
-            self.best = Some((loss, params.clone()));
-            self.since = 0;
-        } else {
-            self.since += 1;
-        }
-        self.since > self.patience
-    }
-}
 
 /// The three index sets.
 struct Split {
@@ -195,65 +50,17 @@ impl Trainer<'_> {
         stage: BatchStage,
         history: &mut Vec<EpochLoss>,
     ) -> Vec<f64> {
-        let c = self.config;
-        let ny = self.ny;
-        let mut mlp = Mlp::new(x.dim, c.hidden, c.layers, ny, &mut self.rng);
-        let mut adam = Adam::new(mlp.params.len(), c.learning_rate);
-        let mut stop = EarlyStop::new(c.patience);
-        let mut cache = MlpCache::default();
-        let mut grads = vec![0.0; mlp.params.len()];
-        for epoch in 1..=c.classifier_epochs {
-            let order: Vec<usize> = {
-                let perm = shuffled(self.split.train.len(), &mut self.rng);
-                perm.iter().map(|&i| self.split.train[i]).collect()
-            };
-            let list = batches(&order, c.batch_size);
-            let mut total = 0.0;
-            for (bi, idx) in list.iter().enumerate() {
-                let xb = x.gather(idx);
-                let yb: Vec<u32> = idx.iter().map(|&i| self.labels[i]).collect();
-                mlp.forward(&xb, idx.len(), &mut cache);
-                let (loss, g_out) = cross_entropy(cache.output(), &yb, ny);
-                grads.iter_mut().for_each(|g| *g = 0.0);
-                mlp.backward(&cache, &g_out, &mut grads, false);
-                adam.step(&mut mlp.params, &grads);
-                total += loss;
-                (self.progress)(BatchProgress {
-                    stage,
-                    epoch,
-                    epochs: c.classifier_epochs,
-                    batch: bi + 1,
-                    batches: list.len(),
-                    loss,
-                    validation_loss: None,
-                });
-            }
-            let train = total / list.len().max(1) as f64;
-            let validation = if self.split.validation.is_empty() {
-                train
-            } else {
-                self.eval_ce(&mlp, x, &self.split.validation)
-            };
-            history.push(EpochLoss {
-                epoch,
-                train,
-                validation,
-            });
-            self.report_epoch(stage, epoch, c.classifier_epochs, train, validation);
-            if stop.update(validation, &mlp.params) {
-                break;
-            }
-        }
-        if let Some((_, best)) = stop.best {
-            mlp.params = best;
-        }
+        let fit = Fit {
+            config: self.config,
+            labels: self.labels,
+            ny: self.ny,
+            train: &self.split.train,
+            validation: &self.split.validation,
+        };
+        let mlp = fit.train(x, &mut self.rng, stage, history, self.progress);
         let all: Vec<usize> = (0..self.labels.len()).collect();
-        let mut probs = Vec::with_capacity(all.len() * ny);
-        for chunk in all.chunks(c.batch_size.max(1)) {
-            mlp.forward(&x.gather(chunk), chunk.len(), &mut cache);
-            probs.extend(softmax_rows(cache.output(), ny));
-        }
-        floor_rows(&mut probs, ny);
+        let mut probs = fit.probabilities(&mlp, x, &all);
+        floor_rows(&mut probs, self.ny);
         probs
     }
 
@@ -265,27 +72,7 @@ impl Trainer<'_> {
         train: f64,
         validation: f64,
     ) {
-        (self.progress)(BatchProgress {
-            stage,
-            epoch,
-            epochs,
-            batch: 0,
-            batches: 0,
-            loss: train,
-            validation_loss: Some(validation),
-        });
-    }
-
-    /// Mean cross-entropy of `mlp` on the samples `idx`, nats.
-    fn eval_ce(&self, mlp: &Mlp, x: &Features, idx: &[usize]) -> f64 {
-        let mut cache = MlpCache::default();
-        let mut total = 0.0;
-        for chunk in idx.chunks(self.config.batch_size.max(1)) {
-            mlp.forward(&x.gather(chunk), chunk.len(), &mut cache);
-            let yb: Vec<u32> = chunk.iter().map(|&i| self.labels[i]).collect();
-            total += cross_entropy(cache.output(), &yb, self.ny).0 * chunk.len() as f64;
-        }
-        total / idx.len().max(1) as f64
+        report_epoch(self.progress, stage, epoch, epochs, train, validation);
     }
 }
 
@@ -439,26 +226,6 @@ pub fn pid_batch_arrays(
     let f1 = Features::from_columns(&columns(x1, "X1")?, "X1")?;
     let f2 = Features::from_columns(&columns(x2, "X2")?, "X2")?;
     run(f1, f2, y, ny, given, config, progress)
-}
-
-/// One-hot columns of categorical labels.
-fn one_hot(labels: &Labels) -> Vec<Vec<f64>> {
-    (0..labels.levels.len())
-        .map(|k| {
-            labels
-                .codes
-                .iter()
-                .map(|&c| f64::from(u8::from(c as usize == k)))
-                .collect()
-        })
-        .collect()
-}
-
-fn modality_features(m: &Modality, what: &str) -> Result<Features, BatchError> {
-    match &m.features {
-        ModalityFeatures::Numeric { columns, .. } => Features::from_columns(columns, what),
-        ModalityFeatures::Categorical(labels) => Features::from_columns(&one_hot(labels), what),
-    }
 }
 
 /// BATCH on an assembled [`Dataset`]: numeric features standardised, a categorical
