@@ -231,11 +231,26 @@ async function addUncertainty(entry, settings, signal, onProgress) {
     if (error.name === 'AnalysisError' || error.name === 'BoundaryError') return; // probabilities: no sample size
     throw error;
   }
+  entry.uncertainty = await replicatesOnPool(input, settings, signal, onProgress, entry.target);
+  drawResults();
+  // Then each model's prediction Ŷ, from the rows the engine kept for it.
+  for (const model of entry.models ?? []) {
+    const rows = await bridge.call('uncertaintyInput', { target: model.name }, { signal });
+    model.uncertainty = await replicatesOnPool(rows, settings, signal, onProgress, `the model’s ${model.name}`);
+    drawResults();
+  }
+}
+
+/**
+ * One target's replicates spread over the pool (and the engine), summed up at the end.
+ * @returns {Promise<EngineValue>} the core's Uncertainty
+ */
+async function replicatesOnPool(input, settings, signal, onProgress, what) {
   const workers = [...uncertaintyPool(), bridge];
   const jobs = await bridge.call('uncertaintyJobs', { settings, pieces: 4 * workers.length }, { signal });
   const total = jobs.reduce((sum, job) => sum + job.end - job.start, 0);
   let done = 0;
-  const report = () => onProgress({ stage: 'uncertainty', message: `Estimating uncertainty: ${done} of ${total} replicates`, fraction: total ? done / total : null });
+  const report = () => onProgress({ stage: 'uncertainty', message: `Estimating uncertainty of ${what}: ${done} of ${total} replicates`, fraction: total ? done / total : null });
   report();
   const queue = [...jobs];
   const records = [];
@@ -258,9 +273,7 @@ async function addUncertainty(entry, settings, signal, onProgress) {
   } finally {
     signal.removeEventListener('abort', cancelPool);
   }
-  const uncertainty = await bridge.call('uncertaintySummarise', { input, settings, records }, { signal });
-  entry.uncertainty = uncertainty;
-  drawResults();
+  return bridge.call('uncertaintySummarise', { input, settings, records }, { signal });
 }
 
 /**
@@ -348,7 +361,7 @@ function drawResults() {
     return;
   }
   compare.hidden = false;
-  const rows = [...state.analyses].reverse().map((a) => ({ name: a.title, pid: a.pid }));
+  const rows = [...state.analyses].reverse().map((a) => ({ name: a.title, pid: a.pid, uncertainty: a.uncertainty }));
   const checked = /** @type {HTMLInputElement | null} */ (compare.querySelector('input[name=compare-mode]:checked'));
   // The radio buttons' values are the modes atomsBar takes (built below).
   const mode = /** @type {'amount' | 'share'} */ (checked?.value ?? 'amount');

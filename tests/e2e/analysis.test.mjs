@@ -67,9 +67,13 @@ test('with a prediction column Ŷ, the dataset PID and the model PID are shown s
   const chart = card.locator('figure.atoms-bar').filter({ hasText: 'Dataset PID and model PID' });
   assert.equal(await chart.count(), 1);
   const description = await chart.locator('svg[data-role=plot]').getAttribute('aria-description');
-  assert.match(description, /model \(pred\): Redundancy 0\.000 bits, Unique to X1 1\.000 bits, Unique to X2 0\.000 bits, Synergy 0\.000 bits/);
-  const csv = await Promise.all([page.waitForEvent('download'), card.getByRole('button', { name: 'results CSV' }).click()]).then(async ([d]) => (await import('node:fs')).readFileSync(await d.path(), 'utf8'));
+  assert.match(description, /model \(pred\): Redundancy -?0\.00\d bits, Unique to X1 (1\.000|0\.99\d) bits, Unique to X2 -?0\.00\d bits, Synergy -?0\.00\d bits/);
+  // The model's prediction gets its own intervals and p-values after the dataset's.
+  await page.waitForFunction(() => Boolean(window.pidscope.state.analyses[0]?.models?.[0]?.uncertainty), null, { timeout: 60_000 });
+  const csv = await Promise.all([page.waitForEvent('download'), page.getByTestId('result').first().getByRole('button', { name: 'results CSV' }).click()]).then(async ([d]) => (await import('node:fs')).readFileSync(await d.path(), 'utf8'));
   assert.match(csv, /pred \(model\),unique1,1(\.0+)?\n|pred \(model\),unique1,0\.9999/);
+  assert.match(csv, /pred \(model\),unique1_p,0\.00\d/);
+  assert.match(csv, /pred \(model\),synergy_corrected,/);
   await context.close();
 });
 

@@ -103,7 +103,7 @@ test('separated blobs: the table keeps the information, no warning', async () =>
 test('Cancel during the fidelity check stops it and keeps the CVX card', async () => {
   const { page, context } = await prepare('hidden-xor.csv', hiddenXorCsv(6000, 32, 4));
   await page.getByRole('button', { name: 'Estimate PID' }).click();
-  await page.getByText(/Checking the table's fidelity: training/).waitFor({ timeout: 60_000 });
+  await page.getByText(/Checking the table's fidelity: training/).waitFor({ timeout: 120_000 });
   await page.getByRole('button', { name: 'Cancel' }).click();
   await page.locator('#progress').waitFor({ state: 'hidden', timeout: 10_000 });
   const card = page.getByTestId('result').first();

@@ -64,9 +64,14 @@ test('pure noise: no information detected, every atom marked as noise, intervals
     assert.match(await card.getByTestId(`u-${key}`).textContent(), /not distinguishable from noise/, key);
   }
   assert.ok((await card.locator('figure.atoms-bar svg[data-role=plot] g.error-bar line').count()) >= 1, 'error bars drawn');
-  for (const width of [390, 1440]) {
+  for (const width of [360, 390, 1440]) {
     await page.setViewportSize({ width, height: 900 });
     await card.screenshot({ path: `/tmp/shots/noise-${width}.png` });
+    // Legible at every width: nothing widens the page, and each term's interval fits the card.
+    assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= width, `page wider than ${width} px`);
+    const cardBox = await card.boundingBox();
+    const cell = await card.getByTestId('u-synergy').boundingBox();
+    assert.ok(cell && cardBox && cell.x + cell.width <= cardBox.x + cardBox.width + 1, `the synergy interval is cut at ${width} px`);
   }
   assert.deepEqual(record.pageErrors, []);
   assert.deepEqual(record.consoleErrors, []);

@@ -32,10 +32,9 @@ function quantities(analysis, pid) {
 export function resultRows(analysis) {
   const header = ['analysis', 'target', 'quantity', 'bits'];
   const rows = [];
-  for (const [target, pid] of pidsOf(analysis)) {
+  for (const [target, pid, u] of pidsOf(analysis)) {
     for (const [key, value] of quantities(analysis, pid)) rows.push([analysis.title, target, key, value]);
     if (!isBatch(analysis)) rows.push([analysis.title, target, 'certificate_bits', pid.certificate_bits]);
-    const u = target === pidsOf(analysis)[0][0] ? analysis.uncertainty : null;
     if (u) {
       for (const key of [...ATOMS, ...TERMS].map((t) => t.key)) {
         const t = u[key];
@@ -48,7 +47,7 @@ export function resultRows(analysis) {
 }
 
 function pidsOf(analysis) {
-  return [[analysis.names?.y ?? 'Y', analysis.pid], ...modelsOf(analysis).map((m) => [`${m.name} (model)`, m.pid])];
+  return [[analysis.names?.y ?? 'Y', analysis.pid, analysis.uncertainty], ...modelsOf(analysis).map((m) => [`${m.name} (model)`, m.pid, m.uncertainty])];
 }
 
 /** The models' PIDs: computed here, or (for a shared analysis) as the link stored them. */
@@ -77,20 +76,20 @@ function numbersTable(analysis, unit, flagged = new Set()) {
   const bu = analysis.batchUncertainty;
   const atomKeys = new Set(ATOMS.map((a) => a.key));
   // `→ corrected [low, high] p`, muted when the atom is not distinguishable from noise.
-  const intervalCell = (t, key, testid, noise) => {
+  const intervalCell = (t, key, testid, noise, label) => {
     const num = (bits) => fromBits(bits, unit).toFixed(4);
     const interval = t.low === null || t.low === undefined ? '' : ` [${num(t.low)}, ${num(t.high)}]`;
     const p = t.p_value === null || t.p_value === undefined ? '' : ` p = ${t.p_value.toFixed(3)}`;
     return h(
       'td',
-      { class: noise ? 'value uncertainty noise' : 'value uncertainty', dataset: { testid, significant: String(!noise) } },
+      { class: noise ? 'value uncertainty noise' : 'value uncertainty', dataset: { testid, significant: String(!noise), label } },
       `→ ${num(t.corrected)}${interval}${p}`,
       noise ? h('span', { class: 'noise-label' }, 'not distinguishable from noise') : null,
     );
   };
-  const uncertaintyCell = (key) => (u?.[key] ? intervalCell(u[key], key, `u-${key}`, atomKeys.has(key) && !isSignificant(u, key)) : h('td', {}));
+  const uncertaintyCell = (key) => (u?.[key] ? intervalCell(u[key], key, `u-${key}`, atomKeys.has(key) && !isSignificant(u, key), `corrected [${Math.round(u.confidence * 100)}% interval] p`) : h('td', {}));
   // BATCH: minus its shuffled-label floor, with the read-out interval and (20+ runs) a p-value.
-  const batchCell = (key) => (bu?.[key] ? intervalCell(bu[key], key, `bu-${key}`, atomKeys.has(key) && bu[key].detected === false) : h('td', {}));
+  const batchCell = (key) => (bu?.[key] ? intervalCell(bu[key], key, `bu-${key}`, atomKeys.has(key) && bu[key].detected === false, 'minus the shuffled-label floor [read-out interval]') : h('td', {}));
   const row = (key, label, meaning) =>
     h(
       'tr',
@@ -240,7 +239,7 @@ export function resultCard(analysis, { unit = 'bits', share } = {}) {
   if (followed) reading.unshift(followed.why);
   if (analysis.fidelity?.warning) reading.push('Caution: this reading describes the clustered table, which lost information (see the fidelity check below).');
   const bars = analysis.compareWith
-    ? [{ name: analysis.compareWith.title, pid: analysis.compareWith.pid }, { name: 'BATCH', pid: analysis.pid }]
+    ? [{ name: analysis.compareWith.title, pid: analysis.compareWith.pid, uncertainty: analysis.compareWith.uncertainty }, { name: 'BATCH', pid: analysis.pid }]
     : [{ name: analysis.title, pid: analysis.pid, uncertainty: analysis.uncertainty }];
   const charts = [
     chartBlock(atomsBar(bars, { unit, title: analysis.compareWith ? `CVX and BATCH, same roles: ${analysis.title}` : `PID of I(X1,X2;Y): ${analysis.title}` }), `${base}-pid-bar`),
@@ -251,7 +250,7 @@ export function resultCard(analysis, { unit = 'bits', share } = {}) {
     charts.push(
       chartBlock(
         atomsBar(
-          [{ name: `dataset (${names.y ?? 'Y'})`, pid: analysis.pid }, ...models.map((m) => ({ name: `model (${m.name})`, pid: m.pid }))],
+          [{ name: `dataset (${names.y ?? 'Y'})`, pid: analysis.pid, uncertainty: analysis.uncertainty }, ...models.map((m) => ({ name: `model (${m.name})`, pid: m.pid, uncertainty: m.uncertainty }))],
           { unit, title: 'Dataset PID and model PID' },
         ),
         `${base}-dataset-vs-model`,
