@@ -6,10 +6,12 @@
 //! Three rooms: this module runs the pipeline; `report.rs` holds the types the page and
 //! the CLI read; `share.rs` converts an analysis to and from its share-link state.
 
+mod notes;
 mod report;
 mod share;
 mod uncertainty;
 
+pub use notes::data_notes;
 pub use report::{
     Analysis, AnalysisKind, BatchAnalysis, ModalitySummary, Names, TableView, TargetAnalysis,
 };
@@ -77,6 +79,10 @@ pub struct AnalysisSettings {
     pub seed: u64,
     /// Join several files on this id column instead of aligning them row by row.
     pub join_on: Option<String>,
+    /// Mixed columns (numbers and other text) read as numbers, the rest missing.
+    pub numeric_columns: Vec<String>,
+    /// Mixed columns read as text (categories).
+    pub text_columns: Vec<String>,
     /// Bootstrap replicates behind every interval (0: none).
     pub resamples: usize,
     /// Permutations per null behind every p-value (0: none).
@@ -92,6 +98,8 @@ impl Default for AnalysisSettings {
             pca: meta::PCA_COMPONENTS.default,
             seed: meta::SEED.default,
             join_on: None,
+            numeric_columns: Vec::new(),
+            text_columns: Vec::new(),
             resamples: meta::RESAMPLES.default,
             permutations: meta::PERMUTATIONS.default,
             surrogates: Surrogates::default(),
@@ -137,6 +145,8 @@ impl AnalysisSettings {
                 Some(id) => Alignment::OnId(id.clone()),
                 None => Alignment::ByRow,
             },
+            numeric_columns: self.numeric_columns.clone(),
+            text_columns: self.text_columns.clone(),
             ..AssembleOptions::default()
         }
     }
@@ -202,6 +212,7 @@ pub fn analyse_joint_table(
         )?,
         names,
         models: Vec::new(),
+        notes: Vec::new(),
         x1: None,
         x2: None,
         report: None,
@@ -252,7 +263,7 @@ pub fn analyse(
         return analyse_joint_table(AnalysisKind::Counts, &table, names, stats, settings);
     }
 
-    let roles = resolve_roles(tables, roles)?;
+    let roles = resolve_roles(tables, roles, settings)?;
     let dataset = crate::data::assemble(tables, &roles, &settings.assemble_options())?;
     // Cluster the modalities once; every target (Y, then each Ŷ) reuses the states.
     let discrete = discretize(&dataset, None, &settings.discretize_options(), &mut |p| {
@@ -305,6 +316,10 @@ pub fn analyse(
         names: Names::of_roles(&roles.x1, &roles.x2, &roles.y),
         dataset: dataset_result,
         models,
+        notes: data_notes(
+            Some(&dataset.report),
+            &[("X1", Some(&x1)), ("X2", Some(&x2))],
+        ),
         x1: Some(x1),
         x2: Some(x2),
         report: Some(dataset.report),
@@ -314,11 +329,16 @@ pub fn analyse(
     })
 }
 
-/// The roles given, or guessed from the column names when `None`.
-fn resolve_roles(tables: &[ParsedTable], roles: Option<&Roles>) -> Result<Roles, AnalysisError> {
+/// The roles given, or guessed from the column names when `None` (never the column
+/// the files are joined on).
+fn resolve_roles(
+    tables: &[ParsedTable],
+    roles: Option<&Roles>,
+    settings: &AnalysisSettings,
+) -> Result<Roles, AnalysisError> {
     Ok(match roles {
         Some(roles) => roles.clone(),
-        None => Roles::guess_tables(tables)?,
+        None => Roles::guess_joined(tables, settings.join_on.as_deref())?,
     })
 }
 
@@ -366,7 +386,7 @@ pub fn analyse_batch(
         return Err(AnalysisError::NoInput);
     }
     settings.validate()?;
-    let roles = resolve_roles(tables, roles)?;
+    let roles = resolve_roles(tables, roles, settings)?;
     let dataset = crate::data::assemble(tables, &roles, &settings.assemble_options())?;
     // A model's own probabilities, when their columns are given, replace the classifiers.
     let pid = pid_batch(
@@ -381,6 +401,7 @@ pub fn analyse_batch(
         names: Names::of_roles(&roles.x1, &roles.x2, &roles.y),
         uncertainty: batch_uncertainty(&pid, &[], meta::SIGNIFICANCE_LEVEL),
         dataset: pid,
+        notes: data_notes(Some(&dataset.report), &[]),
         report: dataset.report,
         roles,
         config: config.clone(),
@@ -403,7 +424,7 @@ pub fn analyse_batch_null(
         return Err(AnalysisError::NoInput);
     }
     settings.validate()?;
-    let roles = resolve_roles(tables, roles)?;
+    let roles = resolve_roles(tables, roles, settings)?;
     let dataset = crate::data::assemble(tables, &roles, &settings.assemble_options())?;
     if dataset.conditionals.is_some() {
         return Ok(None);
