@@ -455,3 +455,41 @@ fn a_stray_value_is_refused_with_the_options_that_resolve_it() {
         "four numbers and 'abc' are five categories"
     );
 }
+
+#[test]
+fn batch_json_carries_the_sample_counts_test_batches_and_training_history() {
+    let path = samples_csv(400, true, 6);
+    let file = path.to_str().unwrap();
+    let out = pidscope(&[
+        "estimate",
+        file,
+        "--estimator",
+        "batch",
+        "--json",
+        "--epochs",
+        "1",
+        "--classifier-epochs",
+        "2",
+        "--batch-size",
+        "64",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let samples = &json["samples"];
+    let (train, validation, test) = (
+        samples["train"].as_u64().unwrap(),
+        samples["validation"].as_u64().unwrap(),
+        samples["test"].as_u64().unwrap(),
+    );
+    assert_eq!(train + validation + test, 400, "{samples}");
+    assert!(json["test_batches"].as_u64().unwrap() >= 1);
+    let history = &json["history"];
+    assert_eq!(
+        history["alignment"].as_array().unwrap().len(),
+        1,
+        "{history}"
+    );
+    let epochs = history["classifier_x1"].as_array().unwrap().len();
+    assert!((1..=2).contains(&epochs), "{history}");
+    assert_eq!(json["rows"]["rows_used"], 400);
+}
