@@ -108,14 +108,18 @@ fn by_row(tables: &[ParsedTable]) -> Result<Aligned, DataError> {
         for row in 0..first.rows() {
             let text = ids[0].text(row);
             if let Some(t) = (1..tables.len()).find(|&t| ids[t].text(row) != text) {
+                let at = |table: &ParsedTable, text: &str| {
+                    format!(
+                        "{}, line {}: '{}'",
+                        table.name(),
+                        table.line_of_row(row),
+                        quote_text(text)
+                    )
+                };
                 return Err(DataError::IdsDisagree {
                     column: id.to_string(),
-                    first: first.name().to_string(),
-                    first_line: first.line_of_row(row),
-                    first_text: quote_text(&text),
-                    other: tables[t].name().to_string(),
-                    other_line: tables[t].line_of_row(row),
-                    other_text: quote_text(&ids[t].text(row)),
+                    first: at(first, &text),
+                    other: at(&tables[t], &ids[t].text(row)),
                 });
             }
         }

@@ -179,15 +179,12 @@ pub enum DataError {
         /// How to align them instead (empty, or `; …`).
         hint: String,
     },
-    #[error("files cannot be paired row by row: their column '{column}' disagrees ({first}, line {first_line}: '{first_text}'; {other}, line {other_line}: '{other_text}'); join them on '{column}' instead")]
+    #[error("files cannot be paired row by row: their column '{column}' disagrees ({first}; {other}); join them on '{column}' instead")]
     IdsDisagree {
         column: String,
+        /// Where and what, in each file: `FILE, line N: 'id'`.
         first: String,
-        first_line: u64,
-        first_text: String,
         other: String,
-        other_line: u64,
-        other_text: String,
     },
     #[error("{file}, line {line}, column '{column}': id '{text}' appears twice (first on line {first_line}); ids must be unique to join files on them")]
     DuplicateId {

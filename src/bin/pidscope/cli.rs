@@ -248,6 +248,8 @@ fn ranged<T: std::fmt::Display>(what: &str, bound: &Bound<T>) -> String {
 impl EstimateArgs {
     /// The settings the options give, for these files (the join column is detected
     /// when not given).
+    // Settings without an option keep their defaults when fields are added.
+    #[allow(clippy::needless_update)]
     fn settings(&self, tables: &[ParsedTable]) -> AnalysisSettings {
         let list = |option: &Option<String>| {
             option
