@@ -445,3 +445,56 @@ fn counts_states_are_text_after_trimming_on_every_path() {
         "{bad}"
     );
 }
+
+// ------------------------------------------------------------ reading details
+
+#[test]
+fn a_line_of_spaces_before_the_header_is_not_the_header() {
+    let t = table("spaces.csv", "   \n\t\na,b,label\n1,2,x\n");
+    assert_eq!(t.column_names(), ["a", "b", "label"]);
+    assert_eq!(t.line_of_row(0), 4);
+}
+
+#[test]
+fn a_missing_or_nan_count_is_called_missing_without_empty_quotes() {
+    for (csv, column) in [
+        ("x1,x2,y,count\na,b,c,NaN\n", "count"),
+        ("x1,x2,y,count\na,b,c,\n", "count"),
+        ("x1,x2,y,count\na,,c,1\n", "x2"),
+    ] {
+        let err = read_counts_table(
+            "c.csv",
+            csv.as_bytes(),
+            &CountsColumns::default(),
+            StateOrder::Natural,
+        )
+        .unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.contains("line 2")
+                && message.contains(&format!("column '{column}'"))
+                && message.contains("missing (empty, NA or NaN)")
+                && !message.contains("('')"),
+            "{message}"
+        );
+    }
+}
+
+#[test]
+fn endless_nul_bytes_are_binary_data_not_an_open_quote() {
+    let mut reader = pidscope::data::CsvReader::new(IngestOptions::named("zero"));
+    let zeros = vec![0u8; 1 << 16];
+    let mut result = Ok(());
+    for _ in 0..40 {
+        result = reader.push(&zeros);
+        if result.is_err() {
+            break;
+        }
+    }
+    let err = result
+        .err()
+        .or_else(|| reader.finish().err())
+        .expect("refused");
+    assert!(matches!(err, DataError::BinaryData { .. }), "{err}");
+    assert!(err.to_string().contains("binary"), "{err}");
+}

@@ -467,6 +467,14 @@ impl CsvReader {
 
     fn grow_field(&mut self) -> Result<(), DataError> {
         let limit = self.options.limits.max_field_bytes;
+        if self.field[..self.field_len].contains(&0) {
+            // NUL bytes: a binary file (`/dev/zero`), not a quote left open.
+            return Err(DataError::BinaryData {
+                file: self.options.display_name.clone(),
+                line: self.record_line_estimate(),
+                column: self.current_column_name(),
+            });
+        }
         if self.field.len() > limit {
             let text = String::from_utf8_lossy(&self.field[..64.min(self.field_len)]);
             return Err(DataError::FieldTooLarge {
@@ -545,6 +553,10 @@ impl CsvReader {
             });
         }
         let text = self.field_text()?;
+        if record_end && self.header.is_empty() && text.is_empty() {
+            // A line of only spaces before the header is skipped like an empty line.
+            return Ok(());
+        }
         let name = if text.is_empty() {
             format!("column {}", self.header.len() + 1)
         } else {

@@ -127,6 +127,13 @@ pub enum DataError {
         text: String,
         problem: &'static str,
     },
+    #[error("{file}, line {line}, column '{column}': the {what} is missing (empty, NA or NaN)")]
+    MissingValue {
+        file: String,
+        line: u64,
+        column: String,
+        what: &'static str,
+    },
     #[error("{file}, line {line}, column '{column}': {role} '{text}' must be a finite number ≥ 0")]
     BadNonNegative {
         role: &'static str,

@@ -546,6 +546,16 @@ pub(crate) fn print_json(analysis: &Analysis, units: Units) {
     println!("{}", Value::Object(out));
 }
 
+/// A value with six decimals; one that rounds to zero is `0.000000`, never `-0.000000`
+/// (a solver's −1e-12 is not a negative amount of information).
+fn fixed(value: f64) -> String {
+    let text = format!("{value:.6}");
+    match text.strip_prefix('-') {
+        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
+        _ => text,
+    }
+}
+
 /// A row label: the term's name with its symbol (`Redundancy R`, `I(X1;Y)`).
 fn row_label(term: &Term) -> String {
     if term.atom {
@@ -598,12 +608,12 @@ pub(crate) fn print_table(analysis: &Analysis, files: &[String], units: Units) {
             let total = t.pid.mi_joint;
             let cell = if term.atom && total > 0.0 {
                 format!(
-                    "{:.6} {:>5.1}%",
-                    bits * units.per_bit(),
+                    "{} {:>5.1}%",
+                    fixed(bits * units.per_bit()),
                     100.0 * bits.max(0.0) / total
                 )
             } else {
-                format!("{:.6}", bits * units.per_bit())
+                fixed(bits * units.per_bit())
             };
             print!("{cell:>24}");
         }
@@ -756,7 +766,7 @@ fn estimate_batch(args: &EstimateArgs, config: &BatchConfig) -> Result<(), CliEr
         result.names.y
     );
     for (term, bits) in result.dataset.terms() {
-        println!("{:<18}{:>12.6}", row_label(term), bits * units.per_bit());
+        println!("{:<18}{:>12}", row_label(term), fixed(bits * units.per_bit()));
     }
     let s = &result.dataset.samples;
     println!(
@@ -845,5 +855,19 @@ pub fn main() -> ExitCode {
             eprintln!("pidscope: {message}");
             ExitCode::from(1)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixed;
+
+    #[test]
+    fn values_that_round_to_zero_carry_no_sign() {
+        assert_eq!(fixed(-1e-12), "0.000000");
+        assert_eq!(fixed(-0.0), "0.000000");
+        assert_eq!(fixed(-0.0000004), "0.000000");
+        assert_eq!(fixed(-0.0000006), "-0.000001");
+        assert_eq!(fixed(0.25), "0.250000");
     }
 }
