@@ -91,8 +91,9 @@ pub(super) fn is_constant(column: &[f64], weights: Option<&[f64]>) -> bool {
     values.all(|v| Some(v) == first)
 }
 
-/// 2^−e for the exponent e of `top` (so `top` × 2^−e is in [1, 2)), exact; for 0,
-/// subnormal or non-finite `top` a factor that keeps every value finite.
+/// 2^−e for the exponent e of `top` (so `top` × 2^−e is in [1, 2); [2, 4) when e is
+/// 1023), exact; for 0, subnormal or non-finite `top` a factor that keeps every value
+/// finite.
 fn power_of_two_below(top: f64) -> f64 {
     let biased = ((top.to_bits() >> 52) & 0x7ff) as i64;
     // Normal numbers: exponent e = biased − 1023, and 2^−e has biased exponent 2046 − biased.
@@ -100,7 +101,8 @@ fn power_of_two_below(top: f64) -> f64 {
         // Zero or subnormal: 2^1022 brings them up without overflow.
         0 => f64::from_bits(2045u64 << 52),
         0x7ff => 1.0,
-        b => f64::from_bits(((2046 - b) as u64) << 52),
+        // The largest exponent: 2^−1023 is subnormal, so 2^−1022 (top × it is in [2, 4)).
+        b => f64::from_bits(((2046 - b).max(1) as u64) << 52),
     }
 }
 
@@ -120,7 +122,8 @@ mod tests {
             f64::MIN_POSITIVE,
         ] {
             let s = power_of_two_below(top);
-            assert!((1.0..2.0).contains(&(top * s)), "{top} × {s}");
+            let bound = if top > 2f64.powi(1023) { 4.0 } else { 2.0 };
+            assert!((1.0..bound).contains(&(top * s)), "{top} × {s}");
             assert_eq!(s.to_bits() & ((1 << 52) - 1), 0, "{s} is a power of two");
         }
     }
