@@ -498,3 +498,47 @@ fn endless_nul_bytes_are_binary_data_not_an_open_quote() {
     assert!(matches!(err, DataError::BinaryData { .. }), "{err}");
     assert!(err.to_string().contains("binary"), "{err}");
 }
+
+#[test]
+fn batch_names_a_constant_feature_too() {
+    use pidscope::analysis::analyse_batch;
+    use pidscope::pid::batch::BatchConfig;
+    let mut text = String::from("a_0,a_1,b_0,label\n");
+    let mut rng = SplitMix64::new(2);
+    for i in 0..200 {
+        text += &format!(
+            "{},3,{},{}\n",
+            rng.next_f64() + (i % 2) as f64,
+            rng.next_f64(),
+            i % 2
+        );
+    }
+    let roles = Roles {
+        x1: vec!["a_0".into(), "a_1".into()],
+        x2: vec!["b_0".into()],
+        y: "label".into(),
+        ..Roles::default()
+    };
+    let config = BatchConfig {
+        classifier_epochs: 1,
+        alignment_epochs: 1,
+        ..BatchConfig::default()
+    };
+    let settings = AnalysisSettings::default();
+    let result = analyse_batch(
+        &[table("c.csv", &text)],
+        Some(&roles),
+        &settings,
+        &config,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(
+        result
+            .notes
+            .iter()
+            .any(|n| n.starts_with("X1: feature 'a_1'")),
+        "{:?}",
+        result.notes
+    );
+}

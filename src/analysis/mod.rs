@@ -25,7 +25,7 @@ use crate::data::{
     DataError, ParsedTable, Roles, StateOrder,
 };
 use crate::discretize::{
-    discretize, table_from_states, DiscretizeError, DiscretizeOptions, Progress,
+    constant_features, discretize, table_from_states, DiscretizeError, DiscretizeOptions, Progress,
 };
 use crate::info::InfoTerms;
 use crate::meta;
@@ -318,7 +318,10 @@ pub fn analyse(
         models,
         notes: data_notes(
             Some(&dataset.report),
-            &[("X1", Some(&x1)), ("X2", Some(&x2))],
+            &[
+                ("X1", &discrete.x1.constant_features),
+                ("X2", &discrete.x2.constant_features),
+            ],
         ),
         x1: Some(x1),
         x2: Some(x2),
@@ -401,7 +404,13 @@ pub fn analyse_batch(
         names: Names::of_roles(&roles.x1, &roles.x2, &roles.y),
         uncertainty: batch_uncertainty(&pid, &[], meta::SIGNIFICANCE_LEVEL),
         dataset: pid,
-        notes: data_notes(Some(&dataset.report), &[]),
+        notes: data_notes(
+            Some(&dataset.report),
+            &[
+                ("X1", &constant_features(&dataset.x1)),
+                ("X2", &constant_features(&dataset.x2)),
+            ],
+        ),
         report: dataset.report,
         roles,
         config: config.clone(),

@@ -3,15 +3,10 @@
 
 use crate::data::AssemblyReport;
 
-use super::ModalitySummary;
-
-/// The sentences for an assembly report and the modalities' summaries (`(name, summary)`,
-/// e.g. `("X1", …)`): the join and its unmatched rows, values that were not numbers
-/// counted as missing, features left out for having one value only.
-pub fn data_notes(
-    report: Option<&AssemblyReport>,
-    modalities: &[(&str, Option<&ModalitySummary>)],
-) -> Vec<String> {
+/// The sentences for an assembly report and each modality's constant features
+/// (`(name, features)`, e.g. `("X1", …)`): the join and its unmatched rows, values that
+/// were not numbers counted as missing, features left out for having one value only.
+pub fn data_notes(report: Option<&AssemblyReport>, constant: &[(&str, &[String])]) -> Vec<String> {
     let mut notes = Vec::new();
     if let Some(report) = report {
         if let Some(id) = &report.joined_on {
@@ -39,34 +34,21 @@ pub fn data_notes(
             ));
         }
     }
-    for (name, summary) in modalities {
-        let Some(summary) = summary else { continue };
-        if summary.constant_features.is_empty() {
+    for (name, features) in constant {
+        if features.is_empty() {
             continue;
         }
-        let list = summary
-            .constant_features
+        let one = features.len() == 1;
+        let list = features
             .iter()
             .map(|f| format!("'{f}'"))
             .collect::<Vec<_>>()
             .join(", ");
         notes.push(format!(
             "{name}: {} {list} {} the same value in every sample and {} left out (no information).",
-            if summary.constant_features.len() == 1 {
-                "feature"
-            } else {
-                "features"
-            },
-            if summary.constant_features.len() == 1 {
-                "has"
-            } else {
-                "have"
-            },
-            if summary.constant_features.len() == 1 {
-                "is"
-            } else {
-                "are"
-            },
+            if one { "feature" } else { "features" },
+            if one { "has" } else { "have" },
+            if one { "is" } else { "are" },
         ));
     }
     notes

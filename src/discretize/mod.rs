@@ -363,6 +363,20 @@ fn discretize_modality(
     }
 }
 
+/// The numeric features of `modality` with one value only: what standardising leaves
+/// out (BATCH's, unweighted), for a caller to name.
+pub fn constant_features(modality: &Modality) -> Vec<String> {
+    match &modality.features {
+        ModalityFeatures::Numeric { names, columns } => names
+            .iter()
+            .zip(columns)
+            .filter(|(_, c)| standardise::is_constant(c, None))
+            .map(|(name, _)| name.clone())
+            .collect(),
+        ModalityFeatures::Categorical(_) => Vec::new(),
+    }
+}
+
 /// Standardise → PCA → k-means for one numeric modality.
 fn cluster_states(
     columns: &[Vec<f64>],
