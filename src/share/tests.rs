@@ -224,7 +224,7 @@ fn empty_links_are_refused() {
 
 #[test]
 fn version_prefix_must_be_present_and_numeric() {
-    let no_prefix = "the link has no version prefix: expected `<version>.<data>`, e.g. `1.…`";
+    let no_prefix = "this is not a pidscope link: what follows `#s=` must start with a version number and a dot (like `2.eNq…`); copy the whole link again";
     assert_eq!(message("q1bKL8pRslIqLkksS"), no_prefix);
     assert_eq!(
         message("v1.q1bKL8pRslIq"),
