@@ -169,6 +169,14 @@ pub enum ShareError {
     /// The count table is unusable (shape, weights, labels).
     #[error("the shared table is invalid: {0}")]
     InvalidTable(#[from] TableError),
+    /// A string with a control or bidirectional-override character.
+    #[error("`{field}` contains the invisible character {code}, which can disguise how text is shown; pidscope does not open such links")]
+    HiddenCharacter {
+        /// Path of the field.
+        field: String,
+        /// The character, as `U+XXXX`.
+        code: String,
+    },
     /// A string over its length cap.
     #[error("`{field}` is {got} characters long; at most {max} are allowed")]
     TooLong {
