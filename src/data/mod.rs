@@ -203,7 +203,7 @@ pub enum DataError {
     },
     #[error("column '{column}' is the id the files are joined on, so it cannot also be {role}")]
     JoinKeyInRole { column: String, role: &'static str },
-    #[error("{file}, line {line}, column '{column}': '{text}' is not a number, but {numbers} other values of the column are ({texts} are not); say how to read '{column}': as numbers (values that are not numbers count as missing) or as text (every distinct value a category)")]
+    #[error("{file}, line {line}, column '{column}': '{text}' is not a number, though other values of the column are (numbers: {numbers}, other values: {texts}); say how to read '{column}': as numbers (values that are not numbers count as missing) or as text (every distinct value a category)")]
     MixedColumn {
         file: String,
         line: u64,
