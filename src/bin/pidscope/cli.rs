@@ -766,7 +766,11 @@ fn estimate_batch(args: &EstimateArgs, config: &BatchConfig) -> Result<(), CliEr
         result.names.y
     );
     for (term, bits) in result.dataset.terms() {
-        println!("{:<18}{:>12}", row_label(term), fixed(bits * units.per_bit()));
+        println!(
+            "{:<18}{:>12}",
+            row_label(term),
+            fixed(bits * units.per_bit())
+        );
     }
     let s = &result.dataset.samples;
     println!(
