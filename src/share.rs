@@ -70,7 +70,7 @@ pub enum ShareError {
     #[error("the link is empty: there is no analysis in it")]
     Empty,
     /// No `<version>.` before the data.
-    #[error("the link has no version prefix: expected `<version>.<data>`, e.g. `1.…`")]
+    #[error("this is not a pidscope link: what follows `#s=` must start with a version number and a dot (like `2.eNq…`); copy the whole link again")]
     MissingVersion,
     /// The text before the first `.` is not a version number.
     #[error("the link's version prefix {prefix:?} is not a number: expected `<version>.<data>`, e.g. `1.…`")]
@@ -126,6 +126,14 @@ pub enum ShareError {
     /// The compressed data is not a valid deflate stream.
     #[error("the link is damaged: its compressed data is corrupt (copy the whole link again)")]
     CorruptData,
+    /// Bytes follow the end of the compressed stream.
+    #[error(
+        "the link is damaged: {bytes} bytes follow its compressed data (copy the whole link again)"
+    )]
+    TrailingData {
+        /// How many.
+        bytes: usize,
+    },
     /// Inflating would exceed [`MAX_INFLATED_BYTES`].
     #[error("the link's data would unpack to more than {limit} bytes; pidscope refuses links that large")]
     InflatedTooLarge {
@@ -161,6 +169,14 @@ pub enum ShareError {
     /// The count table is unusable (shape, weights, labels).
     #[error("the shared table is invalid: {0}")]
     InvalidTable(#[from] TableError),
+    /// A string with a control or bidirectional-override character.
+    #[error("`{field}` contains the invisible character {code}, which can disguise how text is shown; pidscope does not open such links")]
+    HiddenCharacter {
+        /// Path of the field.
+        field: String,
+        /// The character, as `U+XXXX`.
+        code: String,
+    },
     /// A string over its length cap.
     #[error("`{field}` is {got} characters long; at most {max} are allowed")]
     TooLong {

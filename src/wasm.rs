@@ -15,7 +15,7 @@ use crate::analysis::{
     Analysis, AnalysisError, AnalysisKind, AnalysisSettings, Names, ShareMeta, TableView,
 };
 use crate::data::{
-    looks_like_counts_table, CsvReader, DataError, IngestOptions, ParsedTable, Roles,
+    join_column, looks_like_counts_table, CsvReader, DataError, IngestOptions, ParsedTable, Roles,
 };
 use crate::examples::{gallery_entry, Atom, GALLERY};
 use crate::pid::batch::BatchConfig;
@@ -791,10 +791,13 @@ impl Workspace {
         let (roles, roles_hint) = if self.tables.is_empty() {
             (PageRoles::default(), None)
         } else {
-            match Roles::guess_tables(&self.tables) {
+            let (mut roles, hint) = match Roles::guess_tables(&self.tables) {
                 Ok(r) => (PageRoles::from(r), None),
                 Err(e) => (PageRoles::default(), Some(e.to_string())),
-            }
+            };
+            // Files that share an id column are joined on it (shown in the role picker).
+            roles.id = join_column(&self.tables);
+            (roles, hint)
         };
         ColumnsAndRoles {
             columns,

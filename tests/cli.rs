@@ -427,3 +427,116 @@ fn fidelity_warns_in_text_and_json_on_by_default_and_no_fidelity_turns_it_off() 
         let _ = std::fs::remove_file(path);
     }
 }
+
+/// Writes `text` to a temporary file named `name` (unique per test process).
+fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("pidscope-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Two files of the same 300 samples, the second in another order: X1 = noise in the
+/// first, X2 (which decides the label) and the label in the second.
+fn shuffled_pair(id_column: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let mut rng = pidscope::rng::SplitMix64::new(8);
+    let mut left = format!("{id_column},f_0\n");
+    let mut right: Vec<String> = Vec::new();
+    for i in 0..300 {
+        left += &format!("{i},{}\n", rng.uniform());
+        let v = rng.uniform();
+        right.push(format!("{i},{v},{}\n", u8::from(v > 0.5)));
+    }
+    right.reverse();
+    let right = format!("{id_column},g_0,label\n{}", right.concat());
+    (
+        temp_file(&format!("left-{id_column}.csv"), &left),
+        temp_file(&format!("right-{id_column}.csv"), &right),
+    )
+}
+
+#[test]
+fn files_are_joined_on_a_shared_id_and_never_paired_wrongly_by_position() {
+    let (left, right) = shuffled_pair("id");
+    let (l, r) = (left.to_str().unwrap(), right.to_str().unwrap());
+    let out = pidscope(&["estimate", l, r, "--json", "--clusters", "4"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json["mi_x2_y"].as_f64().unwrap() > 0.8, "{json}");
+    assert_eq!(json["rows"]["joined_on"], "id");
+    assert!(json["notes"][0]
+        .as_str()
+        .unwrap()
+        .contains("joined on 'id'"));
+    let table = text(&pidscope(&["estimate", l, r, "--clusters", "4"]).stdout);
+    assert!(table.contains("note: Files joined on 'id'"), "{table}");
+
+    // A join column under another name is named with --join-on; without it the files
+    // would be paired by position, which is what the mismatch check cannot see.
+    let (left, right) = shuffled_pair("sample");
+    let (l, r) = (left.to_str().unwrap(), right.to_str().unwrap());
+    let joined = pidscope(&[
+        "estimate",
+        l,
+        r,
+        "--join-on",
+        "sample",
+        "--json",
+        "--clusters",
+        "4",
+    ]);
+    assert!(joined.status.success(), "{}", text(&joined.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&joined.stdout).unwrap();
+    assert!(json["mi_x2_y"].as_f64().unwrap() > 0.8, "{json}");
+    let missing = pidscope(&["estimate", l, r, "--join-on", "nope"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        text(&missing.stderr).contains("'nope'"),
+        "{}",
+        text(&missing.stderr)
+    );
+}
+
+#[test]
+fn a_stray_value_is_refused_with_the_options_that_resolve_it() {
+    let mut csv = String::from("a_0,b_0,label\n");
+    for i in 0..40 {
+        let a = if i == 11 {
+            "abc".to_string()
+        } else {
+            format!("{}", i % 4)
+        };
+        csv += &format!("{a},{},{}\n", i % 2, (i % 4) / 2);
+    }
+    let path = temp_file("stray.csv", &csv);
+    let file = path.to_str().unwrap();
+    let out = pidscope(&["estimate", file]);
+    assert_eq!(out.status.code(), Some(1));
+    let message = text(&out.stderr);
+    for piece in [
+        "line 13",
+        "'a_0'",
+        "'abc'",
+        "--numeric 'a_0'",
+        "--text 'a_0'",
+    ] {
+        assert!(message.contains(piece), "'{message}' should name {piece}");
+    }
+    let numbers = pidscope(&["estimate", file, "--numeric", "a_0", "--json"]);
+    assert!(numbers.status.success(), "{}", text(&numbers.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&numbers.stdout).unwrap();
+    assert_eq!(json["rows"]["rows_used"], 39);
+    assert!(json["notes"][0]
+        .as_str()
+        .unwrap()
+        .contains("1 value that is not a number"));
+    let categories = pidscope(&["estimate", file, "--text", "a_0", "--json"]);
+    assert!(categories.status.success(), "{}", text(&categories.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&categories.stdout).unwrap();
+    assert_eq!(json["rows"]["rows_used"], 40);
+    assert_eq!(
+        json["shape"][0], 5,
+        "four numbers and 'abc' are five categories"
+    );
+}

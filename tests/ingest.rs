@@ -507,11 +507,13 @@ fn bad_counts_name_line_and_column() {
             );
         }
     }
-    // The same checks apply to a table that was parsed without declarations.
-    let t = parse(b"x1,x2,y,count\n0,0,0,1\n1,1,1,oops\n").unwrap();
-    let err =
-        counts_table_from_parsed(&t, &CountsColumns::default(), StateOrder::Natural).unwrap_err();
-    assert!(err.to_string().contains("line 3"), "{err}");
+    // A counts file parsed without declarations is read by the same rules (the
+    // generic reader recognises its header), so the text count is caught there.
+    let err = parse(b"x1,x2,y,count\n0,0,0,1\n1,1,1,oops\n").unwrap_err();
+    assert!(
+        err.to_string().contains("line 3") && err.to_string().contains("'oops'"),
+        "{err}"
+    );
 }
 
 // ---------------------------------------------------------------- roles and assembly
@@ -543,12 +545,9 @@ fn assembles_two_files_by_row_and_by_id() {
     };
     assert_eq!(columns[0], [7.0, 9.0]);
 
-    // By row, the lidar rows are taken in file order.
-    let data = assemble(&tables, &roles, &AssembleOptions::default()).unwrap();
-    let ModalityFeatures::Numeric { columns, .. } = &data.x2.features else {
-        panic!("lidar is numeric")
-    };
-    assert_eq!(columns[0], [9.0, 8.0]);
+    // By row the files would be paired wrongly: their shared ids disagree, so it is refused.
+    let err = assemble(&tables, &roles, &AssembleOptions::default()).unwrap_err();
+    assert!(matches!(err, DataError::IdsDisagree { .. }), "{err}");
 
     // 'id' is in both files: naming it is ambiguous unless qualified.
     let with_id = Roles {
@@ -561,7 +560,9 @@ fn assembles_two_files_by_row_and_by_id() {
         x1: vec!["lidar.csv::id".into()],
         ..roles
     };
-    assert!(assemble(&tables, &qualified, &AssembleOptions::default()).is_ok());
+    // Qualified, it resolves (the refusal comes from the disagreeing ids, later).
+    let err = assemble(&tables, &qualified, &AssembleOptions::default()).unwrap_err();
+    assert!(matches!(err, DataError::IdsDisagree { .. }), "{err}");
 }
 
 #[test]

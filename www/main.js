@@ -43,6 +43,7 @@ const EMPTY_ROLES = { x1: [], x2: [], y: null, yhat: [], weight: null, id: null,
  * @property {{file: File, summary: EngineValue, generation: number}[]} files
  * @property {EngineValue[]} columns
  * @property {typeof EMPTY_ROLES} roles
+ * @property {Record<string, string>} readAs how each mixed column (`FILE::column`) is read: 'numeric' or 'text'
  * @property {import('./views/settings.js').Settings} settings
  * @property {EngineValue[]} analyses the page's views of analyses, newest first
  * @property {{controller: AbortController, label: string} | null} run
@@ -53,6 +54,7 @@ const state = {
   files: [], // {file: File, summary, generation}
   columns: [],
   roles: EMPTY_ROLES,
+  readAs: {},
   settings: { ...DEFAULT_SETTINGS },
   analyses: [],
   run: null, // {controller, label}
@@ -137,11 +139,17 @@ async function addFiles(dropped) {
   drawInput();
 }
 
-/** Columns that looked numeric until some text: said plainly, since a typo there changes the analysis. */
+/** Columns of numbers and other text: said plainly, since a typo there changes the analysis; the preview asks how to read them. */
 function textNotes(summary) {
   return summary.columns
-    .filter((c) => c.categorical_from)
-    .map(({ name, categorical_from: [line, text] }) => `${summary.name}, line ${line}, column '${name}': '${text}' is not a number, so the whole column is read as text (categories). If it should be numeric, fix that value.`);
+    .filter((c) => c.mixed)
+    .map(({ name, mixed }) => `${summary.name}, line ${mixed.line}, column '${name}': '${mixed.text}' is not a number, but ${mixed.numbers.toLocaleString()} other values are. Choose below the file's preview whether to read '${name}' as numbers or as text.`);
+}
+
+/** The settings of an estimate: the form's, plus how each mixed column is read. */
+function estimateSettings() {
+  const chosen = (how) => Object.keys(state.readAs).filter((column) => state.readAs[column] === how);
+  return { ...state.settings, numeric_columns: chosen('numeric'), text_columns: chosen('text') };
 }
 
 async function removeFile(index) {
@@ -157,7 +165,8 @@ async function removeFile(index) {
 }
 
 function drawInput() {
-  $('files').replaceChildren(...state.files.map((f, i) => filePreview(f.summary, { onRemove: () => removeFile(i) })));
+  const onChoose = (column, how) => (state.readAs = { ...state.readAs, [column]: how });
+  $('files').replaceChildren(...state.files.map((f, i) => filePreview(f.summary, { onRemove: () => removeFile(i), choices: state.readAs, onChoose })));
   const isCounts = state.files.length === 1 && state.files[0].summary.kind === 'counts';
   $('roles').replaceChildren(
     state.files.length && !isCounts
@@ -187,7 +196,7 @@ async function estimate() {
       await ensureFilesLoaded(signal, onProgress);
       let cvx = null;
       if (estimator !== 'batch') {
-        const settings = { ...state.settings };
+        const settings = estimateSettings();
         cvx = await bridge.call('estimate', { roles: state.roles, settings, title: batch ? `${title} (CVX)` : title }, { signal, onProgress });
         const entry = addAnalysis({ ...cvx, files });
         await addUncertainty(entry, settings, signal, onProgress);
@@ -196,7 +205,7 @@ async function estimate() {
       }
       if (batch) {
         liveLoss.start();
-        const settings = { ...state.settings };
+        const settings = estimateSettings();
         const config = batchConfig(settings);
         const result = await bridge.call('estimateBatch', { roles: state.roles, settings, config, title: `${title} (BATCH)` }, { signal, onProgress });
         const entry = addAnalysis({ ...result, files, compareWith: cvx && { title: `CVX, ${settings.clusters} clusters`, pid: cvx.pid, uncertainty: cvx.uncertainty, fidelity: cvx.fidelity } });

@@ -29,7 +29,7 @@ pub fn analyse_fidelity(
         return Ok(None);
     }
     settings.validate()?;
-    let roles = resolve_roles(tables, roles)?;
+    let roles = resolve_roles(tables, roles, settings)?;
     let dataset = crate::data::assemble(tables, &roles, &settings.assemble_options())?;
     if !has_numeric_features(&dataset) {
         return Ok(None);

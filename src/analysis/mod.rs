@@ -7,11 +7,13 @@
 //! the CLI read; `share.rs` converts an analysis to and from its share-link state.
 
 mod fidelity;
+mod notes;
 mod report;
 mod share;
 mod uncertainty;
 
 pub use fidelity::analyse_fidelity;
+pub use notes::data_notes;
 pub use report::{
     Analysis, AnalysisKind, BatchAnalysis, ModalitySummary, Names, TableView, TargetAnalysis,
 };
@@ -25,7 +27,7 @@ use crate::data::{
     DataError, ParsedTable, Roles, StateOrder,
 };
 use crate::discretize::{
-    discretize, table_from_states, DiscretizeError, DiscretizeOptions, Progress,
+    constant_features, discretize, table_from_states, DiscretizeError, DiscretizeOptions, Progress,
 };
 use crate::info::InfoTerms;
 use crate::meta;
@@ -81,6 +83,10 @@ pub struct AnalysisSettings {
     pub seed: u64,
     /// Join several files on this id column instead of aligning them row by row.
     pub join_on: Option<String>,
+    /// Mixed columns (numbers and other text) read as numbers, the rest missing.
+    pub numeric_columns: Vec<String>,
+    /// Mixed columns read as text (categories).
+    pub text_columns: Vec<String>,
     /// Bootstrap replicates behind every interval (0: none).
     pub resamples: usize,
     /// Permutations per null behind every p-value (0: none).
@@ -96,6 +102,8 @@ impl Default for AnalysisSettings {
             pca: meta::PCA_COMPONENTS.default,
             seed: meta::SEED.default,
             join_on: None,
+            numeric_columns: Vec::new(),
+            text_columns: Vec::new(),
             resamples: meta::RESAMPLES.default,
             permutations: meta::PERMUTATIONS.default,
             surrogates: Surrogates::default(),
@@ -141,6 +149,8 @@ impl AnalysisSettings {
                 Some(id) => Alignment::OnId(id.clone()),
                 None => Alignment::ByRow,
             },
+            numeric_columns: self.numeric_columns.clone(),
+            text_columns: self.text_columns.clone(),
             ..AssembleOptions::default()
         }
     }
@@ -206,6 +216,7 @@ pub fn analyse_joint_table(
         )?,
         names,
         models: Vec::new(),
+        notes: Vec::new(),
         x1: None,
         x2: None,
         report: None,
@@ -256,7 +267,7 @@ pub fn analyse(
         return analyse_joint_table(AnalysisKind::Counts, &table, names, stats, settings);
     }
 
-    let roles = resolve_roles(tables, roles)?;
+    let roles = resolve_roles(tables, roles, settings)?;
     let dataset = crate::data::assemble(tables, &roles, &settings.assemble_options())?;
     // Cluster the modalities once; every target (Y, then each Ŷ) reuses the states.
     let discrete = discretize(&dataset, None, &settings.discretize_options(), &mut |p| {
@@ -309,6 +320,13 @@ pub fn analyse(
         names: Names::of_roles(&roles.x1, &roles.x2, &roles.y),
         dataset: dataset_result,
         models,
+        notes: data_notes(
+            Some(&dataset.report),
+            &[
+                ("X1", &discrete.x1.constant_features),
+                ("X2", &discrete.x2.constant_features),
+            ],
+        ),
         x1: Some(x1),
         x2: Some(x2),
         report: Some(dataset.report),
@@ -318,11 +336,16 @@ pub fn analyse(
     })
 }
 
-/// The roles given, or guessed from the column names when `None`.
-fn resolve_roles(tables: &[ParsedTable], roles: Option<&Roles>) -> Result<Roles, AnalysisError> {
+/// The roles given, or guessed from the column names when `None` (never the column
+/// the files are joined on).
+fn resolve_roles(
+    tables: &[ParsedTable],
+    roles: Option<&Roles>,
+    settings: &AnalysisSettings,
+) -> Result<Roles, AnalysisError> {
     Ok(match roles {
         Some(roles) => roles.clone(),
-        None => Roles::guess_tables(tables)?,
+        None => Roles::guess_joined(tables, settings.join_on.as_deref())?,
     })
 }
 
@@ -370,7 +393,7 @@ pub fn analyse_batch(
         return Err(AnalysisError::NoInput);
     }
     settings.validate()?;
-    let roles = resolve_roles(tables, roles)?;
+    let roles = resolve_roles(tables, roles, settings)?;
     let dataset = crate::data::assemble(tables, &roles, &settings.assemble_options())?;
     // A model's own probabilities, when their columns are given, replace the classifiers.
     let pid = pid_batch(
@@ -385,6 +408,13 @@ pub fn analyse_batch(
         names: Names::of_roles(&roles.x1, &roles.x2, &roles.y),
         uncertainty: batch_uncertainty(&pid, &[], meta::SIGNIFICANCE_LEVEL),
         dataset: pid,
+        notes: data_notes(
+            Some(&dataset.report),
+            &[
+                ("X1", &constant_features(&dataset.x1)),
+                ("X2", &constant_features(&dataset.x2)),
+            ],
+        ),
         report: dataset.report,
         roles,
         config: config.clone(),
@@ -407,7 +437,7 @@ pub fn analyse_batch_null(
         return Err(AnalysisError::NoInput);
     }
     settings.validate()?;
-    let roles = resolve_roles(tables, roles)?;
+    let roles = resolve_roles(tables, roles, settings)?;
     let dataset = crate::data::assemble(tables, &roles, &settings.assemble_options())?;
     if dataset.conditionals.is_some() {
         return Ok(None);

@@ -101,6 +101,9 @@ pub struct ModalitySummary {
     pub explained_variance_share: Option<f64>,
     pub iterations: usize,
     pub converged: bool,
+    /// Features left out because they have one value only.
+    #[serde(default)]
+    pub constant_features: Vec<String>,
 }
 
 impl ModalitySummary {
@@ -115,6 +118,7 @@ impl ModalitySummary {
                 .then(|| kept / states.total_variance),
             iterations: states.iterations,
             converged: states.converged,
+            constant_features: states.constant_features.clone(),
         }
     }
 }
@@ -160,6 +164,9 @@ pub struct Analysis {
     pub dataset: TargetAnalysis,
     /// One per Ŷ column: the model's PID (the same inputs, its predictions as target).
     pub models: Vec<TargetAnalysis>,
+    /// What happened to rows and columns on the way ([`super::data_notes`]).
+    #[serde(default)]
+    pub notes: Vec<String>,
     pub x1: Option<ModalitySummary>,
     pub x2: Option<ModalitySummary>,
     /// Rows read, matched and dropped (samples only).
@@ -179,6 +186,8 @@ pub struct BatchAnalysis {
     pub names: Names,
     /// The atoms in bits (negatives clipped to 0; the raw values are kept inside).
     pub dataset: BatchPid,
+    /// What happened to rows and columns on the way ([`super::data_notes`]).
+    pub notes: Vec<String>,
     pub report: crate::data::AssemblyReport,
     pub roles: Roles,
     pub config: BatchConfig,

@@ -8,27 +8,19 @@
 //! value in any used column are dropped and counted per column. Y and Ŷ are
 //! categorical by value (numbers by their decimal form), at most
 //! [`AssembleOptions::max_label_states`] states. A modality of one categorical column
-//! keeps its categories; several categorical columns form joint categories `a|b`;
+//! keeps its categories; several categorical columns form joint categories `a|b`
+//! ([`joint_category`]: a part holding `|` or `"` is quoted, so tuples never collide);
 //! numeric columns (with any categorical ones one-hot encoded) are features for
 //! [`crate::discretize`].
 
+use super::align::{align, join_key, Aligned, Alignment};
 use super::column::Interner;
 use super::counts::reorder;
 use super::roles::CONDITIONALS;
 use super::{quote_text, Column, ColumnData, DataError, ParsedTable, Roles, StateOrder};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::HashMap;
-
-/// How rows of several tables belong together.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Alignment {
-    /// Row i of every table is the same sample (all tables must have as many rows).
-    #[default]
-    ByRow,
-    /// Rows with equal text in this column (present in every table) are one sample.
-    OnId(String),
-}
 
 /// Settings for [`assemble`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +32,13 @@ pub struct AssembleOptions {
     pub max_one_hot_levels: usize,
     /// Order of the states of categorical Y, Ŷ and modalities.
     pub state_order: StateOrder,
+    /// Mixed columns (numbers and other text) to read as numbers, the other values
+    /// missing. Names as in [`Roles`] (`column` or `FILE::column`).
+    #[serde(default)]
+    pub numeric_columns: Vec<String>,
+    /// Mixed columns to read as text (every distinct value a category).
+    #[serde(default)]
+    pub text_columns: Vec<String>,
 }
 
 impl Default for AssembleOptions {
@@ -49,6 +48,8 @@ impl Default for AssembleOptions {
             max_label_states: 1000,
             max_one_hot_levels: 64,
             state_order: StateOrder::Natural,
+            numeric_columns: Vec::new(),
+            text_columns: Vec::new(),
         }
     }
 }
@@ -87,6 +88,16 @@ pub struct AssemblyReport {
     pub rows_in: usize,
     /// Rows of the first table with no match in another table (join on id only).
     pub rows_unmatched: usize,
+    /// The id column the tables were joined on (`None`: paired by row).
+    #[serde(default)]
+    pub joined_on: Option<String>,
+    /// Per table (display name), rows with no match in every other table (join only).
+    #[serde(default)]
+    pub unmatched_by_file: Vec<(String, usize)>,
+    /// Per mixed column read as numbers: values that were not numbers (counted as
+    /// missing).
+    #[serde(default)]
+    pub text_as_missing: Vec<(String, usize)>,
     /// Rows dropped because a used column had a missing value.
     pub rows_dropped_missing: usize,
     /// Per used column with missing values: how many of the aligned rows had one.
@@ -152,30 +163,87 @@ impl Dataset {
     }
 }
 
-/// A resolved column: which table it is in and the column itself.
+/// A resolved column: which table it is in and the column itself (as the caller chose
+/// to read it, for a mixed column).
 struct Source<'a> {
     table: usize,
-    column: &'a Column,
+    column: Cow<'a, Column>,
+    /// Values that were not numbers and count as missing (a mixed column read as numbers).
+    text_as_missing: usize,
+}
+
+impl<'a> Source<'a> {
+    fn new(table: usize, column: &'a Column) -> Self {
+        Source {
+            table,
+            column: Cow::Borrowed(column),
+            text_as_missing: 0,
+        }
+    }
+}
+
+/// `source` read as the caller said (`name` is how the roles named it): a mixed column
+/// ([`Column::mixed`]) must be listed in [`AssembleOptions::numeric_columns`] (its
+/// other values become missing) or [`AssembleOptions::text_columns`].
+fn read_as<'a>(
+    mut source: Source<'a>,
+    name: &str,
+    tables: &[ParsedTable],
+    options: &AssembleOptions,
+) -> Result<Source<'a>, DataError> {
+    let table = &tables[source.table];
+    let column = &source.column.name;
+    let qualified = format!("{}::{column}", table.name());
+    let listed = |list: &[String]| {
+        list.iter()
+            .any(|l| l == name || l == column || *l == qualified)
+    };
+    if listed(&options.text_columns) {
+        return Ok(source);
+    }
+    let as_numbers = listed(&options.numeric_columns);
+    if as_numbers && matches!(source.column.data, ColumnData::Categorical { .. }) {
+        let numeric = source.column.with_text_as_missing();
+        if numeric.missing == numeric.len() {
+            let row = (0..source.column.len())
+                .find(|&r| !source.column.is_missing(r))
+                .unwrap_or(0);
+            return Err(DataError::TextInNumericColumn {
+                file: table.name().to_string(),
+                line: table.line_of_row(row),
+                column: column.clone(),
+                text: quote_text(&source.column.text(row)),
+            });
+        }
+        source.text_as_missing = numeric.missing - source.column.missing;
+        source.column = Cow::Owned(numeric);
+        return Ok(source);
+    }
+    match source.column.mixed() {
+        Some(mixed) if !as_numbers => Err(DataError::MixedColumn {
+            file: table.name().to_string(),
+            line: table.line_of_row(mixed.first_text),
+            column: column.clone(),
+            text: quote_text(&mixed.text),
+            numbers: mixed.numbers,
+            texts: mixed.texts,
+        }),
+        _ => Ok(source),
+    }
 }
 
 /// Finds `name` (or `FILE::column`) among `tables`.
 fn resolve<'a>(tables: &'a [ParsedTable], name: &str) -> Result<Source<'a>, DataError> {
     if let Some((file, column)) = name.split_once("::") {
         if let Some(t) = tables.iter().position(|t| t.name() == file) {
-            return Ok(Source {
-                table: t,
-                column: tables[t].column(column)?,
-            });
+            return Ok(Source::new(t, tables[t].column(column)?));
         }
     }
     let found: Vec<usize> = (0..tables.len())
         .filter(|&t| tables[t].column(name).is_ok())
         .collect();
     match found.as_slice() {
-        [t] => Ok(Source {
-            table: *t,
-            column: tables[*t].column(name)?,
-        }),
+        [t] => Ok(Source::new(*t, tables[*t].column(name)?)),
         [] if tables.len() == 1 => Err(tables[0].unknown_column(name)),
         [] => Err(DataError::UnknownColumn {
             file: tables
@@ -200,78 +268,6 @@ fn resolve<'a>(tables: &'a [ParsedTable], name: &str) -> Result<Source<'a>, Data
                 .collect::<Vec<_>>()
                 .join(", "),
         }),
-    }
-}
-
-/// For every table, the source row of each aligned sample.
-fn align(
-    tables: &[ParsedTable],
-    alignment: &Alignment,
-) -> Result<(Vec<Vec<usize>>, usize), DataError> {
-    let first = &tables[0];
-    match alignment {
-        Alignment::ByRow => {
-            for other in &tables[1..] {
-                if other.rows() != first.rows() {
-                    return Err(DataError::RowCountMismatch {
-                        first: first.name().to_string(),
-                        first_rows: first.rows(),
-                        other: other.name().to_string(),
-                        other_rows: other.rows(),
-                    });
-                }
-            }
-            Ok((vec![(0..first.rows()).collect(); tables.len()], 0))
-        }
-        Alignment::OnId(id) => {
-            let index_of = |table: &ParsedTable| -> Result<HashMap<String, usize>, DataError> {
-                let column = table.column(id)?;
-                let mut index = HashMap::with_capacity(table.rows());
-                for row in 0..table.rows() {
-                    if column.is_missing(row) {
-                        continue;
-                    }
-                    let key = column.text(row);
-                    if index.contains_key(&key) {
-                        return Err(DataError::DuplicateId {
-                            file: table.name().to_string(),
-                            line: table.line_of_row(row),
-                            column: id.clone(),
-                            text: quote_text(&key),
-                        });
-                    }
-                    index.insert(key, row);
-                }
-                Ok(index)
-            };
-            let others = tables[1..]
-                .iter()
-                .map(index_of)
-                .collect::<Result<Vec<_>, _>>()?;
-            // Checks the first table's ids are unique too.
-            index_of(first)?;
-            let first_ids = first.column(id)?;
-            let mut rows: Vec<Vec<usize>> = vec![Vec::new(); tables.len()];
-            let mut unmatched = 0;
-            'rows: for row in 0..first.rows() {
-                let key = first_ids.text(row);
-                let mut matched = Vec::with_capacity(others.len());
-                for index in &others {
-                    match index.get(&key) {
-                        Some(&r) if !first_ids.is_missing(row) => matched.push(r),
-                        _ => {
-                            unmatched += 1;
-                            continue 'rows;
-                        }
-                    }
-                }
-                rows[0].push(row);
-                for (t, r) in matched.into_iter().enumerate() {
-                    rows[t + 1].push(r);
-                }
-            }
-            Ok((rows, unmatched))
-        }
     }
 }
 
@@ -312,28 +308,45 @@ pub fn assemble(
         return Err(DataError::NoTables);
     }
     roles.validate()?;
+    let resolve_one = |name: &str| {
+        resolve(tables, name).and_then(|source| read_as(source, name, tables, options))
+    };
     let resolve_all = |names: &[String]| {
         names
             .iter()
-            .map(|n| resolve(tables, n))
+            .map(|n| resolve_one(n))
             .collect::<Result<Vec<_>, _>>()
     };
     let x1 = resolve_all(&roles.x1)?;
     let x2 = resolve_all(&roles.x2)?;
-    let y = resolve(tables, &roles.y)?;
+    let y = resolve_one(&roles.y)?;
     let yhat = resolve_all(&roles.yhat)?;
-    let weight = roles
-        .weight
-        .as_deref()
-        .map(|w| resolve(tables, w))
-        .transpose()?;
+    let weight = roles.weight.as_deref().map(resolve_one).transpose()?;
     let conditionals = roles
         .conditionals()
         .map(|columns| resolve_all(columns))
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
 
-    let (aligned, rows_unmatched) = align(tables, &options.alignment)?;
+    if let Some(id) = join_key(tables, &options.alignment) {
+        // The join key says which rows belong together; it is not also a variable.
+        if let Some((column, role)) = roles
+            .assignments()
+            .into_iter()
+            .find(|(c, _)| *c == id || c.rsplit_once("::").is_some_and(|(_, c)| c == id))
+        {
+            return Err(DataError::JoinKeyInRole {
+                column: column.to_string(),
+                role,
+            });
+        }
+    }
+    let Aligned {
+        rows: aligned,
+        joined_on,
+        unmatched: unmatched_by_file,
+    } = align(tables, &options.alignment)?;
+    let rows_unmatched = unmatched_by_file.first().map_or(0, |(_, n)| *n);
     let samples = aligned[0].len();
 
     // Drop samples with a missing value in any used column, counting per column.
@@ -347,6 +360,11 @@ pub fn assemble(
         .collect();
     let mut keep = vec![true; samples];
     let mut missing_by_column = Vec::new();
+    let text_as_missing = used
+        .iter()
+        .filter(|s| s.text_as_missing > 0)
+        .map(|s| (s.column.name.clone(), s.text_as_missing))
+        .collect();
     for source in &used {
         let rows = &aligned[source.table];
         let mut missing = 0;
@@ -379,7 +397,7 @@ pub fn assemble(
     let rows_of = |source: &Source| -> &[usize] { &source_rows[source.table] };
 
     let label = |source: &Source| -> Result<Labels, DataError> {
-        let labels = labels_at(source.column, rows_of(source), options.state_order);
+        let labels = labels_at(&source.column, rows_of(source), options.state_order);
         if labels.levels.len() > options.max_label_states {
             return Err(DataError::TooManyLabelStates {
                 file: tables[source.table].name().to_string(),
@@ -432,6 +450,9 @@ pub fn assemble(
         report: AssemblyReport {
             rows_in: tables[0].rows(),
             rows_unmatched,
+            joined_on,
+            unmatched_by_file,
+            text_as_missing,
             rows_dropped_missing: samples - kept.len(),
             missing_by_column,
             rows_used: kept.len(),
@@ -533,6 +554,23 @@ fn conditional_rows<'a>(
         .collect()
 }
 
+/// The name of a joint category: the parts joined by `|`, a part quoted (`"a|b"`, with
+/// `""` for a quote) when it holds `|` or `"` or is empty, so different tuples never
+/// share a name: (`a|b`, `c`) is `"a|b"|c` and (`a`, `b|c`) is `a|"b|c"`.
+pub fn joint_category<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    parts
+        .into_iter()
+        .map(|part| {
+            if part.is_empty() || part.contains(['|', '"']) {
+                format!("\"{}\"", part.replace('"', "\"\""))
+            } else {
+                part.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
 /// The features of one modality (rules in the module docs).
 fn modality_features(
     sources: &[Source],
@@ -546,7 +584,7 @@ fn modality_features(
     if all_categorical {
         let parts: Vec<Labels> = sources
             .iter()
-            .map(|s| labels_at(s.column, &source_rows[s.table], options.state_order))
+            .map(|s| labels_at(&s.column, &source_rows[s.table], options.state_order))
             .collect();
         if let [only] = parts.as_slice() {
             return Ok(ModalityFeatures::Categorical(only.clone()));
@@ -556,11 +594,8 @@ fn modality_features(
         let mut interner = Interner::default();
         let codes = (0..samples)
             .map(|i| {
-                let key = parts
-                    .iter()
-                    .map(|p| p.levels[p.codes[i] as usize].as_str())
-                    .collect::<Vec<_>>()
-                    .join("|");
+                let key =
+                    joint_category(parts.iter().map(|p| p.levels[p.codes[i] as usize].as_str()));
                 interner.code(&key)
             })
             .collect();
@@ -586,7 +621,7 @@ fn modality_features(
                 columns.push(numeric_at(values, rows));
             }
             ColumnData::Categorical { .. } => {
-                let labels = labels_at(source.column, rows, options.state_order);
+                let labels = labels_at(&source.column, rows, options.state_order);
                 if labels.levels.len() > options.max_one_hot_levels {
                     return Err(DataError::TooManyCategories {
                         file: tables[source.table].name().to_string(),

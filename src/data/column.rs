@@ -11,10 +11,21 @@
 //! field parses as a finite number; at the first other text it becomes categorical
 //! for good: the numbers seen so far become categories named by their shortest decimal
 //! form (`1.50` → `1.5`), and the line and text that caused the switch are kept for
-//! the report. A column declared numeric rejects text with an error instead; a column
-//! declared categorical never parses numbers (its categories are the trimmed texts).
-//! An infinite number (`inf`, `1e999`) in a numeric column is an error: it cannot be
-//! standardised or clustered.
+//! the report; numbers after the switch are named the same way, so a number is one
+//! category whatever its spelling (`1`, `1.0`). A column declared numeric rejects text
+//! with an error instead; a column declared categorical never parses numbers (its
+//! categories are the trimmed texts). An infinite number (`inf`, `1e999`) in a numeric
+//! column is an error: it cannot be standardised or clustered.
+//!
+//! **Decimal commas.** In a file delimited by `;` a number may use a comma for its
+//! decimal point (`0,5`, `-1,25e3`): a field with one comma and no point is read with
+//! the comma as the point.
+//!
+//! **Mixed columns.** An inferred column with both numbers and other text is *mixed*
+//! ([`Column::mixed`]): one stray value (`abc`, `0x1A`) would otherwise turn a
+//! measurement into categories. Assembling refuses a mixed column in a role until the
+//! caller says how to read it: as numbers, the other values missing
+//! ([`Column::with_text_as_missing`]), or as text.
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -111,13 +122,74 @@ impl Column {
                         }
                         let v = if v == 0.0 { 0.0 } else { v };
                         *index.entry(v.to_bits()).or_insert_with(|| {
-                            levels.push(format_number(v));
+                            levels.push(category_of_number(v));
                             (levels.len() - 1) as u32
                         })
                     })
                     .collect();
                 (codes, levels)
             }
+        }
+    }
+
+    /// For a column inferred as categorical that holds numbers as well as other text:
+    /// how many of each, and the first value that is not a number.
+    pub fn mixed(&self) -> Option<MixedColumn> {
+        let ColumnData::Categorical { codes, levels } = &self.data else {
+            return None;
+        };
+        self.became_categorical_at.as_ref()?;
+        let is_number: Vec<bool> = levels.iter().map(|l| level_number(l).is_some()).collect();
+        if !is_number.contains(&true) || !is_number.contains(&false) {
+            return None;
+        }
+        let (mut numbers, mut texts, mut first_text) = (0, 0, None);
+        for (row, &code) in codes.iter().enumerate() {
+            if code == MISSING_CODE {
+                continue;
+            }
+            if is_number[code as usize] {
+                numbers += 1;
+            } else {
+                texts += 1;
+                first_text.get_or_insert(row);
+            }
+        }
+        let first_text = first_text?;
+        Some(MixedColumn {
+            numbers,
+            texts,
+            first_text,
+            text: levels[codes[first_text] as usize].clone(),
+        })
+    }
+
+    /// The column as numbers: a categorical column's numeric values kept, every other
+    /// value missing (what a caller chooses for a [mixed](Column::mixed) column). A
+    /// numeric column is returned as it is.
+    pub fn with_text_as_missing(&self) -> Column {
+        let ColumnData::Categorical { codes, levels } = &self.data else {
+            return self.clone();
+        };
+        let value: Vec<f64> = levels
+            .iter()
+            .map(|l| level_number(l).unwrap_or(f64::NAN))
+            .collect();
+        let values: Vec<f64> = codes
+            .iter()
+            .map(|&c| {
+                if c == MISSING_CODE {
+                    f64::NAN
+                } else {
+                    value[c as usize]
+                }
+            })
+            .collect();
+        Column {
+            name: self.name.clone(),
+            missing: values.iter().filter(|v| v.is_nan()).count(),
+            data: ColumnData::Numeric(values),
+            became_categorical_at: None,
         }
     }
 
@@ -134,6 +206,42 @@ impl Column {
             }
         }
     }
+}
+
+/// What [`Column::mixed`] found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MixedColumn {
+    /// Values that are numbers.
+    pub numbers: usize,
+    /// Values that are other text (missing values are neither).
+    pub texts: usize,
+    /// The 0-based data row of the first value that is not a number, and that value.
+    pub first_text: usize,
+    pub text: String,
+}
+
+/// The number a category of an inferred column stands for (its numbers are named by
+/// [`format_number`], which reads back exactly).
+fn level_number(level: &str) -> Option<f64> {
+    level.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// A field as a number, if it is one: `None` for text, `Some(±inf)` for an infinite
+/// value, `Some(NaN)` for spellings of NaN. With `decimal_comma` a field with one comma
+/// and no point reads the comma as the point.
+fn parse_number(field: &str, decimal_comma: bool) -> Option<f64> {
+    if let Ok(v) = field.parse::<f64>() {
+        return Some(v);
+    }
+    if decimal_comma && !field.contains('.') && field.matches(',').count() == 1 {
+        return field.replacen(',', ".", 1).parse::<f64>().ok();
+    }
+    None
+}
+
+/// The category a number becomes: its shortest decimal form, −0 folded into 0.
+fn category_of_number(v: f64) -> String {
+    format_number(if v == 0.0 { 0.0 } else { v })
 }
 
 /// A number's shortest decimal form that reads back to the same `f64`.
@@ -247,13 +355,15 @@ enum Values {
 pub(crate) struct ColumnBuilder {
     name: String,
     declared: Option<ColumnKind>,
+    /// Whether `0,5` is a number (the file is delimited by `;`).
+    decimal_comma: bool,
     values: Values,
     missing: usize,
     became_categorical_at: Option<(usize, String)>,
 }
 
 impl ColumnBuilder {
-    pub(crate) fn new(name: String, declared: Option<ColumnKind>) -> Self {
+    pub(crate) fn new(name: String, declared: Option<ColumnKind>, decimal_comma: bool) -> Self {
         let values = match declared {
             Some(ColumnKind::Categorical) => Values::Categorical {
                 codes: Vec::new(),
@@ -264,6 +374,7 @@ impl ColumnBuilder {
         ColumnBuilder {
             name,
             declared,
+            decimal_comma,
             values,
             missing: 0,
             became_categorical_at: None,
@@ -286,18 +397,18 @@ impl ColumnBuilder {
                     values.push(f64::NAN);
                     return Ok(());
                 }
-                match field.parse::<f64>() {
-                    Ok(v) if v.is_finite() => values.push(v),
+                match parse_number(field, self.decimal_comma) {
+                    Some(v) if v.is_finite() => values.push(v),
                     // "-nan" and the like parse to NaN: another spelling of missing.
-                    Ok(v) if v.is_nan() => {
+                    Some(v) if v.is_nan() => {
                         self.missing += 1;
                         values.push(f64::NAN);
                     }
-                    Ok(_) => return Err(FieldProblem::Infinite),
-                    Err(_) if self.declared == Some(ColumnKind::Numeric) => {
+                    Some(_) => return Err(FieldProblem::Infinite),
+                    None if self.declared == Some(ColumnKind::Numeric) => {
                         return Err(FieldProblem::TextInNumericColumn)
                     }
-                    Err(_) => {
+                    None => {
                         self.switch_to_categorical();
                         self.became_categorical_at = Some((row, field.to_string()));
                         return self.push_categorical(field, false);
@@ -310,11 +421,22 @@ impl ColumnBuilder {
     }
 
     fn push_categorical(&mut self, field: &str, missing: bool) -> Result<(), FieldProblem> {
+        // An inferred column names its numbers by value, before and after the switch.
+        let number = match self.declared {
+            Some(ColumnKind::Categorical) => None,
+            _ if missing => None,
+            _ => parse_number(field, self.decimal_comma),
+        };
+        if number.is_some_and(f64::is_nan) {
+            self.missing += 1;
+        }
         if let Values::Categorical { codes, interner } = &mut self.values {
-            codes.push(if missing {
-                MISSING_CODE
-            } else {
-                interner.code(field)
+            codes.push(match number {
+                _ if missing => MISSING_CODE,
+                Some(v) if v.is_nan() => MISSING_CODE,
+                Some(v) if v.is_finite() => interner.code(&category_of_number(v)),
+                Some(_) => return Err(FieldProblem::Infinite),
+                None => interner.code(field),
             });
         }
         Ok(())
@@ -330,7 +452,7 @@ impl ColumnBuilder {
                     if v.is_nan() {
                         MISSING_CODE
                     } else {
-                        interner.code(&format_number(v))
+                        interner.code(&category_of_number(v))
                     }
                 })
                 .collect();
@@ -370,7 +492,7 @@ mod tests {
 
     #[test]
     fn numeric_column_turns_categorical_at_first_text() {
-        let mut b = ColumnBuilder::new("c".into(), None);
+        let mut b = ColumnBuilder::new("c".into(), None, false);
         for (row, f) in ["1.50", "", "2", "abc", "1.5", "NA"].iter().enumerate() {
             b.push(f, row).unwrap();
         }
@@ -388,10 +510,10 @@ mod tests {
 
     #[test]
     fn declared_kinds_are_kept() {
-        let mut numeric = ColumnBuilder::new("n".into(), Some(ColumnKind::Numeric));
+        let mut numeric = ColumnBuilder::new("n".into(), Some(ColumnKind::Numeric), false);
         assert_eq!(numeric.push("x", 0), Err(FieldProblem::TextInNumericColumn));
         assert_eq!(numeric.push("inf", 0), Err(FieldProblem::Infinite));
-        let mut categorical = ColumnBuilder::new("k".into(), Some(ColumnKind::Categorical));
+        let mut categorical = ColumnBuilder::new("k".into(), Some(ColumnKind::Categorical), false);
         categorical.push("01", 0).unwrap();
         categorical.push("1", 1).unwrap();
         let c = categorical.finish();

@@ -109,13 +109,14 @@ pub fn counts_table_from_parsed(
             return Err(bad(row, &columns.count, text, "a count must be a number"));
         }
     };
+    let missing = |row: usize, column: &str, what: &'static str| DataError::MissingValue {
+        file: file.clone(),
+        line: parsed.line_of_row(row),
+        column: column.to_string(),
+        what,
+    };
     if let Some(row) = counts.iter().position(|v| v.is_nan()) {
-        return Err(bad(
-            row,
-            &columns.count,
-            String::new(),
-            "the count is missing",
-        ));
+        return Err(missing(row, &columns.count, "count"));
     }
     if let Some(row) = counts.iter().position(|&v| v < 0.0) {
         let text = count_column.text(row);
@@ -129,7 +130,7 @@ pub fn counts_table_from_parsed(
         let column = parsed.column(name)?;
         let (codes, levels) = column.as_categories();
         if let Some(row) = codes.iter().position(|&c| c == MISSING_CODE) {
-            return Err(bad(row, name, String::new(), "the state is missing"));
+            return Err(missing(row, name, "state"));
         }
         (state_of_row[axis], labels[axis]) = reorder(codes, levels, order);
     }

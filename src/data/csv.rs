@@ -89,6 +89,21 @@ pub struct ColumnReport {
     pub levels: Option<usize>,
     /// For a column that looked numeric at first: the line and text that made it categorical.
     pub categorical_from: Option<(u64, String)>,
+    /// For a column of numbers and other text ([`Column::mixed`]): what it holds, so
+    /// the user can say how to read it.
+    #[serde(default)]
+    pub mixed: Option<MixedReport>,
+}
+
+/// A mixed column in an [`IngestReport`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MixedReport {
+    /// The 1-based line of the first value that is not a number, and the value (shortened).
+    pub line: u64,
+    pub text: String,
+    /// Values that are numbers, and values that are other text.
+    pub numbers: usize,
+    pub texts: usize,
 }
 
 /// A fully parsed CSV file: typed columns of equal length.
@@ -197,6 +212,12 @@ impl ParsedTable {
                         .became_categorical_at
                         .as_ref()
                         .map(|(row, text)| (self.line_of_row(*row), quote_text(text))),
+                    mixed: c.mixed().map(|m| MixedReport {
+                        line: self.line_of_row(m.first_text),
+                        text: quote_text(&m.text),
+                        numbers: m.numbers,
+                        texts: m.texts,
+                    }),
                 })
                 .collect(),
         }
@@ -446,6 +467,14 @@ impl CsvReader {
 
     fn grow_field(&mut self) -> Result<(), DataError> {
         let limit = self.options.limits.max_field_bytes;
+        if self.field[..self.field_len].contains(&0) {
+            // NUL bytes: a binary file (`/dev/zero`), not a quote left open.
+            return Err(DataError::BinaryData {
+                file: self.options.display_name.clone(),
+                line: self.record_line_estimate(),
+                column: self.current_column_name(),
+            });
+        }
         if self.field.len() > limit {
             let text = String::from_utf8_lossy(&self.field[..64.min(self.field_len)]);
             return Err(DataError::FieldTooLarge {
@@ -524,6 +553,10 @@ impl CsvReader {
             });
         }
         let text = self.field_text()?;
+        if record_end && self.header.is_empty() && text.is_empty() {
+            // A line of only spaces before the header is skipped like an empty line.
+            return Ok(());
+        }
         let name = if text.is_empty() {
             format!("column {}", self.header.len() + 1)
         } else {
@@ -547,6 +580,7 @@ impl CsvReader {
 
     /// The header is complete: check declared columns exist and set up the builders.
     fn start_columns(&mut self) -> Result<(), DataError> {
+        self.declare_counts_columns();
         let declared = |name: &str, list: &[String]| list.iter().any(|c| c == name);
         for wanted in self
             .options
@@ -573,12 +607,36 @@ impl CsvReader {
                 } else {
                     None
                 };
-                ColumnBuilder::new(name.clone(), kind)
+                ColumnBuilder::new(name.clone(), kind, self.delimiter == b';')
             })
             .collect();
         self.header_done = true;
         self.field_index = 0;
         Ok(())
+    }
+
+    /// A counts table read without declared columns: its states are text (trimmed, so
+    /// `1`, `1.0` and `01` are three states) and its count a number, whoever reads it
+    /// (the same rule as [`CountsColumns::ingest_options`](super::CountsColumns::ingest_options)).
+    fn declare_counts_columns(&mut self) {
+        let undeclared =
+            self.options.numeric_columns.is_empty() && self.options.categorical_columns.is_empty();
+        let names: Vec<&str> = self.header.iter().map(String::as_str).collect();
+        if !undeclared || !super::looks_like_counts_table(&names) {
+            return;
+        }
+        let spelled = |wanted: &str| {
+            self.header
+                .iter()
+                .find(|h| h.eq_ignore_ascii_case(wanted))
+                .cloned()
+        };
+        let defaults = super::CountsColumns::default();
+        self.options.categorical_columns = [&defaults.x1, &defaults.x2, &defaults.y]
+            .into_iter()
+            .filter_map(|c| spelled(c))
+            .collect();
+        self.options.numeric_columns = spelled(&defaults.count).into_iter().collect();
     }
 
     fn end_data_field(&mut self, record_end: bool) -> Result<(), DataError> {

@@ -15,24 +15,26 @@
 //! Every failure is a [`DataError`] naming the file, the 1-based line, the column and
 //! the offending text, so a person can find and fix it.
 
+mod align;
 mod assemble;
 pub mod column;
 pub mod counts;
 pub mod csv;
 mod roles;
 
+pub use align::{join_column, Alignment};
 pub use assemble::{
-    assemble, Alignment, AssembleOptions, AssemblyReport, Dataset, Labels, Modality,
+    assemble, joint_category, AssembleOptions, AssemblyReport, Dataset, Labels, Modality,
     ModalityFeatures, ModelConditionals,
 };
-pub use column::{Column, ColumnData, ColumnKind, MISSING_CODE};
+pub use column::{Column, ColumnData, ColumnKind, MixedColumn, MISSING_CODE};
 pub use counts::{
     counts_table_from_parsed, looks_like_counts_table, read_counts_table, write_counts_csv,
     CountsColumns, StateOrder,
 };
 pub use csv::{
     parse_csv, ColumnReport, CsvReader, IngestOptions, IngestProgress, IngestReport, Limits,
-    ParsedTable,
+    MixedReport, ParsedTable,
 };
 pub use roles::Roles;
 
@@ -125,6 +127,13 @@ pub enum DataError {
         text: String,
         problem: &'static str,
     },
+    #[error("{file}, line {line}, column '{column}': the {what} is missing (empty, NA or NaN)")]
+    MissingValue {
+        file: String,
+        line: u64,
+        column: String,
+        what: &'static str,
+    },
     #[error("{file}, line {line}, column '{column}': {role} '{text}' must be a finite number ≥ 0")]
     BadNonNegative {
         role: &'static str,
@@ -168,19 +177,40 @@ pub enum DataError {
         levels: usize,
         limit: usize,
     },
-    #[error("files cannot be aligned by row: '{first}' has {first_rows} rows, '{other}' has {other_rows}")]
+    #[error("files cannot be paired row by row: '{first}' has {first_rows} rows, '{other}' has {other_rows}{hint}")]
     RowCountMismatch {
         first: String,
         first_rows: usize,
         other: String,
         other_rows: usize,
+        /// How to align them instead (empty, or `; …`).
+        hint: String,
     },
-    #[error("{file}, line {line}, column '{column}': id '{text}' appears twice")]
+    #[error("files cannot be paired row by row: their column '{column}' disagrees ({first}; {other}); join them on '{column}' instead")]
+    IdsDisagree {
+        column: String,
+        /// Where and what, in each file: `FILE, line N: 'id'`.
+        first: String,
+        other: String,
+    },
+    #[error("{file}, line {line}, column '{column}': id '{text}' appears twice (first on line {first_line}); ids must be unique to join files on them")]
     DuplicateId {
+        file: String,
+        line: u64,
+        first_line: u64,
+        column: String,
+        text: String,
+    },
+    #[error("column '{column}' is the id the files are joined on, so it cannot also be {role}")]
+    JoinKeyInRole { column: String, role: &'static str },
+    #[error("{file}, line {line}, column '{column}': '{text}' is not a number, though other values of the column are (numbers: {numbers}, other values: {texts}); say how to read '{column}': as numbers (values that are not numbers count as missing) or as text (every distinct value a category)")]
+    MixedColumn {
         file: String,
         line: u64,
         column: String,
         text: String,
+        numbers: usize,
+        texts: usize,
     },
     #[error("no rows are left: {reason}")]
     NoRowsLeft { reason: String },

@@ -89,6 +89,12 @@ fn name_role(name: &str) -> NameRole {
     }
 }
 
+/// Whether a column's name says it identifies rows (`id`, `index`, `idx`, `row`,
+/// `unnamed…`).
+pub(super) fn is_id_name(name: &str) -> bool {
+    name_role(name) == NameRole::Id
+}
+
 /// The group a feature column belongs to (see the module docs).
 fn feature_prefix(name: &str) -> String {
     let lower = name.to_ascii_lowercase();
@@ -152,11 +158,31 @@ impl Roles {
     /// features and X2 the second's (names qualified as `FILE::column` where needed);
     /// with one, as [`Roles::guess`].
     pub fn guess_tables(tables: &[ParsedTable]) -> Result<Roles, DataError> {
+        Roles::guess_joined(tables, None)
+    }
+
+    /// As [`Roles::guess_tables`], with the column `join_on` (the id the tables are
+    /// joined on, in every table) left out of every role.
+    pub fn guess_joined(tables: &[ParsedTable], join_on: Option<&str>) -> Result<Roles, DataError> {
+        let key = join_on.map(|k| k.rsplit_once("::").map_or(k, |(_, c)| c));
+        let role_of = |name: &str| {
+            if Some(name) == key {
+                NameRole::Id
+            } else {
+                name_role(name)
+            }
+        };
         let Some(first) = tables.first() else {
             return Err(DataError::NoTables);
         };
         if tables.len() == 1 {
-            return Roles::guess(&first.column_names());
+            let names = first.column_names();
+            return Roles::guess(
+                &names
+                    .into_iter()
+                    .filter(|n| Some(*n) != key)
+                    .collect::<Vec<_>>(),
+            );
         }
         let count = |name: &str| {
             tables
@@ -175,7 +201,7 @@ impl Roles {
         let mut features: Vec<Vec<String>> = vec![Vec::new(); tables.len()];
         for (t, table) in tables.iter().enumerate() {
             for name in table.column_names() {
-                match name_role(name) {
+                match role_of(name) {
                     NameRole::Label if roles.y.is_empty() => roles.y = qualified(table, name),
                     NameRole::Prediction => roles.yhat.push(qualified(table, name)),
                     NameRole::Weight if roles.weight.is_none() => {
@@ -210,7 +236,7 @@ impl Roles {
     }
 
     /// Every (column, role) pair, in role order.
-    fn assignments(&self) -> Vec<(&str, &'static str)> {
+    pub(super) fn assignments(&self) -> Vec<(&str, &'static str)> {
         let mut all: Vec<(&str, &'static str)> = Vec::new();
         all.extend(self.x1.iter().map(|c| (c.as_str(), "X1")));
         all.extend(self.x2.iter().map(|c| (c.as_str(), "X2")));

@@ -4,8 +4,9 @@
 //!
 //! Per modality:
 //! - a categorical modality passes through: its categories are the states;
-//! - numeric features are standardised (weighted mean 0, s.d. 1; constant features
-//!   dropped), projected on the first `pca_components` principal components (fewer when
+//! - numeric features are standardised (weighted mean 0, s.d. 1, invariant to the
+//!   feature's scale and offset; features with one value only are dropped and named in
+//!   [`ModalityStates::constant_features`]), projected on the first `pca_components` principal components (fewer when
 //!   there are fewer features; Jacobi eigen-decomposition of the covariance up to
 //!   [`JACOBI_MAX_DIMENSION`] features, subspace iteration beyond), and clustered into at most `clusters` states by
 //!   Lloyd's k-means with k-means++ seeding from a seeded [`SplitMix64`](crate::rng::SplitMix64);
@@ -28,7 +29,7 @@ mod standardise;
 
 pub use kmeans::{kmeans, KMeansResult};
 pub use pca::{Pca, JACOBI_MAX_DIMENSION};
-pub use standardise::standardise;
+pub use standardise::{standardise, standardise_features, Standardised};
 
 use quantile::quantile_states;
 
@@ -146,6 +147,10 @@ pub struct ModalityStates {
     pub assignment: Vec<u32>,
     /// Names of the numeric features (empty for a categorical modality).
     pub feature_names: Vec<String>,
+    /// Features left out because every sample has the same value (they carry no
+    /// information; a caller should say so).
+    #[serde(default)]
+    pub constant_features: Vec<String>,
     /// Per state: the (weighted) mean of its samples' original features.
     pub centres: Vec<Vec<f64>>,
     /// Per state: its centre in PCA space (empty unless k-means was used).
@@ -167,6 +172,7 @@ impl ModalityStates {
             labels,
             assignment,
             feature_names: Vec::new(),
+            constant_features: Vec::new(),
             centres: Vec::new(),
             pca_centres: Vec::new(),
             explained_variance: Vec::new(),
@@ -346,8 +352,28 @@ fn discretize_modality(
                 cluster_states(columns, weights, options, &mut report)
             };
             states.feature_names = names.clone();
+            states.constant_features = names
+                .iter()
+                .zip(columns)
+                .filter(|(_, c)| standardise::is_constant(c, weights))
+                .map(|(name, _)| name.clone())
+                .collect();
             Ok(states)
         }
+    }
+}
+
+/// The numeric features of `modality` with one value only: what standardising leaves
+/// out (BATCH's, unweighted), for a caller to name.
+pub fn constant_features(modality: &Modality) -> Vec<String> {
+    match &modality.features {
+        ModalityFeatures::Numeric { names, columns } => names
+            .iter()
+            .zip(columns)
+            .filter(|(_, c)| standardise::is_constant(c, None))
+            .map(|(name, _)| name.clone())
+            .collect(),
+        ModalityFeatures::Categorical(_) => Vec::new(),
     }
 }
 

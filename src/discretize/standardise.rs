@@ -1,25 +1,146 @@
-//! Standardising numeric features: weighted mean 0, standard deviation 1.
+//! Standardising numeric features: weighted mean 0, standard deviation 1, whatever the
+//! feature's scale or offset.
+//!
+//! z_i = (v_i − μ) / σ with μ = Σ w_i v_i / W and σ² = Σ w_i (v_i − μ)² / W
+//! (W = Σ w_i; w_i = 1 unweighted), computed so that the result does not depend on
+//! the feature's units:
+//!
+//! - each column is first multiplied by the power of two 2^−e that brings its largest
+//!   |v| into [1, 2). Scaling by a power of two is exact, so for features of ordinary
+//!   size z is bit for bit what the unscaled formula gives, and a feature with s.d.
+//!   1e-13 or 1e160 (whose σ² would underflow or overflow) gives the same z as the same
+//!   feature in ordinary units;
+//! - the mean is computed in two passes: after centring on μ, the mean of the centred
+//!   values is subtracted again when it is not negligible (more than 2^−26 σ), which
+//!   happens when the offset dwarfs the spread (a feature shifted by 1e15): the rounding
+//!   error of the first mean then cancels instead of inflating σ;
+//! - a column is *constant*, and dropped, only when every value (of positive weight) is
+//!   the same number; its index is reported so the caller can name it.
 
 use super::{total_weight, weighted};
 use crate::numeric::dot;
 
+/// Standardised features and the columns left out because they are constant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standardised {
+    /// The non-constant columns, standardised, in their original order.
+    pub columns: Vec<Vec<f64>>,
+    /// Indices (into the input) of the constant columns.
+    pub constant: Vec<usize>,
+}
+
+/// A centred mean is re-subtracted when it exceeds this share of σ (see the module docs).
+const RECENTRE_SHARE: f64 = 1.0 / (1u64 << 26) as f64;
+
 /// Each column minus its weighted mean over its weighted standard deviation; constant
-/// columns (s.d. 0) are dropped, as they carry no information.
+/// columns are dropped (see [`standardise_features`] for which were).
 pub fn standardise(columns: &[Vec<f64>], weights: Option<&[f64]>) -> Vec<Vec<f64>> {
+    standardise_features(columns, weights).columns
+}
+
+/// Standardises every column (formula and scaling in the module docs) and lists the
+/// constant ones.
+pub fn standardise_features(columns: &[Vec<f64>], weights: Option<&[f64]>) -> Standardised {
     let n = columns.first().map_or(0, Vec::len);
     let total = total_weight(n, weights);
     let ones = vec![1.0; n];
-    columns
-        .iter()
-        .filter_map(|column| {
-            let mean = dot(&weighted(column, weights), &ones) / total;
-            let centred: Vec<f64> = column.iter().map(|v| v - mean).collect();
-            let variance = dot(&weighted(&centred, weights), &centred) / total;
-            let sd = variance.sqrt();
-            // Relative test: a column of identical large numbers still has rounding noise.
-            let scale = column.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(1.0);
-            (sd > 1e-12 * scale && sd.is_finite())
-                .then(|| centred.into_iter().map(|v| v / sd).collect())
-        })
-        .collect()
+    let mut out = Standardised {
+        columns: Vec::with_capacity(columns.len()),
+        constant: Vec::new(),
+    };
+    for (index, column) in columns.iter().enumerate() {
+        match standardise_one(column, weights, total, &ones) {
+            Some(z) => out.columns.push(z),
+            None => out.constant.push(index),
+        }
+    }
+    out
+}
+
+/// One column standardised, or `None` when it is constant.
+fn standardise_one(
+    column: &[f64],
+    weights: Option<&[f64]>,
+    total: f64,
+    ones: &[f64],
+) -> Option<Vec<f64>> {
+    if is_constant(column, weights) {
+        return None;
+    }
+    let top = column.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    let scale = power_of_two_below(top);
+    let scaled: Vec<f64> = column.iter().map(|v| v * scale).collect();
+    let mean = dot(&weighted(&scaled, weights), ones) / total;
+    let mut centred: Vec<f64> = scaled.iter().map(|v| v - mean).collect();
+    drop(scaled);
+    let mut variance = dot(&weighted(&centred, weights), &centred) / total;
+    let residual = dot(&weighted(&centred, weights), ones) / total;
+    if residual.abs() > RECENTRE_SHARE * variance.sqrt() {
+        centred.iter_mut().for_each(|c| *c -= residual);
+        variance = dot(&weighted(&centred, weights), &centred) / total;
+    }
+    let sd = variance.sqrt();
+    (sd > 0.0 && sd.is_finite()).then(|| centred.into_iter().map(|c| c / sd).collect())
+}
+
+/// Whether every value of positive weight is the same number (or there is none).
+pub(super) fn is_constant(column: &[f64], weights: Option<&[f64]>) -> bool {
+    let counted = |i: &usize| weights.is_none_or(|w| w[*i] > 0.0);
+    let mut values = (0..column.len()).filter(counted).map(|i| column[i]);
+    let first = values.next();
+    values.all(|v| Some(v) == first)
+}
+
+/// 2^−e for the exponent e of `top` (so `top` × 2^−e is in [1, 2); [2, 4) when e is
+/// 1023), exact; for 0, subnormal or non-finite `top` a factor that keeps every value
+/// finite.
+fn power_of_two_below(top: f64) -> f64 {
+    let biased = ((top.to_bits() >> 52) & 0x7ff) as i64;
+    // Normal numbers: exponent e = biased − 1023, and 2^−e has biased exponent 2046 − biased.
+    match biased {
+        // Zero or subnormal: 2^1022 brings them up without overflow.
+        0 => f64::from_bits(2045u64 << 52),
+        0x7ff => 1.0,
+        // The largest exponent: 2^−1023 is subnormal, so 2^−1022 (top × it is in [2, 4)).
+        b => f64::from_bits(((2046 - b).max(1) as u64) << 52),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn powers_of_two_bring_the_largest_value_into_one_to_two() {
+        for top in [
+            1.0,
+            1.5,
+            3e-13,
+            2.5e160,
+            1e15 + 3.0,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+        ] {
+            let s = power_of_two_below(top);
+            let bound = if top > 2f64.powi(1023) { 4.0 } else { 2.0 };
+            assert!((1.0..bound).contains(&(top * s)), "{top} × {s}");
+            assert_eq!(s.to_bits() & ((1 << 52) - 1), 0, "{s} is a power of two");
+        }
+    }
+
+    #[test]
+    fn constant_columns_are_listed_and_nearly_constant_ones_kept() {
+        let columns = vec![
+            vec![7.0; 4],
+            vec![1e15, 1e15 + 1.0, 1e15, 1e15 + 1.0],
+            vec![0.0, 1e-300, 0.0, 2e-300],
+        ];
+        let s = standardise_features(&columns, None);
+        assert_eq!(s.constant, [0]);
+        assert_eq!(s.columns[0], [-1.0, 1.0, -1.0, 1.0]);
+        assert_eq!(s.columns.len(), 2);
+        // A column constant where it has weight is constant.
+        let weighted = standardise_features(&[vec![1.0, 1.0, 5.0]], Some(&[1.0, 2.0, 0.0]));
+        assert_eq!(weighted.constant, [0]);
+    }
 }

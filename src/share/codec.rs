@@ -24,16 +24,14 @@ pub const FRAGMENT_KEY: &str = "#s=";
 /// follows `#s=` in a full URL (or a leading `s=`), and percent-decodes once or twice
 /// when the text still contains `%` (links that went through one or two URL-encoders).
 pub fn unwrap_link(text: &str) -> Result<Cow<'_, str>, ShareError> {
-    let mut link = Cow::Borrowed(strip_url(text));
-    if link.contains(char::is_whitespace) {
-        link = Cow::Owned(link.split_whitespace().collect());
-    }
+    let mut link = without_spaces(Cow::Borrowed(strip_url(text)));
     for _ in 0..MAX_PERCENT_ROUNDS {
         if !link.contains('%') {
             return Ok(link);
         }
+        // A `%20` is whitespace too, once decoded.
         let decoded = percent_decode(&link)?;
-        link = Cow::Owned(strip_url(&decoded).to_string());
+        link = without_spaces(Cow::Owned(strip_url(&decoded).to_string()));
     }
     if link.contains('%') {
         return Err(ShareError::OverEncoded {
@@ -41,6 +39,15 @@ pub fn unwrap_link(text: &str) -> Result<Cow<'_, str>, ShareError> {
         });
     }
     Ok(link)
+}
+
+/// `link` without any whitespace (line breaks, and `%20` once decoded).
+fn without_spaces(link: Cow<'_, str>) -> Cow<'_, str> {
+    if link.contains(char::is_whitespace) {
+        Cow::Owned(link.split_whitespace().collect())
+    } else {
+        link
+    }
 }
 
 fn strip_url(text: &str) -> &str {
@@ -177,8 +184,27 @@ pub fn deflate(bytes: &[u8]) -> Vec<u8> {
     miniz_oxide::deflate::compress_to_vec(bytes, DEFLATE_LEVEL)
 }
 
-/// Inflates raw deflate, refusing output beyond [`MAX_INFLATED_BYTES`].
+/// Inflates raw deflate, refusing output beyond [`MAX_INFLATED_BYTES`] and bytes after
+/// the end of the compressed stream.
 pub fn inflate(bytes: &[u8]) -> Result<Vec<u8>, ShareError> {
+    use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
+    use miniz_oxide::inflate::TINFLStatus;
+    let out = inflate_all(bytes)?;
+    // Inflate again into a buffer of exactly that size to learn where the stream ends.
+    let mut exact = vec![0; out.len()];
+    let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
+    let mut decompressor = Box::<DecompressorOxide>::default();
+    let (status, consumed, _) = decompress(&mut decompressor, bytes, &mut exact, 0, flags);
+    match status {
+        TINFLStatus::Done if consumed < bytes.len() => Err(ShareError::TrailingData {
+            bytes: bytes.len() - consumed,
+        }),
+        TINFLStatus::Done => Ok(out),
+        _ => Err(ShareError::CorruptData),
+    }
+}
+
+fn inflate_all(bytes: &[u8]) -> Result<Vec<u8>, ShareError> {
     use miniz_oxide::inflate::TINFLStatus;
     miniz_oxide::inflate::decompress_to_vec_with_limit(bytes, MAX_INFLATED_BYTES).map_err(|e| {
         match e.status {
@@ -222,6 +248,15 @@ mod tests {
     }
 
     #[test]
+    fn bytes_after_the_compressed_data_are_refused() {
+        let packed = deflate(b"{\"a\":1}");
+        assert_eq!(inflate(&packed).unwrap(), b"{\"a\":1}");
+        let mut longer = packed.clone();
+        longer.extend_from_slice(b"junk");
+        assert_eq!(inflate(&longer), Err(ShareError::TrailingData { bytes: 4 }));
+    }
+
+    #[test]
     fn unwraps_urls_and_percent_encoding() {
         let plain = "1.abc-_";
         for text in [
@@ -232,6 +267,8 @@ mod tests {
             "s=1.abc-_",
             "1%2Eabc-_",
             "1%252Eabc-_",
+            "1.ab%20c-_",
+            "1.ab%0Ac-%20_",
             "https%3A%2F%2Fx.org%2F%23s%3D1.abc-_",
             "https%253A%252F%252Fx.org%252F%2523s%253D1%252Eabc-_",
         ] {

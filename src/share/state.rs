@@ -333,7 +333,23 @@ pub(super) fn shorten(text: &str) -> String {
     }
 }
 
+/// Whether `c` could disguise shared text: a control character (other than line break
+/// and tab) or a bidirectional override or isolate (U+202A–U+202E, U+2066–U+2069),
+/// which reorder what is shown (`abc\u{202E}fdp.exe` reads `abcexe.pdf`).
+fn disguises(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || ('\u{202A}'..='\u{202E}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// Checks a shared text: at most `max` characters, none that could disguise it.
 fn check_len(field: &str, text: &str, max: usize) -> Result<(), ShareError> {
+    if let Some(c) = text.chars().find(|&c| disguises(c)) {
+        return Err(ShareError::HiddenCharacter {
+            field: field.to_string(),
+            code: format!("U+{:04X}", u32::from(c)),
+        });
+    }
     let got = text.chars().count();
     if got > max {
         return Err(ShareError::TooLong {

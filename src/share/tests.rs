@@ -103,7 +103,8 @@ fn round_trips_each_source_kind_through_links_and_files() {
     table_of(&mut brackets).labels = [
         vec!["[".into(), "{".into()],
         vec!["],".into(), "},\n\"x\": [".into()],
-        vec!["\\".into(), "\u{0}".into()],
+        // (A NUL, once here, is refused now: control characters can disguise labels.)
+        vec!["\\".into(), "\"'".into()],
     ];
     for state in [xor_state(), edited, example, brackets] {
         assert_eq!(decode_link(&encode_link(&state)), Ok(state.clone()));
@@ -224,7 +225,7 @@ fn empty_links_are_refused() {
 
 #[test]
 fn version_prefix_must_be_present_and_numeric() {
-    let no_prefix = "the link has no version prefix: expected `<version>.<data>`, e.g. `1.…`";
+    let no_prefix = "this is not a pidscope link: what follows `#s=` must start with a version number and a dot (like `2.eNq…`); copy the whole link again";
     assert_eq!(message("q1bKL8pRslIqLkksS"), no_prefix);
     assert_eq!(
         message("v1.q1bKL8pRslIq"),
@@ -439,6 +440,35 @@ fn overlong_text_and_too_many_names_are_refused() {
     let mut state = xor_state();
     state.settings.files = vec!["f".repeat(MAX_NAME_CHARS + 1)];
     assert!(message_for_state(&state).starts_with("`settings.files[0]` is 256 characters long"));
+}
+
+#[test]
+fn control_and_bidirectional_override_characters_are_refused() {
+    for (text, code) in [
+        ("abc\u{202E}fdp.exe", "U+202E"),
+        ("a\u{2066}b", "U+2066"),
+        ("bell\u{7}", "U+0007"),
+        ("esc\u{1b}[31m", "U+001B"),
+    ] {
+        let mut state = xor_state();
+        table_of(&mut state).labels[2][0] = text.to_string();
+        let message = message_for_state(&state);
+        assert!(
+            message.starts_with("`source.table.labels.y[0]` contains the invisible character")
+                && message.contains(code),
+            "{message}"
+        );
+        let mut state = xor_state();
+        state.title = Some(text.to_string());
+        assert!(
+            message_for_state(&state).starts_with("`title` contains"),
+            "{text:?}"
+        );
+    }
+    // Line breaks and tabs in a note are ordinary text.
+    let mut state = xor_state();
+    state.note = Some("line one\nline two\tend".into());
+    assert!(state.validate().is_ok());
 }
 
 #[test]

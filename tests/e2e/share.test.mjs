@@ -113,7 +113,7 @@ test('every kind of broken link shows its own clear message and the page stays u
   const good = handMadeLink({ results: RESULTS, source: { example: { name: 'XOR' } } });
   const table = (shape, weights) => handMadeLink({ results: RESULTS, source: { table: { labels: [['a', 'b'].slice(0, shape[0]), ['a', 'b'].slice(0, shape[1]), ['0', '1']], shape, weights } } });
   const cases = [
-    ['garbage', 'hello', /no version prefix/],
+    ['garbage', 'hello', /not a pidscope link/],
     ['truncated', good.slice(0, Math.floor(good.length / 2)), /incomplete|damaged/],
     ['corrupted', `${good.slice(0, 10)}${good[10] === 'A' ? 'B' : 'A'}${good.slice(11)}`, /damaged/],
     ['future version', good.replace(/^1\./, '7.'), /made by a newer pidscope \(version 7\)/],

@@ -63,12 +63,43 @@ export function dropZone(onFiles) {
   return zone;
 }
 
+/** How a mixed column (numbers and other text) is read: the choices the core takes. */
+export const READ_AS = [
+  ['numeric', 'as numbers (values that are not numbers count as missing)'],
+  ['text', 'as text (every distinct value a category)'],
+];
+
 /**
- * A file's summary line and a preview of its first rows, with each column's type.
- * @param {import('../bridge.js').EngineValue} file the engine's summary of it (`finishFile`)
- * @param {{onRemove?: () => void}} [options]
+ * The question for each column of numbers and other text: one stray value would otherwise
+ * turn a measurement into categories, so the person says how to read it.
+ * @param {import('../bridge.js').EngineValue} file
+ * @param {Record<string, string>} choices `FILE::column` → 'numeric' | 'text'
+ * @param {(column: string, how: string) => void} onChoose
  */
-export function filePreview(file, { onRemove } = {}) {
+function mixedColumnQuestions(file, choices, onChoose) {
+  return file.columns
+    .filter((c) => c.mixed)
+    .map(({ name, mixed }) => {
+      const key = `${file.name}::${name}`;
+      const others = mixed.texts === 1 ? '1 value is not a number' : `${mixed.texts.toLocaleString()} values are not numbers`;
+      return h(
+        'fieldset',
+        { class: choices[key] ? 'mixed' : 'mixed warn', dataset: { testid: 'mixed-column', column: name } },
+        h('legend', {}, `Column '${name}': line ${mixed.line} has '${mixed.text}', not a number (${others}, ${mixed.numbers.toLocaleString()} are). Read it:`),
+        READ_AS.map(([how, label]) =>
+          h('label', {}, h('input', { type: 'radio', name: `read-${key}`, value: how, checked: choices[key] === how, onchange: () => onChoose(key, how) }), ` ${label}`),
+        ),
+      );
+    });
+}
+
+/**
+ * A file's summary line and a preview of its first rows, with each column's type, and
+ * the question for each column of numbers and other text.
+ * @param {import('../bridge.js').EngineValue} file the engine's summary of it (`finishFile`)
+ * @param {{onRemove?: () => void, choices?: Record<string, string>, onChoose?: (column: string, how: string) => void}} [options]
+ */
+export function filePreview(file, { onRemove, choices = {}, onChoose = () => {} } = {}) {
   const { name, bytes, rows, columns, preview, kind, missing_values: missing } = file;
   const head = h(
     'tr',
@@ -89,9 +120,16 @@ export function filePreview(file, { onRemove } = {}) {
       ' ',
       onRemove ? h('button', { type: 'button', class: 'link', onclick: onRemove, 'aria-label': `Remove ${name}` }, 'remove') : null,
     ),
+    mixedColumnQuestions(file, choices, onChoose),
     h('div', { class: 'preview', tabindex: 0, 'aria-label': `First rows of ${name}` }, h('table', {}, h('thead', {}, head), h('tbody', {}, body))),
   );
 }
+
+/** A column's name without its `FILE::` qualifier: the join key is one column of that name in every file. */
+const bare = (column) => {
+  const cut = column.lastIndexOf('::');
+  return cut < 0 ? column : column.slice(cut + 2);
+};
 
 const listColumns = (cols) => (cols.length <= 4 ? cols.join(', ') : `${cols.slice(0, 2).join(', ')} … ${cols.at(-1)} (${cols.length} columns)`);
 
@@ -119,6 +157,7 @@ export function rolePicker(columns, roles, onChange) {
   const roleOf = (qualified) => {
     for (const key of LIST_ROLES) if (roles[key]?.includes(qualified)) return key;
     for (const key of SINGLE_ROLES) if (roles[key] === qualified) return key;
+    if (roles.id && bare(roles.id) === bare(qualified)) return 'id';
     return '';
   };
   const rows = columns.map(({ qualified, name, file, kind }) => {
@@ -134,13 +173,22 @@ export function rolePicker(columns, roles, onChange) {
   );
 }
 
-/** Applies one role change: a column holds one role at most; Y, weight and id are single columns. */
+/**
+ * Applies one role change: a column holds one role at most; Y, weight and id are single
+ * columns. The id is the column joining the files: every file's column of that name is
+ * the id (none of them holds another role), and it is kept by its bare name.
+ */
 export function assignRole(roles, column, role) {
+  const sameName = (c) => bare(c) === bare(column);
+  const freed = (c) => c !== column && !(role === 'id' && sameName(c));
   const next = Object.fromEntries([
-    ...LIST_ROLES.map((key) => [key, (roles[key] ?? []).filter((c) => c !== column)]),
-    ...SINGLE_ROLES.map((key) => [key, roles[key] === column ? null : roles[key]]),
+    ...LIST_ROLES.map((key) => [key, (roles[key] ?? []).filter(freed)]),
+    ...SINGLE_ROLES.map((key) => [key, roles[key] && freed(roles[key]) ? roles[key] : null]),
   ]);
+  // Changing any file's column of the id's name changes the join.
+  next.id = roles.id && !sameName(roles.id) ? roles.id : null;
   if (LIST_ROLES.includes(role)) next[role] = [...next[role], column];
+  else if (role === 'id') next.id = bare(column);
   else if (role) next[role] = column;
   return next;
 }

@@ -212,6 +212,12 @@ function statsNote(stats, uncertainty) {
   );
 }
 
+/** What happened to rows and columns on the way to the table (the core's sentences, as the CLI prints them). */
+function dataNotes(notes) {
+  if (!notes?.length) return null;
+  return h('div', { class: 'stats', dataset: { testid: 'data-notes' } }, notes.map((note) => h('p', { role: 'note' }, note)));
+}
+
 function chartBlock(figure, baseName) {
   const exportSvg = () => download(`${baseName}.svg`, svgText(figure), 'image/svg+xml');
   const exportPng = async () => download(`${baseName}.png`, await pngBlob(figure));
@@ -295,6 +301,7 @@ export function resultCard(analysis, { unit = 'bits', share } = {}) {
     analysis.compareWith ? disagreementNote(disagreeing, unit) : null,
     isBatch(analysis) ? batchNote(analysis) : certificateNote(analysis.pid),
     statsNote(analysis.stats, analysis.uncertainty),
+    dataNotes(analysis.notes),
     uncertaintyNote(analysis.uncertainty),
     !isBatch(analysis) && !analysis.stats ? h('p', { class: 'stats', dataset: { testid: 'no-sample-size' } }, `No intervals or p-values: ${META.messages.no_sample_size}.`) : null,
     fidelityNote(analysis.fidelity, unit),

@@ -5,11 +5,12 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use pidscope::analysis::AnalysisError;
 use pidscope::analysis::{
     analyse, analyse_batch, analyse_batch_null, Analysis, AnalysisSettings, ShareMeta,
     TargetAnalysis,
 };
-use pidscope::data::{CsvReader, IngestOptions, ParsedTable, Roles};
+use pidscope::data::{join_column, CsvReader, DataError, IngestOptions, ParsedTable, Roles};
 use pidscope::meta::{self, Bound, Units};
 use pidscope::pid::batch::{batch_uncertainty, BatchConfig, BatchUncertainty, MIN_NULLS_FOR_TEST};
 use pidscope::pid::{Decomposition, Term, TERMS};
@@ -141,6 +142,15 @@ struct RoleArgs {
     /// (batch) A model's p̂(y|x1,x2) (guessed: p_x1x2_<state>); with all three, BATCH uses them instead of training classifiers.
     #[arg(long = "p-joint", value_name = "COLS")]
     p_joint: Option<String>,
+    /// Join the files on this id column (default: an id/index/idx/row column all files share; else row by row).
+    #[arg(long = "join-on", value_name = "COL")]
+    join_on: Option<String>,
+    /// Read these columns of numbers and text as numbers: values that are not numbers count as missing.
+    #[arg(long, value_name = "COLS")]
+    numeric: Option<String>,
+    /// Read these columns of numbers and text as text: every distinct value is a category.
+    #[arg(long, value_name = "COLS")]
+    text: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -239,8 +249,20 @@ fn ranged<T: std::fmt::Display>(what: &str, bound: &Bound<T>) -> String {
 }
 
 impl EstimateArgs {
-    fn settings(&self) -> AnalysisSettings {
+    /// The settings the options give, for these files (the join column is detected
+    /// when not given).
+    // Settings without an option keep their defaults when fields are added.
+    #[allow(clippy::needless_update)]
+    fn settings(&self, tables: &[ParsedTable]) -> AnalysisSettings {
+        let list = |option: &Option<String>| {
+            option
+                .as_deref()
+                .map_or_else(Vec::new, |p| expand(p, tables))
+        };
         AnalysisSettings {
+            join_on: self.roles.join_on(tables),
+            numeric_columns: list(&self.roles.numeric),
+            text_columns: list(&self.roles.text),
             clusters: self.estimator.clusters,
             pca: self.estimator.pca,
             seed: self.estimator.seed,
@@ -284,6 +306,20 @@ pub(crate) struct CliError(String);
 impl CliError {
     pub(crate) fn input(message: impl ToString) -> Self {
         CliError(message.to_string())
+    }
+
+    /// An analysis error, with the option that resolves it where there is one.
+    fn analysis(error: AnalysisError) -> Self {
+        let hint = match &error {
+            AnalysisError::Data(DataError::MixedColumn { column, .. }) => {
+                format!(" (--numeric '{column}' or --text '{column}')")
+            }
+            AnalysisError::Data(DataError::IdsDisagree { column, .. }) => {
+                format!(" (--join-on '{column}')")
+            }
+            _ => String::new(),
+        };
+        CliError(format!("{error}{hint}"))
     }
 }
 
@@ -331,6 +367,13 @@ fn expand(patterns: &str, tables: &[ParsedTable]) -> Vec<String> {
     out
 }
 
+impl RoleArgs {
+    /// The id column to join on: `--join-on`, or the one the files share.
+    fn join_on(&self, tables: &[ParsedTable]) -> Option<String> {
+        self.join_on.clone().or_else(|| join_column(tables))
+    }
+}
+
 /// Roles from the options; what an option does not name keeps its guess, minus any
 /// column that an option put in another role.
 fn roles_from(args: &RoleArgs, tables: &[ParsedTable]) -> Option<Roles> {
@@ -345,9 +388,9 @@ fn roles_from(args: &RoleArgs, tables: &[ParsedTable]) -> Option<Roles> {
         &args.p_joint,
     ];
     if given.iter().all(|o| o.is_none()) {
-        return None;
+        return None; // guessed by the analysis, which leaves out the join column too
     }
-    let guess = Roles::guess_tables(tables).unwrap_or_default();
+    let guess = Roles::guess_joined(tables, args.join_on(tables).as_deref()).unwrap_or_default();
     let list = |option: &Option<String>| option.as_deref().map(|p| expand(p, tables));
     let (x1, x2, yhat) = (list(&args.x1), list(&args.x2), list(&args.yhat));
     let (p_x1, p_x2, p_joint) = (list(&args.p_x1), list(&args.p_x2), list(&args.p_joint));
@@ -508,7 +551,18 @@ fn print_json_with(analysis: &Analysis, units: Units, fidelity: &crate::fidelity
     }
     out.insert("settings".into(), json!(analysis.settings));
     crate::fidelity::insert_json(fidelity, &mut out);
+    out.insert("notes".into(), json!(analysis.notes));
     println!("{}", Value::Object(out));
+}
+
+/// A value with six decimals; one that rounds to zero is `0.000000`, never `-0.000000`
+/// (a solver's −1e-12 is not a negative amount of information).
+fn fixed(value: f64) -> String {
+    let text = format!("{value:.6}");
+    match text.strip_prefix('-') {
+        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
+        _ => text,
+    }
 }
 
 /// A row label: the term's name with its symbol (`Redundancy R`, `I(X1;Y)`).
@@ -536,6 +590,9 @@ pub(crate) fn print_table(analysis: &Analysis, files: &[String], units: Units) {
             report.rows_used, report.rows_in, report.rows_dropped_missing, report.rows_unmatched
         );
     }
+    for note in &analysis.notes {
+        println!("note: {note}");
+    }
     let targets: Vec<&TargetAnalysis> = std::iter::once(&analysis.dataset)
         .chain(&analysis.models)
         .collect();
@@ -560,12 +617,12 @@ pub(crate) fn print_table(analysis: &Analysis, files: &[String], units: Units) {
             let total = t.pid.mi_joint;
             let cell = if term.atom && total > 0.0 {
                 format!(
-                    "{:.6} {:>5.1}%",
-                    bits * units.per_bit(),
+                    "{} {:>5.1}%",
+                    fixed(bits * units.per_bit()),
                     100.0 * bits.max(0.0) / total
                 )
             } else {
-                format!("{:.6}", bits * units.per_bit())
+                fixed(bits * units.per_bit())
             };
             print!("{cell:>24}");
         }
@@ -622,9 +679,9 @@ fn read_inputs(args: &EstimateArgs) -> Result<(Vec<ParsedTable>, Option<Roles>),
 /// Reads the files and runs the CVX analysis the options describe.
 fn run(args: &EstimateArgs) -> Result<(Analysis, Vec<ParsedTable>), CliError> {
     let (tables, roles) = read_inputs(args)?;
-    let settings = args.settings();
+    let settings = args.settings(&tables);
     let mut analysis =
-        analyse(&tables, roles.as_ref(), &settings, &mut |_| {}).map_err(CliError::input)?;
+        analyse(&tables, roles.as_ref(), &settings, &mut |_| {}).map_err(CliError::analysis)?;
     if settings.resamples + settings.permutations > 0 {
         let rigor = settings.uncertainty();
         for target in std::iter::once(&mut analysis.dataset).chain(&mut analysis.models) {
@@ -665,9 +722,9 @@ fn link(args: &LinkArgs) -> Result<(), CliError> {
 /// also trained once on shuffled labels for its bias floor.
 fn estimate_batch(args: &EstimateArgs, config: &BatchConfig) -> Result<(), CliError> {
     let (tables, roles) = read_inputs(args)?;
-    let settings = args.settings();
+    let settings = args.settings(&tables);
     let mut result = analyse_batch(&tables, roles.as_ref(), &settings, config, &mut |_| {})
-        .map_err(CliError::input)?;
+        .map_err(CliError::analysis)?;
     let mut nulls = Vec::new();
     for index in 0..config.null_runs as u64 {
         let null = analyse_batch_null(
@@ -678,7 +735,7 @@ fn estimate_batch(args: &EstimateArgs, config: &BatchConfig) -> Result<(), CliEr
             index,
             &mut |_| {},
         )
-        .map_err(CliError::input)?;
+        .map_err(CliError::analysis)?;
         nulls.extend(null);
     }
     result.uncertainty = batch_uncertainty(&result.dataset, &nulls, meta::SIGNIFICANCE_LEVEL);
@@ -705,6 +762,7 @@ fn estimate_batch(args: &EstimateArgs, config: &BatchConfig) -> Result<(), CliEr
     // Always in bits, as for CVX.
     out.insert("uncertainty".into(), json!(result.uncertainty));
     out.insert("uncertainty_units".into(), json!(Units::Bits));
+    out.insert("notes".into(), json!(result.notes));
     if args.json {
         println!("{}", Value::Object(out));
         return Ok(());
@@ -717,7 +775,11 @@ fn estimate_batch(args: &EstimateArgs, config: &BatchConfig) -> Result<(), CliEr
         result.names.y
     );
     for (term, bits) in result.dataset.terms() {
-        println!("{:<18}{:>12.6}", row_label(term), bits * units.per_bit());
+        println!(
+            "{:<18}{:>12}",
+            row_label(term),
+            fixed(bits * units.per_bit())
+        );
     }
     let s = &result.dataset.samples;
     println!(
@@ -725,6 +787,9 @@ fn estimate_batch(args: &EstimateArgs, config: &BatchConfig) -> Result<(), CliEr
         result.dataset.test_batches, s.test, s.train, s.validation
     );
     print_batch_uncertainty(&result.uncertainty, units);
+    for note in &result.notes {
+        println!("note: {note}");
+    }
     Ok(())
 }
 
@@ -809,5 +874,19 @@ pub fn main() -> ExitCode {
             eprintln!("pidscope: {message}");
             ExitCode::from(1)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixed;
+
+    #[test]
+    fn values_that_round_to_zero_carry_no_sign() {
+        assert_eq!(fixed(-1e-12), "0.000000");
+        assert_eq!(fixed(-0.0), "0.000000");
+        assert_eq!(fixed(-0.0000004), "0.000000");
+        assert_eq!(fixed(-0.0000006), "-0.000001");
+        assert_eq!(fixed(0.25), "0.250000");
     }
 }
