@@ -72,6 +72,24 @@ pub struct Term {
     pub atom: bool,
 }
 
+/// `[&x.redundancy, &x.unique1, …, &x.mi_joint]`: the seven per-term fields of a struct
+/// that has one field per term, in the order of [`TERMS`] (one list, so no struct spells
+/// the order again).
+#[macro_export]
+macro_rules! per_term {
+    ($x:expr) => {
+        [
+            &$x.redundancy,
+            &$x.unique1,
+            &$x.unique2,
+            &$x.synergy,
+            &$x.mi_x1_y,
+            &$x.mi_x2_y,
+            &$x.mi_joint,
+        ]
+    };
+}
+
 /// The four atoms, then the three terms they split, in display order.
 pub const TERMS: [Term; 7] = [
     Term {

@@ -235,15 +235,7 @@ pub struct Uncertainty {
 impl Uncertainty {
     /// The seven terms in the order of [`crate::pid::TERMS`].
     pub fn terms(&self) -> [&TermUncertainty; 7] {
-        [
-            &self.redundancy,
-            &self.unique1,
-            &self.unique2,
-            &self.synergy,
-            &self.mi_x1_y,
-            &self.mi_x2_y,
-            &self.mi_joint,
-        ]
+        crate::per_term!(self)
     }
 }
 

@@ -113,15 +113,7 @@ impl StoredUncertainty {
 
     /// The seven terms with their keys, in the order of [`crate::pid::TERMS`].
     pub fn terms(&self) -> [(&'static str, &StoredTerm); 7] {
-        let terms = [
-            &self.redundancy,
-            &self.unique1,
-            &self.unique2,
-            &self.synergy,
-            &self.mi_x1_y,
-            &self.mi_x2_y,
-            &self.mi_joint,
-        ];
+        let terms = crate::per_term!(self);
         std::array::from_fn(|i| (crate::pid::TERMS[i].key, terms[i]))
     }
 

@@ -3,31 +3,13 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { AND_PID, noisyAndCsv } from './fixtures.mjs';
-import { dropFiles, number, startSession } from './harness.mjs';
+import { dropFiles, number, openReady as openReadyIn, runAndWait, setClusters, startSession } from './harness.mjs';
 
 let session;
 before(async () => (session = await startSession()));
 after(() => session?.close());
 
-async function openReady() {
-  const opened = await session.open('/');
-  await opened.page.locator('#results[data-ready=true]').waitFor({ timeout: 20_000 });
-  return opened;
-}
-
-
-async function setClusters(page, k) {
-  await page.getByText('Settings', { exact: true }).click();
-  const input = page.getByLabel('Clusters per modality');
-  await input.fill(String(k));
-  await input.press('Tab');
-}
-
-async function runAndWait(page, count) {
-  await page.getByRole('button', { name: 'Estimate PID' }).click();
-  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=result]').length === n, count, { timeout: 30_000 });
-  return page.getByTestId('result').first();
-}
+const openReady = () => openReadyIn(session);
 
 test('drop a noisy-AND samples CSV, keep the guessed roles, run, read the AND gate’s PID', async () => {
   const { page, context, record } = await openReady();

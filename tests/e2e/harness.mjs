@@ -57,3 +57,25 @@ export async function dropFiles(page, files) {
 
 /** A number shown in a card, read from its test id. */
 export const number = async (scope, testid) => Number.parseFloat(await scope.getByTestId(testid).textContent());
+
+/** The page at `/` of `session`, once its built-in example is computed. */
+export async function openReady(session) {
+  const opened = await session.open('/');
+  await opened.page.locator('#results[data-ready=true]').waitFor({ timeout: 20_000 });
+  return opened;
+}
+
+/** Opens Settings and sets the clusters per modality to `k`, as a person types it. */
+export async function setClusters(page, k) {
+  await page.getByText('Settings', { exact: true }).click();
+  const input = page.getByLabel('Clusters per modality');
+  await input.fill(String(k));
+  await input.press('Tab');
+}
+
+/** Clicks Estimate and waits for `count` result cards; returns the newest. */
+export async function runAndWait(page, count) {
+  await page.getByRole('button', { name: 'Estimate PID' }).click();
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=result]').length === n, count, { timeout: 30_000 });
+  return page.getByTestId('result').first();
+}

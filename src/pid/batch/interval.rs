@@ -72,15 +72,7 @@ pub struct BatchUncertainty {
 impl BatchUncertainty {
     /// The seven terms in the order of [`TERMS`].
     pub fn terms(&self) -> [&BatchTermUncertainty; 7] {
-        [
-            &self.redundancy,
-            &self.unique1,
-            &self.unique2,
-            &self.synergy,
-            &self.mi_x1_y,
-            &self.mi_x2_y,
-            &self.mi_joint,
-        ]
+        crate::per_term!(self)
     }
 }
 
