@@ -361,16 +361,19 @@ function addAnalysis(analysis) {
   return entry;
 }
 
+/** The analyses "Compare analyses" draws: the session's own, not the built-in example. */
+const compared = () => state.analyses.filter((a) => !a.builtin);
+
 function drawResults() {
   const unit = state.settings.units;
   $('results').replaceChildren(...state.analyses.map((a) => resultCard(a, { unit, share: shareActions(a) })));
   const compare = $('compare');
-  if (state.analyses.length < 2 || !$('learn-slot').hidden) {
+  if (compared().length < 2 || !$('learn-slot').hidden) {
     compare.hidden = true;
     return;
   }
   compare.hidden = false;
-  const rows = [...state.analyses].reverse().map((a) => ({ name: a.title, pid: a.pid, uncertainty: a.uncertainty }));
+  const rows = [...compared()].reverse().map((a) => ({ name: a.title, pid: a.pid, uncertainty: a.uncertainty }));
   const checked = /** @type {HTMLInputElement | null} */ (compare.querySelector('input[name=compare-mode]:checked'));
   // The radio buttons' values are the modes atomsBar takes (built below).
   const mode = /** @type {'amount' | 'share'} */ (checked?.value ?? 'amount');
@@ -458,7 +461,7 @@ let learn = null;
 function showView(name) {
   const learning = name === 'learn';
   for (const id of ['input', 'results']) $(id).hidden = learning;
-  if (!learning) $('compare').hidden = state.analyses.length < 2;
+  if (!learning) $('compare').hidden = compared().length < 2;
   else $('compare').hidden = true;
   for (const tab of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('nav.tabs button'))) tab.setAttribute('aria-selected', String(tab.dataset.view === name));
   if (learning && !learn) {
@@ -530,7 +533,8 @@ async function main() {
   try {
     const [version, example] = await Promise.all([bridge.call('version'), bridge.call('example', { name: 'XOR' })]);
     $('core-version').textContent = `pidscope core ${version}`;
-    addAnalysis(example);
+    // The built-in example shows the page at work; it is not one of the user's analyses to compare.
+    addAnalysis({ ...example, builtin: true });
     await openLinkFromLocation();
     if (location.hash === '#learn') showView('learn');
     $('results').dataset.ready = 'true';

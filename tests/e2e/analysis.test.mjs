@@ -32,8 +32,17 @@ test('drop a noisy-AND samples CSV, keep the guessed roles, run, read the AND ga
   for (const figure of await card.locator('figure.chart svg[data-role=plot]').all()) {
     assert.ok((await figure.getAttribute('aria-label'))?.length > 10, 'every chart has an aria label');
   }
-  // Two analyses now (the example and this one): the comparison chart shows both.
+  // The built-in example is not one of the user's analyses: nothing to compare yet.
+  assert.equal(await page.locator('#compare').isVisible(), false);
+  // A second analysis of the user's own: the comparison shows the two, and not the example.
+  const clusters = page.getByLabel('Clusters per modality'); // Settings is still open
+  await clusters.fill('3');
+  await clusters.press('Tab');
+  await runAndWait(page, 3);
   assert.equal(await page.locator('#compare').isVisible(), true);
+  const compared = await page.locator('#compare svg[data-role=plot]').getAttribute('aria-description');
+  assert.doesNotMatch(compared, /Example/);
+  assert.equal((compared.match(/noisy-and\.csv/g) ?? []).length, 2, compared);
   assert.deepEqual(record.foreignRequests, []);
   assert.deepEqual(record.consoleErrors, []);
   await context.close();

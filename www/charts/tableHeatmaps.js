@@ -43,7 +43,9 @@ export function tableHeatmaps({ shape, labels, values }, { title = 'Joint distri
     fy: { axis: null, padding: 0.12 },
     x: { label: 'X2 →', domain: l2, ticks: thin(l2), tickRotate: l2.some((s) => s.length > 3) ? -45 : 0 },
     y: { label: '↑ X1', domain: l1, ticks: thin(l1) },
-    color: { type: 'linear', scheme: 'blues', domain: [0, Math.max(...values, 1e-12)], legend: true, marginLeft: 20, marginRight: 20, label: `${which}(x1, x2, y)` },
+    // The ramp legend's margins ride on the scale (Plot passes them on; its types omit them):
+    // room for the end labels, which are otherwise clipped ("0.000" → ".000").
+    color: /** @type {any} */ ({ type: 'linear', scheme: 'blues', domain: [0, Math.max(...values, 1e-12)], legend: true, marginLeft: 20, marginRight: 20, label: `${which}(x1, x2, y)` }),
     marks: [
       Plot.cell(data, { fx: 'col', fy: 'row', x: 'x2', y: 'x1', fill: 'p', inset: 0.5, title: (d) => `${which}(x1=${d.x1}, x2=${d.x2}, y=${d.y}) = ${d.p.toPrecision(4)}` }),
       Plot.text(facets, { fx: 'col', fy: 'row', text: 'label', frameAnchor: 'top-left', dy: -14, fontWeight: 'bold' }),
