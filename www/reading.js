@@ -68,11 +68,13 @@ export function readResult(rawPid, { x1 = 'X1', x2 = 'X2', y = 'Y', hY, uncertai
   }
   const share = Object.fromEntries(Object.entries(atoms).map(([k, v]) => [k, v / total]));
   const [top] = Object.entries(share).sort((a, b) => b[1] - a[1]);
+  // "Most" only for a majority; a plurality is "the largest part".
+  const lead = top[1] > 0.5 ? 'Most of' : 'The largest part of';
   const headline = {
-    redundancy: `Most of what ${x1} and ${x2} say about ${y} is redundant (${pct(share.redundancy)}): either one alone tells it.`,
-    unique1: `Most of what ${x1} and ${x2} say about ${y} comes from ${x1} alone (${pct(share.unique1)} unique to ${x1}).`,
-    unique2: `Most of what ${x1} and ${x2} say about ${y} comes from ${x2} alone (${pct(share.unique2)} unique to ${x2}).`,
-    synergy: `Most of what ${x1} and ${x2} say about ${y} is synergistic (${pct(share.synergy)}): it appears only when both are seen together.`,
+    redundancy: `${lead} what ${x1} and ${x2} say about ${y} is redundant (${pct(share.redundancy)}): either one alone tells it.`,
+    unique1: `${lead} what ${x1} and ${x2} say about ${y} comes from ${x1} alone (${pct(share.unique1)} unique to ${x1}).`,
+    unique2: `${lead} what ${x1} and ${x2} say about ${y} comes from ${x2} alone (${pct(share.unique2)} unique to ${x2}).`,
+    synergy: `${lead} what ${x1} and ${x2} say about ${y} is synergistic (${pct(share.synergy)}): it appears only when both are seen together.`,
   }[top[0]];
   const small = 0.05;
   const costOfLosing = (name, other, unique) => {

@@ -27,6 +27,13 @@ test('one unique input: losing the other costs little', () => {
   assert.match(cost, /^Most of what LiDAR says is also in camera, so losing LiDAR should cost little; losing camera would cost at least its 50% unique share/);
 });
 
+test('"most" only for a majority: a plurality is "the largest part"', () => {
+  const [plurality] = readResult(pid(0.43, 0.3, 0.27, 0));
+  assert.match(plurality, /^The largest part of what X1 and X2 say about Y is redundant \(43%\)/);
+  const [majority] = readResult(pid(0.6, 0.3, 0.1, 0));
+  assert.match(majority, /^Most of what X1 and X2 say about Y is redundant \(60%\)/);
+});
+
 test('nothing to decompose is said plainly', () => {
   assert.deepEqual(readResult(pid(0, 0, 0, 0)).length, 1);
   assert.match(readResult(pid(1e-4, 0, 0, 0))[0], /next to nothing/);
