@@ -71,6 +71,51 @@ pub fn cholesky_solve(l: &[f64], n: usize, x: &mut [f64]) {
     }
 }
 
+/// Strict in-place Cholesky A = L Lᵀ (lower triangle of `a`, as [`cholesky_in_place`]):
+/// `None` when a pivot is not positive and finite (A is not positive definite to
+/// working precision), else the smallest pivot ratio min_j L_jj² / A_jj, a measure of
+/// how close A is to singular (1 for a diagonal matrix, → 0 near collinearity).
+pub fn cholesky_strict(a: &mut [f64], n: usize) -> Option<f64> {
+    let mut worst = f64::INFINITY;
+    for j in 0..n {
+        let diagonal = a[j * n + j];
+        let mut d = diagonal;
+        for k in 0..j {
+            d -= a[j * n + k] * a[j * n + k];
+        }
+        if !(d > 0.0 && d.is_finite()) {
+            return None;
+        }
+        worst = worst.min(d / diagonal);
+        let d = d.sqrt();
+        a[j * n + j] = d;
+        for i in j + 1..n {
+            let mut s = a[i * n + j];
+            for k in 0..j {
+                s -= a[i * n + k] * a[j * n + k];
+            }
+            a[i * n + j] = s / d;
+        }
+    }
+    Some(worst)
+}
+
+/// ln det A = 2 Σ_j ln L_jj from the Cholesky factor `l` of A (natural log).
+pub fn log_det_from_cholesky(l: &[f64], n: usize) -> f64 {
+    2.0 * (0..n).map(|j| l[j * n + j].ln()).sum::<f64>()
+}
+
+/// Solves L x = b in place (forward substitution only) with the factor `l`.
+pub fn forward_solve(l: &[f64], n: usize, x: &mut [f64]) {
+    for i in 0..n {
+        let mut s = x[i];
+        for k in 0..i {
+            s -= l[i * n + k] * x[k];
+        }
+        x[i] = s / l[i * n + i];
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,7 @@
 
 pub mod batch;
 mod cvx;
+pub mod gaussian;
 pub mod random;
 
 pub use cvx::{

@@ -1,0 +1,245 @@
+//! The Gaussian PID (src/pid/gaussian/) against ground truth: for a scalar Y the
+//! Gaussian BROJA PID is the MMI PID (Barrett 2015), R = min(I1, I2); the identities;
+//! swapping X1 and X2; invariance to invertible linear maps of X1; and the CLI on
+//! samples of Y = a0 + b0 + noise.
+
+use pidscope::pid::gaussian::{gaussian_mi_bits, pid_gaussian, Dims, GaussianPid, SolverOptions};
+use pidscope::rng::SplitMix64;
+
+/// Exact covariance of (X1, X2, Y) for X = A Z with Z ~ N(0, I): A Aᵀ, `a` n×k row-major.
+fn gram(a: &[f64], n: usize, k: usize) -> Vec<f64> {
+    let mut c = vec![0.0; n * n];
+    for i in 0..n {
+        for j in 0..n {
+            c[i * n + j] = (0..k).map(|t| a[i * k + t] * a[j * k + t]).sum();
+        }
+    }
+    c
+}
+
+/// A random covariance of (X1, X2, Y) with the given dims: A Aᵀ for a Gaussian A with
+/// more latent factors than variables (so it is positive definite).
+fn random_covariance(rng: &mut SplitMix64, dims: Dims) -> Vec<f64> {
+    let n = dims.total();
+    let k = n + 3;
+    let a: Vec<f64> = (0..n * k).map(|_| rng.normal()).collect();
+    gram(&a, n, k)
+}
+
+fn solve(cov: &[f64], dims: Dims) -> GaussianPid {
+    pid_gaussian(cov, dims, &SolverOptions::default()).expect("a positive definite covariance")
+}
+
+/// The MMI closed form from the three information terms, in bits: [R, U1, U2, S].
+fn mmi(i1: f64, i2: f64, i12: f64) -> [f64; 4] {
+    let r = i1.min(i2);
+    [r, i1 - r, i2 - r, i12 - i1 - i2 + r]
+}
+
+fn atoms(p: &GaussianPid) -> [f64; 4] {
+    let d = &p.pid;
+    [d.redundancy, d.unique1, d.unique2, d.synergy]
+}
+
+/// Index lists of the X1, X2 and Y blocks.
+fn blocks(dims: Dims) -> [Vec<usize>; 3] {
+    let n = dims.total();
+    [
+        (0..dims.x1).collect(),
+        (dims.x1..dims.x1 + dims.x2).collect(),
+        (dims.x1 + dims.x2..n).collect(),
+    ]
+}
+
+#[test]
+fn scalar_target_matches_the_mmi_closed_form_to_1e9_bits() {
+    let mut rng = SplitMix64::new(16);
+    let mut worst = 0.0f64;
+    for case in 0..40 {
+        let dims = Dims {
+            x1: 1 + case % 4,
+            x2: 1 + (case / 4) % 3,
+            y: 1,
+        };
+        let cov = random_covariance(&mut rng, dims);
+        let p = solve(&cov, dims);
+        // The information terms computed independently of the solver's whitening.
+        let n = dims.total();
+        let [x1, x2, y] = blocks(dims);
+        let both: Vec<usize> = x1.iter().chain(&x2).copied().collect();
+        let i1 = gaussian_mi_bits(&cov, n, &x1, &y).unwrap();
+        let i2 = gaussian_mi_bits(&cov, n, &x2, &y).unwrap();
+        let i12 = gaussian_mi_bits(&cov, n, &both, &y).unwrap();
+        let want = mmi(i1, i2, i12);
+        for (got, want) in atoms(&p).iter().zip(want) {
+            worst = worst.max((got - want).abs());
+        }
+        // The solver's own value, before any clamping, is within 1e-9 too.
+        assert!(
+            (p.union_bits - i1.max(i2)).abs() < 1e-9,
+            "case {case} {dims:?}: I∪ {} vs max(I1, I2) {}",
+            p.union_bits,
+            i1.max(i2)
+        );
+        assert!(p.converged, "case {case}");
+        assert!(p.scalar_gap_bits.unwrap().abs() < 1e-9);
+    }
+    assert!(worst < 1e-9, "worst atom error {worst:e} bits");
+}
+
+/// The DESIGN §8 example: X1 = (a0, a1), X2 = (b0, b1) standard normal,
+/// Y = a0 + b0 + N(0, 0.5²); I1 = I2 (the optimum lies on the boundary ‖Σ‖₂ = 1).
+fn design_example() -> (Vec<f64>, Dims) {
+    // Rows: a0, a1, b0, b1, Y over the latent (a0, a1, b0, b1, e).
+    let a = [
+        1.0, 0.0, 0.0, 0.0, 0.0, //
+        0.0, 1.0, 0.0, 0.0, 0.0, //
+        0.0, 0.0, 1.0, 0.0, 0.0, //
+        0.0, 0.0, 0.0, 1.0, 0.0, //
+        1.0, 0.0, 1.0, 0.0, 0.5,
+    ];
+    (gram(&a, 5, 5), Dims { x1: 2, x2: 2, y: 1 })
+}
+
+#[test]
+fn the_design_example_has_its_closed_form() {
+    let (cov, dims) = design_example();
+    let p = solve(&cov, dims);
+    let i1 = 0.5 * 1.8f64.log2();
+    let i12 = 0.5 * 9.0f64.log2();
+    let want = mmi(i1, i1, i12);
+    for (got, want) in atoms(&p).iter().zip(want) {
+        assert!((got - want).abs() < 1e-9, "{got} vs {want}");
+    }
+    assert!((p.pid.mi_x1_y - i1).abs() < 1e-12);
+    assert!((p.pid.mi_joint - i12).abs() < 1e-12);
+}
+
+#[test]
+fn identities_hold_and_atoms_are_not_negative_for_vector_targets() {
+    let mut rng = SplitMix64::new(7);
+    for case in 0..20 {
+        let dims = Dims {
+            x1: 1 + case % 3,
+            x2: 1 + (case / 3) % 3,
+            y: 1 + case % 2 + case / 10,
+        };
+        let cov = random_covariance(&mut rng, dims);
+        let p = solve(&cov, dims);
+        let d = &p.pid;
+        assert!((d.redundancy + d.unique1 - d.mi_x1_y).abs() < 1e-12);
+        assert!((d.redundancy + d.unique2 - d.mi_x2_y).abs() < 1e-12);
+        let sum = d.redundancy + d.unique1 + d.unique2 + d.synergy;
+        assert!((sum - d.mi_joint).abs() < 1e-12);
+        for atom in atoms(&p) {
+            assert!(atom >= -1e-12, "case {case} {dims:?}: atom {atom}");
+        }
+        // Non-negative by the solve, not by the clamp: no clamping note.
+        assert!(p.notes.is_empty(), "case {case}: {:?}", p.notes);
+        assert!(p.converged, "case {case} {dims:?}");
+    }
+}
+
+/// The covariance with the blocks X1 and X2 exchanged.
+fn swapped(cov: &[f64], dims: Dims) -> (Vec<f64>, Dims) {
+    let n = dims.total();
+    let [x1, x2, y] = blocks(dims);
+    let order: Vec<usize> = x2.iter().chain(&x1).chain(&y).copied().collect();
+    let mut out = vec![0.0; n * n];
+    for (i, &a) in order.iter().enumerate() {
+        for (j, &b) in order.iter().enumerate() {
+            out[i * n + j] = cov[a * n + b];
+        }
+    }
+    let dims = Dims {
+        x1: dims.x2,
+        x2: dims.x1,
+        y: dims.y,
+    };
+    (out, dims)
+}
+
+#[test]
+fn swapping_x1_and_x2_swaps_the_unique_atoms() {
+    let mut rng = SplitMix64::new(3);
+    for case in 0..10 {
+        let dims = Dims {
+            x1: 1 + case % 3,
+            x2: 2,
+            y: 1 + case % 2,
+        };
+        let cov = random_covariance(&mut rng, dims);
+        let (other, other_dims) = swapped(&cov, dims);
+        let (a, b) = (solve(&cov, dims).pid, solve(&other, other_dims).pid);
+        assert!((a.unique1 - b.unique2).abs() < 1e-9, "case {case}");
+        assert!((a.unique2 - b.unique1).abs() < 1e-9, "case {case}");
+        assert!((a.redundancy - b.redundancy).abs() < 1e-9, "case {case}");
+        assert!((a.synergy - b.synergy).abs() < 1e-9, "case {case}");
+    }
+}
+
+#[test]
+fn an_invertible_linear_map_of_x1_changes_nothing() {
+    let mut rng = SplitMix64::new(11);
+    for case in 0..10 {
+        let dims = Dims {
+            x1: 2 + case % 2,
+            x2: 2,
+            y: 1 + case % 2,
+        };
+        let n = dims.total();
+        let cov = random_covariance(&mut rng, dims);
+        // T = I on X2 and Y, a random (almost surely invertible) block on X1.
+        let mut t = vec![0.0; n * n];
+        for i in 0..n {
+            t[i * n + i] = 1.0;
+        }
+        for i in 0..dims.x1 {
+            for j in 0..dims.x1 {
+                t[i * n + j] = rng.normal() + if i == j { 2.0 } else { 0.0 };
+            }
+        }
+        // T Σ Tᵀ.
+        let mut ts = vec![0.0; n * n];
+        for i in 0..n {
+            for j in 0..n {
+                ts[i * n + j] = (0..n).map(|k| t[i * n + k] * cov[k * n + j]).sum();
+            }
+        }
+        let mut mapped = vec![0.0; n * n];
+        for i in 0..n {
+            for j in 0..n {
+                mapped[i * n + j] = (0..n).map(|k| ts[i * n + k] * t[j * n + k]).sum();
+            }
+        }
+        for i in 0..n {
+            for j in 0..i {
+                let v = 0.5 * (mapped[i * n + j] + mapped[j * n + i]);
+                mapped[i * n + j] = v;
+                mapped[j * n + i] = v;
+            }
+        }
+        let (a, b) = (atoms(&solve(&cov, dims)), atoms(&solve(&mapped, dims)));
+        for (x, y) in a.iter().zip(b) {
+            assert!((x - y).abs() < 1e-8, "case {case}: {a:?} vs {b:?}");
+        }
+    }
+}
+
+#[test]
+fn a_duplicated_feature_gets_a_ridge_and_a_note() {
+    let (cov, _) = design_example();
+    // X1 = (a0, a0): the same column twice, a singular covariance.
+    let index = [0, 0, 2, 3, 4];
+    let n = 5;
+    let dup: Vec<f64> = index
+        .iter()
+        .flat_map(|&i| index.iter().map(move |&j| (i, j)))
+        .map(|(i, j)| cov[i * n + j])
+        .collect();
+    let p = solve(&dup, Dims { x1: 2, x2: 2, y: 1 });
+    assert!(p.ridge > 0.0);
+    assert!(p.notes.iter().any(|n| n.contains("ridge")), "{:?}", p.notes);
+    let i1 = 0.5 * 1.8f64.log2();
+    assert!((p.pid.mi_x1_y - i1).abs() < 1e-6, "{}", p.pid.mi_x1_y);
+}
