@@ -243,3 +243,136 @@ fn a_duplicated_feature_gets_a_ridge_and_a_note() {
     let i1 = 0.5 * 1.8f64.log2();
     assert!((p.pid.mi_x1_y - i1).abs() < 1e-6, "{}", p.pid.mi_x1_y);
 }
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use pidscope::rng::SplitMix64;
+    use serde_json::Value;
+    use std::process::{Command, Output};
+
+    fn pidscope(args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_pidscope"))
+            .args(args)
+            .output()
+            .expect("the pidscope binary runs")
+    }
+
+    fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
+        let path =
+            std::env::temp_dir().join(format!("pidscope-gaussian-{}-{name}", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// `n` samples of X1 = (a0, a1), X2 = (b0, b1) standard normal and
+    /// score = a0 + b0 + N(0, 0.5²) (DESIGN §8), plus a class column.
+    fn design_samples(n: usize, seed: u64) -> std::path::PathBuf {
+        let mut rng = SplitMix64::new(seed);
+        let mut text = String::from("a0,a1,b0,b1,score,class\n");
+        for _ in 0..n {
+            let v: Vec<f64> = (0..4).map(|_| rng.normal()).collect();
+            let score = v[0] + v[2] + 0.5 * rng.normal();
+            let class = if score > 0.0 { "up" } else { "down" };
+            text += &format!("{},{},{},{},{score},{class}\n", v[0], v[1], v[2], v[3]);
+        }
+        temp_file(&format!("design-{n}-{seed}.csv"), &text)
+    }
+
+    fn json_of(args: &[&str]) -> Value {
+        let out = pidscope(args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("one JSON object")
+    }
+
+    #[test]
+    fn a_scalar_target_recovers_the_closed_form_within_its_sampling_error() {
+        let path = design_samples(20_000, 1);
+        let file = path.to_str().unwrap();
+        let base = [
+            "estimate", file, "--x1", "a0,a1", "--x2", "b0,b1", "--y", "score",
+        ];
+        let json = json_of(&[&base[..], &["--estimator", "gaussian", "--json"]].concat());
+        // Closed form (DESIGN §8): I1 = I2 = ½ log2 1.8, I12 = ½ log2 9, R = I1, U = 0.
+        let i1 = 0.5 * 1.8f64.log2();
+        let i12 = 0.5 * 9.0f64.log2();
+        let want = [
+            ("redundancy", i1),
+            ("unique1", 0.0),
+            ("unique2", 0.0),
+            ("synergy", i12 - i1),
+            ("mi_x1_y", i1),
+            ("mi_x2_y", i1),
+            ("mi_joint", i12),
+        ];
+        // At n = 20,000 an MI of these sizes varies by about 0.005 bits between samples
+        // and is biased by about dU·dV / (2n ln 2) ≤ 2e-4 bits (Cai et al. 2015).
+        for (key, value) in want {
+            let got = json[key].as_f64().unwrap();
+            assert!((got - value).abs() < 0.03, "{key}: {got} vs {value}");
+        }
+        assert_eq!(json["estimator"], "gaussian");
+        assert_eq!(json["samples"], 20_000);
+        assert_eq!(json["dims"]["x1"], 2);
+        assert_eq!(json["dims"]["y"], 1);
+        assert_eq!(json["target_encoding"], "numeric");
+        assert_eq!(json["converged"], true);
+        assert!(json["scalar_gap_bits"].as_f64().unwrap().abs() < 1e-9);
+        // The table prints the same atoms.
+        let text = pidscope(&[&base[..], &["--estimator", "gaussian"]].concat());
+        let out = String::from_utf8_lossy(&text.stdout);
+        assert!(text.status.success());
+        let r = format!("{:.6}", json["redundancy"].as_f64().unwrap());
+        assert!(out.contains("Redundancy R") && out.contains(&r), "{out}");
+        std::fs::remove_file(path).ok();
+    }
+
+    #[test]
+    fn a_class_label_is_one_hot_and_said_to_be_an_approximation() {
+        let path = design_samples(500, 2);
+        let file = path.to_str().unwrap();
+        let json = json_of(&[
+            "estimate",
+            file,
+            "--x1",
+            "a0,a1",
+            "--x2",
+            "b0,b1",
+            "--y",
+            "class",
+            "--estimator",
+            "gaussian",
+            "--json",
+        ]);
+        assert_eq!(json["target_encoding"], "one_hot");
+        let notes = json["notes"].to_string();
+        assert!(notes.contains("only an approximation"), "{notes}");
+        std::fs::remove_file(path).ok();
+    }
+
+    #[test]
+    fn a_constant_column_and_too_few_samples_are_refused_by_name() {
+        let constant = temp_file(
+            "constant.csv",
+            "a0,b0,score\n1,3,0.5\n2,3,0.1\n3,3,0.9\n4,3,0.2\n",
+        );
+        let file = constant.to_str().unwrap();
+        let args = ["estimate", file, "--x1", "a0", "--x2", "b0", "--y", "score"];
+        let out = pidscope(&[&args[..], &["--estimator", "gaussian"]].concat());
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("'b0' (X2) is constant"), "{err}");
+        let few = temp_file("few.csv", "a0,b0,score\n1,3,0.5\n2,1,0.1\n3,2,0.9\n");
+        let file = few.to_str().unwrap();
+        let args = ["estimate", file, "--x1", "a0", "--x2", "b0", "--y", "score"];
+        let out = pidscope(&[&args[..], &["--estimator", "gaussian"]].concat());
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("3 samples for 3 dimensions"), "{err}");
+        std::fs::remove_file(constant).ok();
+        std::fs::remove_file(few).ok();
+    }
+}

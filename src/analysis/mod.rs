@@ -7,12 +7,14 @@
 //! the CLI read; `share.rs` converts an analysis to and from its share-link state.
 
 mod fidelity;
+mod gaussian;
 mod notes;
 mod report;
 mod share;
 mod uncertainty;
 
 pub use fidelity::analyse_fidelity;
+pub use gaussian::{analyse_gaussian, GaussianAnalysis, GaussianColumns, TargetEncoding};
 pub use notes::data_notes;
 pub use report::{
     Analysis, AnalysisKind, BatchAnalysis, ModalitySummary, Names, TableView, TargetAnalysis,
@@ -56,6 +58,8 @@ pub enum AnalysisError {
     Batch(#[from] BatchError),
     #[error(transparent)]
     Rigor(#[from] RigorError),
+    #[error(transparent)]
+    Gaussian(#[from] crate::pid::gaussian::GaussianError),
     #[error(transparent)]
     Fidelity(#[from] crate::fidelity::FidelityError),
     #[error("{0}")]
@@ -143,7 +147,7 @@ impl AnalysisSettings {
         }
     }
 
-    fn assemble_options(&self) -> AssembleOptions {
+    pub(crate) fn assemble_options(&self) -> AssembleOptions {
         AssembleOptions {
             alignment: match &self.join_on {
                 Some(id) => Alignment::OnId(id.clone()),
@@ -338,7 +342,7 @@ pub fn analyse(
 
 /// The roles given, or guessed from the column names when `None` (never the column
 /// the files are joined on).
-fn resolve_roles(
+pub(crate) fn resolve_roles(
     tables: &[ParsedTable],
     roles: Option<&Roles>,
     settings: &AnalysisSettings,

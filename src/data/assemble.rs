@@ -112,6 +112,10 @@ pub struct Dataset {
     pub x1: Modality,
     pub x2: Modality,
     pub y: Labels,
+    /// Y's values when its column is numeric (the Gaussian estimator reads them as they
+    /// are; the discrete estimators read [`Dataset::y`]).
+    #[serde(default)]
+    pub y_values: Option<Vec<f64>>,
     pub yhat: Vec<Labels>,
     pub weights: Option<Vec<f64>>,
     /// A model's conditionals, when their columns were given.
@@ -414,6 +418,10 @@ pub fn assemble(
         .as_ref()
         .map(|w| nonnegative(w, "weight"))
         .transpose()?;
+    let y_values = match &y.column.data {
+        ColumnData::Numeric(values) => Some(numeric_at(values, rows_of(&y))),
+        ColumnData::Categorical { .. } => None,
+    };
     let y = label(&y)?;
     let conditionals = if conditionals.iter().all(Vec::is_empty) {
         None
@@ -444,6 +452,7 @@ pub fn assemble(
         x1: modality(&x1, &roles.x1)?,
         x2: modality(&x2, &roles.x2)?,
         y,
+        y_values,
         yhat: yhat.iter().map(label).collect::<Result<_, _>>()?,
         weights,
         conditionals,

@@ -34,6 +34,7 @@ Examples:
   pidscope estimate samples.csv --x1 'cam_*' --x2 'lidar_*' --y label --json
   pidscope estimate samples.csv --yhat pred
   pidscope estimate samples.csv --estimator batch --seed 1
+  pidscope estimate samples.csv --y score --estimator gaussian
   pidscope link samples.csv --base https://you.example/pidscope/
   pidscope open 'http://127.0.0.1:8080/#s=2.…'
   pidscope completions bash > /etc/bash_completion.d/pidscope";
@@ -67,17 +68,17 @@ enum Command {
 }
 
 #[derive(Args)]
-struct EstimateArgs {
+pub(crate) struct EstimateArgs {
     /// CSV files: one counts table, or samples files with the same rows.
     #[arg(required = true, value_name = "FILE")]
-    files: Vec<String>,
+    pub(crate) files: Vec<String>,
     #[command(flatten)]
     roles: RoleArgs,
     #[command(flatten)]
     estimator: EstimatorArgs,
     /// One JSON object (atoms, MI terms, certificate, statistics).
     #[arg(long, help_heading = "Output")]
-    json: bool,
+    pub(crate) json: bool,
     /// Natural-log units instead of bits.
     #[arg(long, help_heading = "Output")]
     nats: bool,
@@ -159,6 +160,8 @@ enum EstimatorChoice {
     Cvx,
     /// The neural estimator on the continuous features.
     Batch,
+    /// The exact PID of jointly Gaussian features and target, from their covariance (docs/gaussian.md).
+    Gaussian,
 }
 
 #[derive(Args)]
@@ -253,7 +256,7 @@ impl EstimateArgs {
     /// when not given).
     // Settings without an option keep their defaults when fields are added.
     #[allow(clippy::needless_update)]
-    fn settings(&self, tables: &[ParsedTable]) -> AnalysisSettings {
+    pub(crate) fn settings(&self, tables: &[ParsedTable]) -> AnalysisSettings {
         let list = |option: &Option<String>| {
             option
                 .as_deref()
@@ -290,7 +293,7 @@ impl EstimateArgs {
         })
     }
 
-    fn units(&self) -> Units {
+    pub(crate) fn units(&self) -> Units {
         if self.nats {
             Units::Nats
         } else {
@@ -309,7 +312,7 @@ impl CliError {
     }
 
     /// An analysis error, with the option that resolves it where there is one.
-    fn analysis(error: AnalysisError) -> Self {
+    pub(crate) fn analysis(error: AnalysisError) -> Self {
         let hint = match &error {
             AnalysisError::Data(DataError::MixedColumn { column, .. }) => {
                 format!(" (--numeric '{column}' or --text '{column}')")
@@ -422,7 +425,7 @@ fn roles_from(args: &RoleArgs, tables: &[ParsedTable]) -> Option<Roles> {
 }
 
 /// The seven numbers of a decomposition under their keys, in `units`.
-fn terms_json(d: &Decomposition, units: Units, out: &mut Map<String, Value>) {
+pub(crate) fn terms_json(d: &Decomposition, units: Units, out: &mut Map<String, Value>) {
     for (term, bits) in d.terms() {
         out.insert(term.key.into(), json!(bits * units.per_bit()));
     }
@@ -557,7 +560,7 @@ fn print_json_with(analysis: &Analysis, units: Units, fidelity: &crate::fidelity
 
 /// A value with six decimals; one that rounds to zero is `0.000000`, never `-0.000000`
 /// (a solver's −1e-12 is not a negative amount of information).
-fn fixed(value: f64) -> String {
+pub(crate) fn fixed(value: f64) -> String {
     let text = format!("{value:.6}");
     match text.strip_prefix('-') {
         Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
@@ -566,7 +569,7 @@ fn fixed(value: f64) -> String {
 }
 
 /// A row label: the term's name with its symbol (`Redundancy R`, `I(X1;Y)`).
-fn row_label(term: &Term) -> String {
+pub(crate) fn row_label(term: &Term) -> String {
     if term.atom {
         format!("{} {}", term.label, term.symbol)
     } else {
@@ -666,7 +669,9 @@ pub(crate) fn print_table(analysis: &Analysis, files: &[String], units: Units) {
 }
 
 /// Reads every file and resolves the roles the options give.
-fn read_inputs(args: &EstimateArgs) -> Result<(Vec<ParsedTable>, Option<Roles>), CliError> {
+pub(crate) fn read_inputs(
+    args: &EstimateArgs,
+) -> Result<(Vec<ParsedTable>, Option<Roles>), CliError> {
     let tables = args
         .files
         .iter()
@@ -696,6 +701,11 @@ fn run(args: &EstimateArgs) -> Result<(Analysis, Vec<ParsedTable>), CliError> {
 }
 
 fn link(args: &LinkArgs) -> Result<(), CliError> {
+    if matches!(args.estimate.estimator.estimator, EstimatorChoice::Gaussian) {
+        return Err(CliError::input(
+            "a share link carries a discrete table and its CVX results: there is no link for --estimator gaussian yet",
+        ));
+    }
     let (analysis, tables) = run(&args.estimate)?;
     let files: Vec<String> = tables.iter().map(|t| t.name().to_string()).collect();
     let meta = ShareMeta {
@@ -833,6 +843,9 @@ fn print_batch_uncertainty(u: &BatchUncertainty, units: Units) {
 }
 
 fn estimate(args: &EstimateArgs) -> Result<(), CliError> {
+    if matches!(args.estimator.estimator, EstimatorChoice::Gaussian) {
+        return crate::gaussian::estimate_gaussian(args);
+    }
     if let Some(config) = args.batch() {
         return estimate_batch(args, &config);
     }

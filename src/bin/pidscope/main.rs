@@ -7,6 +7,8 @@ mod cli;
 #[cfg(not(target_arch = "wasm32"))]
 mod fidelity;
 #[cfg(not(target_arch = "wasm32"))]
+mod gaussian;
+#[cfg(not(target_arch = "wasm32"))]
 mod open;
 #[cfg(not(target_arch = "wasm32"))]
 mod parallel;

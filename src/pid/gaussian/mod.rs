@@ -20,7 +20,7 @@ mod covariance;
 mod solver;
 
 pub use covariance::{CovarianceError, StreamingCovariance};
-pub use solver::{SolverOptions, UnionSolution};
+pub use solver::{SolverOptions, Stop, UnionSolution};
 
 use crate::numeric::cholesky::{cholesky_strict, forward_solve, log_det_from_cholesky};
 use crate::pid::Decomposition;
@@ -75,6 +75,14 @@ pub enum GaussianError {
         upper: f64,
         lower: f64,
     },
+    #[error("column '{column}' ({role}) is constant over the samples used: the Gaussian estimator needs every column to vary; leave it out of the roles")]
+    ConstantColumn { column: String, role: &'static str },
+    #[error("{samples} samples for {dims} dimensions (X1 + X2 + Y): the Gaussian estimator needs more samples than dimensions")]
+    TooFewSamples { samples: usize, dims: usize },
+    #[error("the Gaussian estimator needs samples (one row per sample), not a counts table")]
+    NeedsSamples,
+    #[error("row {row}: {message}")]
+    Row { row: usize, message: String },
     #[error("the covariance is not positive definite even with a ridge of {ridge:e} × its mean variance (a variable with no variance, or negative eigenvalues)")]
     NotPositiveDefinite { ridge: f64 },
 }
@@ -91,6 +99,8 @@ pub struct GaussianPid {
     pub iterations: usize,
     /// Whether the stopping rule was met before the iteration limit.
     pub converged: bool,
+    /// Which stopping rule ended the solve.
+    pub stop: Stop,
     /// Decrease of f over the last [`SolverOptions::window`] iterations, bits: the
     /// convergence measure of the general (any dy) solve.
     pub last_decrease_bits: f64,
@@ -277,6 +287,7 @@ pub fn pid_gaussian(
         union_bits,
         iterations: solution.iterations,
         converged: solution.converged,
+        stop: solution.stop,
         last_decrease_bits: solution.last_decrease_nats / LN_2,
         gradient_norm: solution.gradient_norm / LN_2,
         scalar_gap_bits: (dims.y == 1).then_some(union_bits - low),

@@ -41,6 +41,20 @@ impl Default for SolverOptions {
     }
 }
 
+/// Why the solve stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stop {
+    /// ‖∇f‖ ≤ 1e-15: an interior stationary point.
+    Gradient,
+    /// f fell by at most the tolerance over the window.
+    Stalled,
+    /// No feasible step of any length lowered f (the optimum at the feasibility margin).
+    LineSearch,
+    /// The iteration limit: not converged.
+    IterationLimit,
+}
+
 /// What the solve reached.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnionSolution {
@@ -51,7 +65,8 @@ pub struct UnionSolution {
     pub iterations: usize,
     /// Whether the stopping rule held before the iteration limit.
     pub converged: bool,
-    /// Decrease of f over the last window, nats.
+    pub stop: Stop,
+    /// Decrease of f over the last window (or every iteration, if fewer), nats.
     pub last_decrease_nats: f64,
     /// ‖∇f‖ (Frobenius) at the last iterate, nats; not 0 when the optimum lies on the
     /// boundary ‖Σ‖₂ = 1 (e.g. I1 = I2 for a scalar Y).
@@ -157,12 +172,12 @@ pub fn union_information(
     let mut history = vec![value];
     let mut step = 1.0;
     let mut previous: Option<(Vec<f64>, Vec<f64>)> = None;
-    let mut converged = false;
+    let mut stop = Stop::IterationLimit;
     let mut iterations = 0;
     while iterations < options.max_iterations {
         let g2 = dot(&grad, &grad);
         if g2.sqrt() <= 1e-15 {
-            converged = true;
+            stop = Stop::Gradient;
             break;
         }
         // Barzilai–Borwein trial step sᵀs / sᵀy, else twice the last accepted one.
@@ -190,7 +205,7 @@ pub fn union_information(
         }
         let Some((trial, v, g)) = accepted else {
             // No feasible descent step at this precision: f cannot be lowered further.
-            converged = true;
+            stop = Stop::LineSearch;
             break;
         };
         previous = Some((
@@ -203,7 +218,7 @@ pub fn union_information(
         if history.len() > options.window {
             let old = history[history.len() - 1 - options.window];
             if old - value <= options.tolerance_nats {
-                converged = true;
+                stop = Stop::Stalled;
                 break;
             }
         }
@@ -215,7 +230,8 @@ pub fn union_information(
         gradient_norm: dot(&grad, &grad).sqrt(),
         sigma,
         iterations,
-        converged,
+        converged: stop != Stop::IterationLimit,
+        stop,
         last_decrease_nats,
     }
 }

@@ -1,0 +1,175 @@
+//! The Gaussian estimator end to end: the assembled samples' columns, standardised and
+//! streamed into one covariance (one pass, memory O((d1 + d2 + dy)²)), then
+//! [`pid_gaussian`]. A numeric Y is used as it is (however many distinct values it
+//! has); a class label is one-hot encoded (its last class left out, the columns would
+//! otherwise sum to 1), and the result then says the Gaussian model is only an
+//! approximation.
+
+use serde::Serialize;
+
+use super::{data_notes, is_counts_input, resolve_roles, AnalysisError, AnalysisSettings, Names};
+use crate::data::{AssemblyReport, Labels, Modality, ModalityFeatures, ParsedTable, Roles};
+use crate::pid::gaussian::{
+    pid_gaussian, CovarianceError, Dims, GaussianError, GaussianPid, SolverOptions,
+    StreamingCovariance,
+};
+
+/// How Y entered the covariance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetEncoding {
+    /// A numeric column, as it is.
+    Numeric,
+    /// A class label, one indicator column per class but the last.
+    OneHot,
+}
+
+/// The covariance's columns, block by block.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GaussianColumns {
+    pub x1: Vec<String>,
+    pub x2: Vec<String>,
+    pub y: Vec<String>,
+}
+
+/// A Gaussian PID of samples.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GaussianAnalysis {
+    pub names: Names,
+    pub pid: GaussianPid,
+    /// Rows in the covariance.
+    pub samples: usize,
+    pub columns: GaussianColumns,
+    pub target_encoding: TargetEncoding,
+    pub notes: Vec<String>,
+    pub report: AssemblyReport,
+    pub roles: Roles,
+}
+
+/// One-hot columns of a categorical variable, every level but the last.
+fn one_hot(labels: &Labels) -> (Vec<String>, Vec<Vec<f64>>) {
+    let kept = labels.levels.len().saturating_sub(1);
+    let names = (0..kept)
+        .map(|c| format!("{}={}", labels.name, labels.levels[c]))
+        .collect();
+    let columns = (0..kept as u32)
+        .map(|c| {
+            let column = labels.codes.iter().map(|&v| f64::from(u8::from(v == c)));
+            column.collect()
+        })
+        .collect();
+    (names, columns)
+}
+
+/// A modality's columns: numeric features as they are, a categorical modality one-hot.
+fn modality_columns(modality: &Modality) -> (Vec<String>, Vec<Vec<f64>>) {
+    match &modality.features {
+        ModalityFeatures::Numeric { names, columns } => (names.clone(), columns.clone()),
+        ModalityFeatures::Categorical(labels) => one_hot(labels),
+    }
+}
+
+/// Analyses parsed samples with the Gaussian estimator: roles as for
+/// [`super::analyse`] (guessed when `None`); Ŷ columns are not analysed.
+pub fn analyse_gaussian(
+    tables: &[ParsedTable],
+    roles: Option<&Roles>,
+    settings: &AnalysisSettings,
+) -> Result<GaussianAnalysis, AnalysisError> {
+    if tables.is_empty() {
+        return Err(AnalysisError::NoInput);
+    }
+    if is_counts_input(tables) {
+        return Err(GaussianError::NeedsSamples.into());
+    }
+    settings.validate()?;
+    let roles = resolve_roles(tables, roles, settings)?;
+    let options = crate::data::AssembleOptions {
+        // A numeric Y is not a class here: any number of distinct values.
+        max_label_states: usize::MAX,
+        ..settings.assemble_options()
+    };
+    let dataset = crate::data::assemble(tables, &roles, &options)?;
+    let (x1_names, x1) = modality_columns(&dataset.x1);
+    let (x2_names, x2) = modality_columns(&dataset.x2);
+    let (y_names, y, encoding) = match &dataset.y_values {
+        Some(values) => (
+            vec![dataset.y.name.clone()],
+            vec![values.clone()],
+            TargetEncoding::Numeric,
+        ),
+        None => {
+            let (names, columns) = one_hot(&dataset.y);
+            (names, columns, TargetEncoding::OneHot)
+        }
+    };
+    let dims = Dims {
+        x1: x1.len(),
+        x2: x2.len(),
+        y: y.len(),
+    };
+    let samples = dataset.rows();
+    if samples <= dims.total() {
+        return Err(GaussianError::TooFewSamples {
+            samples,
+            dims: dims.total(),
+        }
+        .into());
+    }
+    let columns: Vec<&Vec<f64>> = x1.iter().chain(&x2).chain(&y).collect();
+    let mut covariance = StreamingCovariance::new(columns.len());
+    let mut row = vec![0.0; columns.len()];
+    for sample in 0..samples {
+        for (v, column) in row.iter_mut().zip(&columns) {
+            *v = column[sample];
+        }
+        let w = dataset.weights.as_ref().map_or(1.0, |w| w[sample]);
+        covariance.push(&row, w).map_err(|e| GaussianError::Row {
+            row: sample,
+            message: e.to_string(),
+        })?;
+    }
+    let all_names: Vec<(&String, &'static str)> = x1_names
+        .iter()
+        .map(|n| (n, "X1"))
+        .chain(x2_names.iter().map(|n| (n, "X2")))
+        .chain(y_names.iter().map(|n| (n, "Y")))
+        .collect();
+    let correlation = covariance.correlation().map_err(|e| match e {
+        CovarianceError::Constant { column } => GaussianError::ConstantColumn {
+            column: all_names[column].0.clone(),
+            role: all_names[column].1,
+        },
+        other => GaussianError::Row {
+            row: samples,
+            message: other.to_string(),
+        },
+    })?;
+    let pid = pid_gaussian(&correlation, dims, &SolverOptions::default())?;
+    let mut notes = data_notes(Some(&dataset.report), &[]);
+    if encoding == TargetEncoding::OneHot {
+        notes.push(format!(
+            "Y ('{}') is a class label: it enters the Gaussian model one-hot encoded ({} indicator columns), so the Gaussian PID is only an approximation of its PID",
+            dataset.y.name,
+            y_names.len()
+        ));
+    }
+    if !roles.yhat.is_empty() {
+        notes.push("the Gaussian estimator does not analyse Ŷ columns (use CVX)".into());
+    }
+    notes.extend(pid.notes.iter().cloned());
+    Ok(GaussianAnalysis {
+        names: Names::of_roles(&roles.x1, &roles.x2, &roles.y),
+        pid,
+        samples,
+        columns: GaussianColumns {
+            x1: x1_names,
+            x2: x2_names,
+            y: y_names,
+        },
+        target_encoding: encoding,
+        notes,
+        report: dataset.report,
+        roles,
+    })
+}
