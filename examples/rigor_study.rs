@@ -413,6 +413,7 @@ fn dataset(x1: Vec<Vec<f64>>, x2: Vec<Vec<f64>>, y: Vec<u32>) -> Dataset {
             codes: y,
             levels: vec!["0".into(), "1".into()],
         },
+        y_values: None,
         yhat: Vec::new(),
         weights: None,
         conditionals: None,

@@ -111,7 +111,7 @@ impl StreamingCovariance {
         let scale: Vec<f64> = (0..d).map(|i| self.comoment[i * d + i].sqrt()).collect();
         for (column, &s) in scale.iter().enumerate() {
             // Relative to the column's magnitude: rounding leaves ~1e-16·|mean| behind.
-            if !(s > 1e-12 * self.mean[column].abs() * self.weight.sqrt()) {
+            if s <= 1e-12 * self.mean[column].abs() * self.weight.sqrt() {
                 return Err(CovarianceError::Constant { column });
             }
         }
