@@ -235,6 +235,35 @@ fn whitened_gain(
     Some(h)
 }
 
+/// H reduced to its signal subspace: when d > dy, the dy×dy factor Lᵀ of HᵀH = L Lᵀ
+/// (H = Q Lᵀ with Q orthonormal; X ↦ Qᵀ X keeps the signal coordinates, and the other
+/// d − dy coordinates are noise independent of Y, which the optimal coupling leaves
+/// independent, so I∪ is unchanged). `h` itself when d ≤ dy or HᵀH is singular.
+fn signal_subspace(h: Vec<f64>, d: usize, dy: usize) -> (Vec<f64>, usize) {
+    if d <= dy {
+        return (h, d);
+    }
+    let mut gram = vec![0.0; dy * dy];
+    for a in 0..dy {
+        for b in 0..dy {
+            gram[a * dy + b] = (0..d).map(|r| h[r * dy + a] * h[r * dy + b]).sum();
+        }
+    }
+    match cholesky_strict(&mut gram, dy) {
+        Some(ratio) if ratio > SINGULAR_PIVOT_RATIO => {
+            // Row a of Lᵀ is column a of L: (Lᵀ)[a][b] = L[b][a] for b ≥ a.
+            let mut reduced = vec![0.0; dy * dy];
+            for a in 0..dy {
+                for b in a..dy {
+                    reduced[a * dy + b] = gram[b * dy + a];
+                }
+            }
+            (reduced, dy)
+        }
+        _ => (h, d),
+    }
+}
+
 /// The Gaussian BROJA PID of the covariance `cov` (row-major, (d1+d2+dy)², blocks in
 /// the order X1, X2, Y; any scale: the PID is invariant to invertible linear maps of
 /// each block), in bits. Formulas in the module docs.
@@ -258,7 +287,14 @@ pub fn pid_gaussian(
     cholesky_strict(&mut ly, dims.y).ok_or(not_pd.clone())?;
     let h1 = whitened_gain(&cov, n, &x1, &ys, &ly).ok_or(not_pd.clone())?;
     let h2 = whitened_gain(&cov, n, &x2, &ys, &ly).ok_or(not_pd)?;
-    let solution = solver::union_information(&h1, &h2, dims, options);
+    let (h1, r1) = signal_subspace(h1, dims.x1, dims.y);
+    let (h2, r2) = signal_subspace(h2, dims.x2, dims.y);
+    let reduced = Dims {
+        x1: r1,
+        x2: r2,
+        y: dims.y,
+    };
+    let solution = solver::union_information(&h1, &h2, reduced, options);
     let union_bits = solution.value_nats / LN_2;
     let low = i1.max(i2);
     let high = (i1 + i2).min(i12).max(low);
