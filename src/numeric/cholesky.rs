@@ -8,12 +8,22 @@
 /// and is left as it was); L overwrites the lower triangle. Pivots ≤ 1e-300 (tiny or
 /// negative) are replaced by 1, which keeps the factor usable as a preconditioner.
 pub fn cholesky_in_place(a: &mut [f64], n: usize) {
+    factor(a, n, |d, _| Some(if d > 1e-300 { d } else { 1.0 }));
+}
+
+/// The column loop of both factorisations: `pivot(d, a_jj)` turns column j's pivot d
+/// (before its square root) into the one used, or stops the factorisation with `None`.
+/// Returns whether every column was factored.
+fn factor(a: &mut [f64], n: usize, mut pivot: impl FnMut(f64, f64) -> Option<f64>) -> bool {
     for j in 0..n {
         let mut d = a[j * n + j];
         for k in 0..j {
             d -= a[j * n + k] * a[j * n + k];
         }
-        let d = if d > 1e-300 { d.sqrt() } else { 1.0 };
+        let Some(d) = pivot(d, a[j * n + j]) else {
+            return false;
+        };
+        let d = d.sqrt();
         a[j * n + j] = d;
         for i in j + 1..n {
             let mut s = a[i * n + j];
@@ -23,6 +33,7 @@ pub fn cholesky_in_place(a: &mut [f64], n: usize) {
             a[i * n + j] = s / d;
         }
     }
+    true
 }
 
 /// Overwrites the Cholesky factor `l` (lower triangle, as left by [`cholesky_in_place`])
@@ -55,13 +66,7 @@ pub fn spd_inverse_from_cholesky(l: &mut [f64], n: usize, linv: &mut [f64]) {
 /// Solves L Lᵀ x = b in place (`x` holds b on entry) with the factor `l` left by
 /// [`cholesky_in_place`]: a forward and a backward triangular solve.
 pub fn cholesky_solve(l: &[f64], n: usize, x: &mut [f64]) {
-    for i in 0..n {
-        let mut s = x[i];
-        for k in 0..i {
-            s -= l[i * n + k] * x[k];
-        }
-        x[i] = s / l[i * n + i];
-    }
+    forward_solve(l, n, x);
     for i in (0..n).rev() {
         let mut s = x[i];
         for k in i + 1..n {
@@ -77,27 +82,11 @@ pub fn cholesky_solve(l: &[f64], n: usize, x: &mut [f64]) {
 /// how close A is to singular (1 for a diagonal matrix, → 0 near collinearity).
 pub fn cholesky_strict(a: &mut [f64], n: usize) -> Option<f64> {
     let mut worst = f64::INFINITY;
-    for j in 0..n {
-        let diagonal = a[j * n + j];
-        let mut d = diagonal;
-        for k in 0..j {
-            d -= a[j * n + k] * a[j * n + k];
-        }
-        if !(d > 0.0 && d.is_finite()) {
-            return None;
-        }
+    let positive = factor(a, n, |d, diagonal| {
         worst = worst.min(d / diagonal);
-        let d = d.sqrt();
-        a[j * n + j] = d;
-        for i in j + 1..n {
-            let mut s = a[i * n + j];
-            for k in 0..j {
-                s -= a[i * n + k] * a[j * n + k];
-            }
-            a[i * n + j] = s / d;
-        }
-    }
-    Some(worst)
+        (d > 0.0 && d.is_finite()).then_some(d)
+    });
+    positive.then_some(worst)
 }
 
 /// ln det A = 2 Σ_j ln L_jj from the Cholesky factor `l` of A (natural log).
