@@ -45,7 +45,7 @@ test('CVX and BATCH side by side on noisy XOR: both find synergy, the loss curve
   // While BATCH trains: a stage message, a moving bar and a live loss curve with points.
   await page.getByText(/BATCH: training the /).waitFor({ timeout: 30_000 });
   const live = page.getByTestId('loss-live');
-  await live.locator('figure.loss-curve svg[data-role=plot] g[aria-label=line] path').first().waitFor({ timeout: 30_000 });
+  await live.locator('figure.loss-curve svg[data-role=plot] g[aria-label=line] path').first().waitFor({ timeout: 90_000 });
   if (process.env.SHOT) await page.screenshot({ path: '/tmp/batch-live.png', fullPage: true });
   assert.match(await live.locator('svg[data-role=plot]').getAttribute('aria-description'), /classifier p̂\(y\|x1\): training loss \d/);
 
