@@ -43,7 +43,8 @@ test('CVX and BATCH side by side on noisy XOR: both find synergy, the loss curve
   await page.getByRole('button', { name: 'Estimate PID' }).click();
 
   // While BATCH trains: a stage message, a moving bar and a live loss curve with points.
-  await page.getByText(/BATCH: training the /).waitFor({ timeout: 30_000 });
+  // CVX's card, its uncertainty and its fidelity check come first, then BATCH trains.
+  await page.getByText(/BATCH: training the /).waitFor({ timeout: 120_000 });
   const live = page.getByTestId('loss-live');
   await live.locator('figure.loss-curve svg[data-role=plot] g[aria-label=line] path').first().waitFor({ timeout: 90_000 });
   if (process.env.SHOT) await page.screenshot({ path: '/tmp/batch-live.png', fullPage: true });
