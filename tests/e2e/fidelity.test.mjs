@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { rng } from './fixtures.mjs';
-import { dropFiles, startSession } from './harness.mjs';
+import { openWithSettings, startSession } from './harness.mjs';
 
 let session;
 before(async () => (session = await startSession()));
@@ -37,21 +37,8 @@ function blobsCsv(rows, seed) {
   return `${lines.join('\n')}\n`;
 }
 
-async function prepare(name, text) {
-  const opened = await session.open('/');
-  const { page } = opened;
-  await page.locator('#results[data-ready=true]').waitFor({ timeout: 20_000 });
-  await dropFiles(page, [{ name, text }]);
-  await page.getByTestId('file').waitFor();
-  await page.getByText('Settings', { exact: true }).click();
-  // Uncertainty off: these tests are about the fidelity check.
-  for (const label of ['Resamples', 'Permutations']) {
-    const input = page.getByLabel(label, { exact: true });
-    await input.fill('0');
-    await input.press('Tab');
-  }
-  return opened;
-}
+// Uncertainty off: these tests are about the fidelity check.
+const prepare = (name, text) => openWithSettings(session, name, text, { Resamples: 0, Permutations: 0 });
 
 test('the hidden XOR: the card warns, "Both" flags the disagreement and the reading follows BATCH, saying why', async () => {
   const { page, context, record } = await prepare('hidden-xor.csv', hiddenXorCsv(4000, 16, 3));

@@ -79,3 +79,21 @@ export async function runAndWait(page, count) {
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid=result]').length === n, count, { timeout: 30_000 });
   return page.getByTestId('result').first();
 }
+
+/**
+ * The page at `/` with one file dropped and Settings open, each `settings` entry typed
+ * into the field of that label (e.g. `{Resamples: 0}`), as a person does it.
+ */
+export async function openWithSettings(session, name, text, settings = {}) {
+  const opened = await openReady(session);
+  const { page } = opened;
+  await dropFiles(page, [{ name, text }]);
+  await page.getByTestId('file').waitFor();
+  await page.getByText('Settings', { exact: true }).click();
+  for (const [label, value] of Object.entries(settings)) {
+    const input = page.getByLabel(label, { exact: true });
+    await input.fill(String(value));
+    await input.press('Tab');
+  }
+  return opened;
+}

@@ -2,7 +2,7 @@
 // intervals and p-values; pure noise reads "no information detected", noisy XOR's synergy is significant.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { dropFiles, startSession } from './harness.mjs';
+import { openWithSettings, startSession } from './harness.mjs';
 
 let session;
 before(async () => (session = await startSession()));
@@ -34,20 +34,7 @@ function csv(rows, seed, xor) {
   return lines.join('\n') + '\n';
 }
 
-async function prepare(name, text, { resamples = 100, permutations = 100 } = {}) {
-  const opened = await session.open('/');
-  const { page } = opened;
-  await page.locator('#results[data-ready=true]').waitFor({ timeout: 20_000 });
-  await dropFiles(page, [{ name, text }]);
-  await page.getByTestId('file').waitFor();
-  await page.getByText('Settings', { exact: true }).click();
-  for (const [label, value] of [['Resamples', resamples], ['Permutations', permutations]]) {
-    const input = page.getByLabel(label, { exact: true });
-    await input.fill(String(value));
-    await input.press('Tab');
-  }
-  return opened;
-}
+const prepare = (name, text, { resamples = 100, permutations = 100 } = {}) => openWithSettings(session, name, text, { Resamples: resamples, Permutations: permutations });
 
 async function runUntilUncertainty(page) {
   await page.getByRole('button', { name: 'Estimate PID' }).click();
