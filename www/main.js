@@ -331,21 +331,28 @@ async function addFidelity(entry, settings, signal, onProgress) {
   drawResults();
 }
 
-/** The live loss curve under the progress bar while BATCH trains (redrawn at most 4× a second). */
+/**
+ * The live loss curve under the progress bar while BATCH trains: redrawn at most 4× a
+ * second once it has a line (until then at every update, so a short training, early
+ * stopping within a quarter second, still shows its curve).
+ */
 const liveLoss = {
   points: [],
   drawn: 0,
+  drawnPoints: 0,
   start() {
     this.points = [];
     this.drawn = 0;
+    this.drawnPoints = 0;
     $('loss-live').replaceChildren();
     $('loss-live').hidden = false;
   },
   add(steps) {
     this.points.push(...steps.flatMap(lossPoints));
     const now = performance.now();
-    if (now - this.drawn < 250 || !this.points.length) return;
+    if ((this.drawnPoints >= 2 && now - this.drawn < 250) || !this.points.length) return;
     this.drawn = now;
+    this.drawnPoints = this.points.length;
     $('loss-live').replaceChildren(lossCurve(thinned(this.points), { title: 'Training loss, live' }));
   },
   stop() {
