@@ -3,8 +3,9 @@
 //! `cargo bench --bench rigor` (add `-- quick` for one repetition). A 20×20×10
 //! Dirichlet(1) table, 20,000 samples drawn from it; the default pass (200 bootstrap
 //! resamples + 200 permutations of each of the three nulls = 800 replicate solves),
-//! single-threaded and split over two threads, at replicate tolerances 1e-4, 1e-5 (the
-//! default) and 1e-7 bits.
+//! single-threaded and split over two threads, bootstrap replicates started cold and
+//! warm (from the sample's central points, the default), at replicate tolerances 1e-4,
+//! 1e-5 (the default) and 1e-7 bits.
 
 use pidscope::pid::random::{random_table, TableKind};
 use pidscope::rigor::{observe, replicates, summarise, ReplicateKind, Samples, Settings};
@@ -99,14 +100,16 @@ fn main() {
     );
     let samples = draw(table.p(), shape, 20_000, 7);
     println!("20×20×10 Dirichlet(1) table, 20,000 samples; 200 resamples + 3 × 200 permutations\n");
-    println!("| replicate tolerance (bits) | threads | wall s (median) | CPU s | bootstrap s | perm X1 s | perm X2 s | perm Y s | unconverged |");
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("| replicate tolerance (bits) | bootstrap start | threads | wall s (median) | CPU s | bootstrap s | perm X1 s | perm X2 s | perm Y s | unconverged |");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     for tol in [1e-4, 1e-5, 1e-7] {
-        for threads in [1, 2] {
+        for (warm_start, threads) in [(false, 1), (true, 1), (false, 2), (true, 2)] {
             let settings = Settings {
                 replicate_tolerance_bits: tol,
+                warm_start,
                 ..Settings::default()
             };
+            let start = if warm_start { "warm" } else { "cold" };
             let reps = if quick { 1 } else { 3 };
             let mut results: Vec<_> = (0..reps)
                 .map(|_| run(&samples, &settings, threads))
@@ -114,7 +117,7 @@ fn main() {
             results.sort_by(|a, b| a.0.total_cmp(&b.0));
             let (total, k, unconverged, cpu) = results[reps / 2];
             println!(
-                "| {tol:e} | {threads} | {total:.2} | {cpu:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {unconverged} |",
+                "| {tol:e} | {start} | {threads} | {total:.2} | {cpu:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {unconverged} |",
                 k[0], k[1], k[2], k[3]
             );
         }

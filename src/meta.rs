@@ -40,6 +40,18 @@ pub const CLUSTERS: Bound<usize> = Bound {
     min: 2,
     max: 200,
 };
+/// Quantile bins a scalar (numeric, many-valued) target Y is cut into for CVX and BATCH.
+pub const Y_BINS: Bound<usize> = Bound {
+    default: 10,
+    min: 2,
+    max: 100,
+};
+/// A numeric Y with at most this many distinct values is a class label.
+pub const Y_CLASS_MAX_DISTINCT: usize = 20;
+/// A numeric Y of whole numbers with at most this many distinct values is a class label
+/// too (class ids such as 0…99); above it, or with fractions, it is a scalar target.
+pub const Y_INTEGER_CLASS_MAX_DISTINCT: usize = 100;
+
 /// PCA components kept per modality before clustering (the paper: 5).
 pub const PCA_COMPONENTS: Bound<usize> = Bound {
     default: 5,
@@ -178,6 +190,12 @@ impl Units {
 #[derive(Debug, Clone, Serialize)]
 pub struct Defaults {
     pub clusters: usize,
+    pub target_kind: crate::data::TargetKind,
+    pub y_bins: usize,
+    /// The rule that makes a numeric Y a class ([`Y_CLASS_MAX_DISTINCT`],
+    /// [`Y_INTEGER_CLASS_MAX_DISTINCT`]), for the role picker to state.
+    pub y_class_max_distinct: usize,
+    pub y_integer_class_max_distinct: usize,
     pub pca: usize,
     pub seed: u64,
     pub estimator: Estimator,
@@ -204,6 +222,7 @@ pub struct Defaults {
 #[derive(Debug, Clone, Serialize)]
 pub struct Limits {
     pub clusters: Bound<usize>,
+    pub y_bins: Bound<usize>,
     pub pca: Bound<usize>,
     pub seed: Bound<u64>,
     pub batch_size: Bound<usize>,
@@ -252,6 +271,10 @@ pub fn meta() -> Meta {
         version: env!("CARGO_PKG_VERSION"),
         defaults: Defaults {
             clusters: CLUSTERS.default,
+            target_kind: crate::data::TargetKind::Auto,
+            y_bins: Y_BINS.default,
+            y_class_max_distinct: Y_CLASS_MAX_DISTINCT,
+            y_integer_class_max_distinct: Y_INTEGER_CLASS_MAX_DISTINCT,
             pca: PCA_COMPONENTS.default,
             seed: SEED.default,
             estimator: Estimator::default(),
@@ -271,6 +294,7 @@ pub fn meta() -> Meta {
         },
         limits: Limits {
             clusters: CLUSTERS,
+            y_bins: Y_BINS,
             pca: PCA_COMPONENTS,
             seed: SEED,
             batch_size: BATCH_SIZE,
@@ -300,6 +324,7 @@ mod tests {
     #[test]
     fn defaults_lie_within_their_bounds() {
         assert!(CLUSTERS.contains(CLUSTERS.default));
+        assert!(Y_BINS.contains(Y_BINS.default));
         assert!(PCA_COMPONENTS.contains(PCA_COMPONENTS.default));
         assert!(SEED.contains(SEED.default));
         assert!(BATCH_SIZE.contains(BATCH_SIZE.default));

@@ -540,3 +540,60 @@ fn a_stray_value_is_refused_with_the_options_that_resolve_it() {
         "four numbers and 'abc' are five categories"
     );
 }
+
+#[test]
+fn a_scalar_target_is_binned_as_asked_and_the_override_is_honoured() {
+    let path = std::env::temp_dir().join(format!("pidscope-cli-scalar-{}.csv", std::process::id()));
+    let mut rng = pidscope::rng::SplitMix64::new(5);
+    let mut text_csv = String::from("a_0,b_0,score\n");
+    for _ in 0..400 {
+        let (a, b, e) = (rng.normal(), rng.normal(), rng.normal());
+        text_csv += &format!("{a},{b},{}\n", a + b + 0.5 * e);
+    }
+    std::fs::write(&path, text_csv).unwrap();
+    let file = path.to_str().unwrap();
+    let common = [
+        file,
+        "--x1",
+        "a_0",
+        "--x2",
+        "b_0",
+        "--y",
+        "score",
+        "--clusters",
+        "4",
+        "--no-fidelity",
+    ];
+    let run = |extra: &[&str]| {
+        let args: Vec<&str> = [
+            "estimate",
+            "--json",
+            "--resamples",
+            "0",
+            "--permutations",
+            "0",
+        ]
+        .iter()
+        .chain(&common)
+        .chain(extra)
+        .copied()
+        .collect();
+        pidscope(&args)
+    };
+    let binned = run(&["--y-bins", "5"]);
+    assert!(binned.status.success(), "{}", text(&binned.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&binned.stdout).unwrap();
+    assert_eq!(json["rows"]["y_binned"]["bins"], 5, "{json}");
+    assert_eq!(json["rows"]["y_binned"]["distinct"], 400);
+    assert!(
+        json["notes"].to_string().contains("scalar target"),
+        "{}",
+        json["notes"]
+    );
+    // As classes, 400 distinct values are fine (under 1000): no binning.
+    let classes = run(&["--y-as", "class"]);
+    assert!(classes.status.success(), "{}", text(&classes.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&classes.stdout).unwrap();
+    assert!(json["rows"]["y_binned"].is_null(), "{json}");
+    let _ = std::fs::remove_file(path);
+}

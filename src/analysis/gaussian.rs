@@ -10,8 +10,8 @@ use serde::Serialize;
 use super::{data_notes, is_counts_input, resolve_roles, AnalysisError, AnalysisSettings, Names};
 use crate::data::{AssemblyReport, Labels, Modality, ModalityFeatures, ParsedTable, Roles};
 use crate::pid::gaussian::{
-    pid_gaussian, CovarianceError, Dims, GaussianError, GaussianPid, SolverOptions,
-    StreamingCovariance,
+    corrected_information, pid_gaussian, CorrectedInformation, CovarianceError, Dims,
+    GaussianError, GaussianPid, SolverOptions, StreamingCovariance,
 };
 
 /// How Y entered the covariance.
@@ -37,6 +37,9 @@ pub struct GaussianColumns {
 pub struct GaussianAnalysis {
     pub names: Names,
     pub pid: GaussianPid,
+    /// I(X1;Y), I(X2;Y), I(X1,X2;Y) with the analytic bias correction of Cai et al.
+    /// (2015), bits ([`corrected_information`]; docs/gaussian.md, "Bias").
+    pub corrected: CorrectedInformation,
     /// Rows in the covariance.
     pub samples: usize,
     pub columns: GaussianColumns,
@@ -160,6 +163,7 @@ pub fn analyse_gaussian(
     notes.extend(pid.notes.iter().cloned());
     Ok(GaussianAnalysis {
         names: Names::of_roles(&roles.x1, &roles.x2, &roles.y),
+        corrected: corrected_information(&pid.pid, dims, samples as f64),
         pid,
         samples,
         columns: GaussianColumns {

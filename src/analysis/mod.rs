@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::{
     counts_table_from_parsed, looks_like_counts_table, Alignment, AssembleOptions, CountsColumns,
-    DataError, ParsedTable, Roles, StateOrder,
+    DataError, ParsedTable, Roles, StateOrder, TargetKind,
 };
 use crate::discretize::{
     constant_features, discretize, table_from_states, DiscretizeError, DiscretizeOptions, Progress,
@@ -97,6 +97,10 @@ pub struct AnalysisSettings {
     pub permutations: usize,
     /// Shuffles for independent rows, circular shifts for a time series.
     pub surrogates: Surrogates,
+    /// Whether a numeric Y is a class or a scalar target (auto: by its values).
+    pub target_kind: TargetKind,
+    /// Quantile bins of a scalar Y for CVX and BATCH.
+    pub y_bins: usize,
 }
 
 impl Default for AnalysisSettings {
@@ -111,6 +115,8 @@ impl Default for AnalysisSettings {
             resamples: meta::RESAMPLES.default,
             permutations: meta::PERMUTATIONS.default,
             surrogates: Surrogates::default(),
+            target_kind: TargetKind::Auto,
+            y_bins: meta::Y_BINS.default,
         }
     }
 }
@@ -126,6 +132,7 @@ impl AnalysisSettings {
             .check("PCA components", self.pca)
             .map_err(invalid)?;
         meta::SEED.check("the seed", self.seed).map_err(invalid)?;
+        meta::Y_BINS.check("Y bins", self.y_bins).map_err(invalid)?;
         meta::RESAMPLES
             .check("resamples", self.resamples)
             .map_err(invalid)?;
@@ -155,6 +162,8 @@ impl AnalysisSettings {
             },
             numeric_columns: self.numeric_columns.clone(),
             text_columns: self.text_columns.clone(),
+            target_kind: self.target_kind,
+            y_bins: self.y_bins,
             ..AssembleOptions::default()
         }
     }
@@ -411,6 +420,7 @@ pub fn analyse_batch(
         kind: AnalysisKind::Batch,
         names: Names::of_roles(&roles.x1, &roles.x2, &roles.y),
         uncertainty: batch_uncertainty(&pid, &[], meta::SIGNIFICANCE_LEVEL),
+        estimate_notes: pid.notes(config),
         dataset: pid,
         notes: data_notes(
             Some(&dataset.report),

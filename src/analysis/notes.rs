@@ -25,6 +25,14 @@ pub fn data_notes(report: Option<&AssemblyReport>, constant: &[(&str, &[String])
                 )
             });
         }
+        if let Some(b) = &report.y_binned {
+            notes.push(format!(
+                "Y ('{}') is a scalar target ({} distinct values): it is cut into {} quantile \
+                 bins of about equal counts (the Y bins setting), named by their ranges. To \
+                 read every value as a class instead, set the target kind to class.",
+                b.column, b.distinct, b.bins
+            ));
+        }
         for (column, n) in &report.text_as_missing {
             notes.push(format!(
                 "Column '{column}' is read as numbers: {} that {} not a number {} as missing.",

@@ -191,6 +191,9 @@ pub struct BatchAnalysis {
     pub report: crate::data::AssemblyReport,
     pub roles: Roles,
     pub config: BatchConfig,
+    /// [`BatchPid::notes`]: atoms clipped at 0 that break the identities, models still
+    /// improving at their last epoch.
+    pub estimate_notes: Vec<String>,
     /// The t interval over test batches, and once the shuffled-label run is in
     /// ([`super::analyse_batch_null`]), the bias floor and the corrected values.
     pub uncertainty: BatchUncertainty,

@@ -17,7 +17,9 @@ use super::align::{align, join_key, Aligned, Alignment};
 use super::column::Interner;
 use super::counts::reorder;
 use super::roles::CONDITIONALS;
-use super::{quote_text, Column, ColumnData, DataError, ParsedTable, Roles, StateOrder};
+use super::{
+    quantile_bins, quote_text, Column, ColumnData, DataError, ParsedTable, Roles, StateOrder,
+};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -39,6 +41,61 @@ pub struct AssembleOptions {
     /// Mixed columns to read as text (every distinct value a category).
     #[serde(default)]
     pub text_columns: Vec<String>,
+    /// Whether a numeric Y is a class or a scalar target ([`TargetKind::Auto`]: by the
+    /// rule of [`TargetKind::is_scalar`]).
+    #[serde(default)]
+    pub target_kind: TargetKind,
+    /// Quantile bins of a scalar Y ([`crate::meta::Y_BINS`]).
+    #[serde(default = "default_y_bins")]
+    pub y_bins: usize,
+}
+
+fn default_y_bins() -> usize {
+    crate::meta::Y_BINS.default
+}
+
+/// What a numeric Y column is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetKind {
+    /// A class when it has at most [`crate::meta::Y_CLASS_MAX_DISTINCT`] distinct values,
+    /// or only whole numbers and at most [`crate::meta::Y_INTEGER_CLASS_MAX_DISTINCT`];
+    /// a scalar otherwise.
+    #[default]
+    Auto,
+    /// Every distinct value is a class.
+    Class,
+    /// A measurement: cut into quantile bins for CVX and BATCH.
+    Scalar,
+}
+
+impl TargetKind {
+    /// Whether a numeric Y with these values is treated as a scalar target.
+    pub fn is_scalar(self, values: &[f64]) -> bool {
+        match self {
+            TargetKind::Class => false,
+            TargetKind::Scalar => true,
+            TargetKind::Auto => {
+                let distinct = distinct_values(values);
+                let whole = distinct.iter().all(|v| v.fract() == 0.0);
+                let limit = if whole {
+                    crate::meta::Y_INTEGER_CLASS_MAX_DISTINCT
+                } else {
+                    crate::meta::Y_CLASS_MAX_DISTINCT
+                };
+                distinct.len() > limit
+            }
+        }
+    }
+}
+
+/// A scalar Y cut into quantile bins: how many distinct values it had and how many bins
+/// it became (its Ŷ columns are cut at the same edges).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetBinning {
+    pub column: String,
+    pub distinct: usize,
+    pub bins: usize,
 }
 
 impl Default for AssembleOptions {
@@ -50,6 +107,8 @@ impl Default for AssembleOptions {
             state_order: StateOrder::Natural,
             numeric_columns: Vec::new(),
             text_columns: Vec::new(),
+            target_kind: TargetKind::Auto,
+            y_bins: crate::meta::Y_BINS.default,
         }
     }
 }
@@ -104,6 +163,9 @@ pub struct AssemblyReport {
     pub missing_by_column: Vec<(String, usize)>,
     /// Samples kept.
     pub rows_used: usize,
+    /// A scalar Y cut into quantile bins (`None`: Y is a class).
+    #[serde(default)]
+    pub y_binned: Option<TargetBinning>,
 }
 
 /// Aligned samples with every role resolved: what [`crate::discretize`] consumes.
@@ -422,7 +484,44 @@ pub fn assemble(
         ColumnData::Numeric(values) => Some(numeric_at(values, rows_of(&y))),
         ColumnData::Categorical { .. } => None,
     };
-    let y = label(&y)?;
+    // A scalar Y becomes quantile bins; its Ŷ columns are cut at the same edges so that
+    // a prediction and the truth share states.
+    let bins = y_values
+        .as_deref()
+        .filter(|v| options.target_kind.is_scalar(v))
+        .map(|v| {
+            (
+                quantile_bins(v, weights.as_deref(), options.y_bins),
+                distinct_values(v).len(),
+            )
+        });
+    let y_name = y.column.name.clone();
+    let y = match &bins {
+        Some((cut, _)) => Labels {
+            name: y_name,
+            levels: cut.labels.clone(),
+            codes: cut.assignment.clone(),
+        },
+        None => label(&y)?,
+    };
+    let y_binned = bins.as_ref().map(|(cut, distinct)| TargetBinning {
+        column: y.name.clone(),
+        distinct: *distinct,
+        bins: cut.labels.len(),
+    });
+    let label = |source: &Source| -> Result<Labels, DataError> {
+        match (&bins, &source.column.data) {
+            (Some((cut, _)), ColumnData::Numeric(values)) => Ok(Labels {
+                name: source.column.name.clone(),
+                levels: cut.labels.clone(),
+                codes: numeric_at(values, rows_of(source))
+                    .iter()
+                    .map(|&v| cut.bin_of(v))
+                    .collect(),
+            }),
+            _ => label(source),
+        }
+    };
     let conditionals = if conditionals.iter().all(Vec::is_empty) {
         None
     } else {
@@ -465,6 +564,7 @@ pub fn assemble(
             rows_dropped_missing: samples - kept.len(),
             missing_by_column,
             rows_used: kept.len(),
+            y_binned,
         },
     })
 }
@@ -653,4 +753,12 @@ fn modality_features(
         }
     }
     Ok(ModalityFeatures::Numeric { names, columns })
+}
+
+/// The distinct values of a numeric column, increasing.
+fn distinct_values(values: &[f64]) -> Vec<f64> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted.dedup();
+    sorted
 }

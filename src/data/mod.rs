@@ -20,12 +20,13 @@ mod assemble;
 pub mod column;
 pub mod counts;
 pub mod csv;
+mod quantile;
 mod roles;
 
 pub use align::{join_column, Alignment};
 pub use assemble::{
     assemble, joint_category, AssembleOptions, AssemblyReport, Dataset, Labels, Modality,
-    ModalityFeatures, ModelConditionals,
+    ModalityFeatures, ModelConditionals, TargetBinning, TargetKind,
 };
 pub use column::{Column, ColumnData, ColumnKind, MixedColumn, MISSING_CODE};
 pub use counts::{
@@ -36,6 +37,7 @@ pub use csv::{
     parse_csv, ColumnReport, CsvReader, IngestOptions, IngestProgress, IngestReport, Limits,
     MixedReport, ParsedTable,
 };
+pub use quantile::{quantile_bins, QuantileBins};
 pub use roles::Roles;
 
 /// Longest piece of offending text quoted in an error message, in characters.

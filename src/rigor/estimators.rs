@@ -5,7 +5,7 @@
 //! and in WebAssembly.
 
 use super::{FiveTerms, RigorError};
-use crate::pid::{max_entropy_coupling, Coupling, CvxOptions};
+use crate::pid::{max_entropy_coupling_from, Coupling, CvxOptions};
 use crate::table::JointTable;
 use serde::{Deserialize, Serialize};
 
@@ -259,9 +259,9 @@ pub(crate) struct HStar {
 /// where every atom is non-negative, max(H(Y|X1,X2), H(Y|X1) + H(Y|X2) − H(Y)) ≤ h* ≤
 /// min(H(Y|X1), H(Y|X2)), with `plug` the plug-in [H(Y), H(Y|X1), H(Y|X2), H(Y|X1,X2)].
 ///
-/// **Warm-start hook**: `warm` is the original sample's solution; every replicate solve
-/// goes through here, so a CVX warm start (starting the replicate's dual from the
-/// original's) plugs in at the marked line without touching anything else.
+/// `warm`, when given, is the original sample's solution: the solve starts from its
+/// central points where they fit (`max_entropy_coupling_from`; as exact and as certified
+/// as a cold solve).
 pub(crate) fn solve_h_star(
     counts: &[f64],
     shape: [usize; 3],
@@ -271,10 +271,7 @@ pub(crate) fn solve_h_star(
 ) -> Result<HStar, RigorError> {
     let [h_y, h1, h2, h12] = *plug;
     let table = JointTable::from_weights(shape, counts.to_vec())?;
-    // Warm-start hook: replace by the warm-started solve when it lands, e.g.
-    // `max_entropy_coupling_from(&table, opts, warm)`.
-    let _ = warm;
-    let coupling = max_entropy_coupling(&table, opts)?;
+    let coupling = max_entropy_coupling_from(&table, opts, warm.map(|c| &c.dual))?;
     let lo = h12.max(h1 + h2 - h_y);
     let hi = h1.min(h2);
     let raw = on_grid(coupling.h_lower_bits);

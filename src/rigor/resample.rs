@@ -198,12 +198,14 @@ pub fn replicates(
                     samples.counts_mapped(&order, which)
                 }
             };
+            let bootstrap = kind == ReplicateKind::Bootstrap;
+            let warm = (bootstrap && settings.warm_start).then_some(&observed.coupling);
             let (terms, estimated, h) = terms_of(
                 &counts,
                 samples.shape(),
-                kind == ReplicateKind::Bootstrap && !samples.is_weighted(),
+                bootstrap && !samples.is_weighted(),
                 &opts,
-                Some(&observed.coupling),
+                warm,
             )?;
             let (mut inner, mut converged) = (None, h.converged);
             if let Some(rows) = inner_rows {
@@ -213,7 +215,7 @@ pub fn replicates(
                     samples.shape(),
                     !samples.is_weighted(),
                     &opts,
-                    Some(&observed.coupling),
+                    warm,
                 )?;
                 inner = Some(t);
                 converged &= h.converged;

@@ -77,6 +77,10 @@ pub struct Settings {
     /// Solver tolerance of a replicate's h*, in bits (the sample's own h* is solved to
     /// [`CvxOptions::default`]'s 1e-7).
     pub replicate_tolerance_bits: f64,
+    /// Start each bootstrap replicate's solve from the sample's own central points
+    /// (`max_entropy_coupling_from`): a resample's marginals are close to the sample's.
+    /// Permutation replicates always start cold: a shuffle moves the marginals far.
+    pub warm_start: bool,
     /// Below this many samples per cell of the n1·n2·ny table the intervals are
     /// labelled approximate.
     pub min_samples_per_cell: f64,
@@ -96,6 +100,7 @@ impl Default for Settings {
             interval: IntervalShape::Percentile,
             bias_allowance: true,
             replicate_tolerance_bits: 1e-5,
+            warm_start: true,
             min_samples_per_cell: 5.0,
         }
     }

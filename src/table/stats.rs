@@ -74,8 +74,9 @@ impl TableStats {
             unreliable.then(|| {
                 format!(
                 "The plug-in estimate is unreliable: {samples} samples fill {occupied_cells} of \
-                 {cells} cells ({mean:.1} per occupied cell{}{}); I(X1,X2;Y) is biased upward \
+                 {cells} cells (a mean of {} per occupied cell{}{}); I(X1,X2;Y) is biased upward \
                  by about {bias:.3} bits (Miller–Madow). Use fewer clusters or more samples.",
+                mean_per_cell(mean, sparse),
                 if sparse { ", fewer than 5" } else { "" },
                 if crowded { "; the table has at least half as many cells as samples" } else { "" },
             )
@@ -100,5 +101,36 @@ impl TableStats {
     pub fn of_table(table: &JointTable) -> TableStats {
         let counts: Vec<f64> = table.p().iter().map(|p| p * table.total_weight()).collect();
         TableStats::from_counts(table.shape(), &counts)
+    }
+}
+
+/// The mean samples per occupied cell as the warning prints it: two decimals, rounded
+/// down when the table is sparse, so a mean of 4.996 never reads "5.00 …, fewer than 5".
+fn mean_per_cell(mean: f64, sparse: bool) -> String {
+    let shown = if sparse {
+        (mean * 100.0).floor() / 100.0
+    } else {
+        mean
+    };
+    format!("{shown:.2}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mean_just_below_five_does_not_read_five() {
+        // 99 samples in 20 occupied cells of a 2×2×5 table: a mean of 4.95.
+        let mut counts = vec![5.0; 20];
+        counts[0] = 4.0;
+        let stats = TableStats::from_counts([2, 2, 5], &counts);
+        let warning = stats.warning.expect("sparse");
+        assert!(
+            warning.contains("a mean of 4.95 per occupied cell, fewer than 5"),
+            "{warning}"
+        );
+        let just_below = mean_per_cell(4.996, true);
+        assert_eq!(just_below, "4.99");
     }
 }

@@ -55,8 +55,10 @@ export function historyPoints(history) {
 }
 
 /**
- * Loss curves of BATCH's models, one panel per model (their losses have different
- * scales), training and validation loss in nats against epochs.
+ * Loss curves of BATCH's models, one panel per model, each on its own y scale (a
+ * classifier's cross-entropy and the alignment's I_q̃(X2;Y|X1) are different
+ * quantities): training and validation loss in nats against epochs. The panels are
+ * drawn by Plot and stacked in one SVG, so the chart reads and exports as one image.
  * @param {LossPoint[]} points
  * @param {{title?: string}} [options]
  * @returns {import('./figure.js').Chart} a <figure> holding the SVG
@@ -70,26 +72,53 @@ export function lossCurve(points, { title = 'BATCH training loss' } = {}) {
       return `${label}: ${train ? `training loss ${train.loss.toFixed(3)}` : 'no training loss yet'}${validation ? `, validation loss ${validation.loss.toFixed(3)} after epoch ${validation.epoch}` : ''}`;
     })
     .join('; ');
-  const figure = Plot.plot({
-    title,
-    ariaLabel: `Line chart: ${title}`,
-    ariaDescription: describe || 'no losses yet',
-    width: 640,
-    height: 40 + 110 * Math.max(1, models.length),
+  const width = 640;
+  const panels = (models.length ? models : [null]).map((label, i, all) =>
+    lossPanel(
+      points.filter((p) => p.model === label),
+      label,
+      { width, bottom: i === all.length - 1 },
+    ),
+  );
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  let height = 0;
+  for (const panel of panels) {
+    panel.setAttribute('y', String(height));
+    panel.setAttribute('aria-hidden', 'true');
+    // Plot's class gives its SVG `height: auto`, which a nested <svg> reads as 100 %.
+    panel.style.cssText = `width: ${width}px; height: ${panel.getAttribute('height')}px; max-width: none;`;
+    height += Number(panel.getAttribute('height'));
+    svg.append(panel);
+  }
+  for (const [name, value] of Object.entries({ width, height, viewBox: `0 0 ${width} ${height}`, 'aria-label': `Line chart: ${title}`, 'aria-description': describe || 'no losses yet' }))
+    svg.setAttribute(name, String(value));
+  const figure = document.createElement('figure');
+  const heading = document.createElement('h2');
+  heading.textContent = title;
+  figure.append(heading, Plot.legend({ color: SPLIT_COLORS }), svg);
+  return finishPlot(figure, 'loss-curve', SPLIT_COLORS.domain.map((label, i) => ({ label, color: SPLIT_COLORS.range[i] })));
+}
+
+/** One model's panel: its own x and y scales (models train for different numbers of epochs), the model named on the right. */
+function lossPanel(points, label, { width, bottom }) {
+  return Plot.plot({
+    width,
+    height: bottom ? 150 : 136,
     marginLeft: 56,
     marginRight: 150,
-    x: { label: 'epoch →', grid: true },
+    marginBottom: bottom ? 36 : 24,
+    x: { label: bottom ? 'epoch →' : null, grid: true },
     y: { label: '↑ loss (nats)', grid: true, nice: true },
-    fy: { domain: models, label: null, padding: 0.15 },
-    color: { ...SPLIT_COLORS, legend: true },
+    color: SPLIT_COLORS,
     marks: [
-      Plot.line(points, { x: 'epoch', y: 'loss', stroke: 'split', fy: 'model', strokeWidth: 1.2, curve: 'linear' }),
+      Plot.line(points, { x: 'epoch', y: 'loss', stroke: 'split', strokeWidth: 1.2, curve: 'linear' }),
       Plot.dot(
         points.filter((p) => p.split === 'validation'),
-        { x: 'epoch', y: 'loss', fill: 'split', fy: 'model', r: 2.5, title: (p) => `${p.model}, epoch ${p.epoch}: validation loss ${p.loss.toFixed(4)} nats` },
+        { x: 'epoch', y: 'loss', fill: 'split', r: 2.5, title: (p) => `${p.model}, epoch ${p.epoch}: validation loss ${p.loss.toFixed(4)} nats` },
       ),
+      label ? Plot.text([label], { frameAnchor: 'right', dx: 10, textAnchor: 'start', fontSize: 12 }) : null,
       Plot.frame({ strokeOpacity: 0.2 }),
     ],
   });
-  return finishPlot(figure, 'loss-curve', SPLIT_COLORS.domain.map((label, i) => ({ label, color: SPLIT_COLORS.range[i] })));
 }

@@ -123,14 +123,13 @@ function numbersTable(analysis, unit, flagged = new Set()) {
 }
 
 /** What a BATCH estimate rests on: splits, epochs, Sinkhorn, and any negative raw atom. */
-function batchNote({ pid, config, roles, batchUncertainty, floorPending }) {
+function batchNote({ pid, config, roles, batchUncertainty, floorPending, estimate_notes: estimateNotes = [] }) {
   const unused = [
     roles?.weight ? `BATCH does not use the weight column ${roles.weight}: every sample counts once.` : null,
     roles?.yhat?.length ? `BATCH does not analyse the Ŷ column${roles.yhat.length > 1 ? 's' : ''} ${roles.yhat.join(', ')}; CVX does.` : null,
   ].filter(Boolean);
   const { train, validation, test } = pid.samples;
   const small = train < config.batch_size;
-  const negatives = ATOMS.filter((a) => pid.raw[a.key] < 0).map((a) => `${a.short} ${pid.raw[a.key].toFixed(4)}`);
   const sinkhornOk = pid.sinkhorn_converged >= 0.999;
   return h(
     'div',
@@ -151,7 +150,7 @@ function batchNote({ pid, config, roles, batchUncertainty, floorPending }) {
         )
       : null,
     unused.map((text) => h('p', { role: 'note' }, text)),
-    negatives.length ? h('p', { role: 'note' }, `Some atoms came out negative before clipping to 0 (estimation error, in bits): ${negatives.join(', ')}.`) : null,
+    estimateNotes.map((text) => h('p', { role: 'note', class: 'warn', dataset: { testid: 'batch-estimate-note' } }, `⚠ ${text}`)),
     batchUncertaintyNote(batchUncertainty, floorPending),
   );
 }

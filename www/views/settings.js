@@ -35,6 +35,12 @@ const CVX_FIELDS = [
   spec('clusters', 'Clusters per modality', `Numeric features of each modality are grouped into this many clusters (k-means) before the exact PID (default ${defaults.clusters}).`),
   spec('pca', 'PCA components', `Features are standardised and reduced to this many principal components before clustering (default ${defaults.pca}).`),
 ];
+const Y_BINS = spec('y_bins', 'Y bins', `A scalar Y (a measurement, not a class) is cut into this many quantile bins of about equal counts for CVX and BATCH (default ${defaults.y_bins}).`);
+const TARGET_KINDS = [
+  ['auto', 'decide from its values'],
+  ['class', 'a class label (every value a class)'],
+  ['scalar', 'a scalar (cut into bins)'],
+];
 const SEED = spec('seed', 'Seed', 'Fixes the random starts (the clustering; BATCH’s split, initialisation and shuffles): the same seed gives the same result.');
 const BATCH_FIELDS = [
   spec('batch_size', 'Batch size', `Samples per mini-batch m; the learned coupling pairs every sample of a batch with every other (default ${defaults.batch_size}).`),
@@ -115,6 +121,15 @@ export function settingsForm(settings, onChange) {
     (value) => change({ ...current, surrogates: value }),
     'How noise is imitated: shuffling rows breaks every dependence, right for independent samples; circular shifts keep each series’ own autocorrelation, right for rows in time order.',
   );
+  const target = radioGroup(
+    'A numeric Y is',
+    'target_kind',
+    TARGET_KINDS,
+    settings.target_kind,
+    (value) => change({ ...current, target_kind: value }),
+    `Decided from its values: a class when it has at most ${defaults.y_class_max_distinct} distinct values, or only whole numbers and at most ${defaults.y_integer_class_max_distinct}; otherwise a scalar. The card says which was used.`,
+  );
+  const targetGroup = h('fieldset', { class: 'group', id: 'target-settings' }, h('legend', {}, 'Target Y'), target, field(Y_BINS));
   const uncertaintyGroup = h('fieldset', { class: 'group', id: 'uncertainty-settings' }, h('legend', {}, 'Uncertainty (CVX)'), UNCERTAINTY_FIELDS.map(field), surrogates);
-  return h('div', { class: 'settings' }, estimator, h('fieldset', { class: 'group' }, h('legend', {}, 'CVX (clustering)'), CVX_FIELDS.map(field)), uncertaintyGroup, batchGroup, field(SEED), units);
+  return h('div', { class: 'settings' }, estimator, h('fieldset', { class: 'group' }, h('legend', {}, 'CVX (clustering)'), CVX_FIELDS.map(field)), targetGroup, uncertaintyGroup, batchGroup, field(SEED), units);
 }

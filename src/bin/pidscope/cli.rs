@@ -10,7 +10,9 @@ use pidscope::analysis::{
     analyse, analyse_batch, analyse_batch_null, Analysis, AnalysisSettings, ShareMeta,
     TargetAnalysis,
 };
-use pidscope::data::{join_column, CsvReader, DataError, IngestOptions, ParsedTable, Roles};
+use pidscope::data::{
+    join_column, CsvReader, DataError, IngestOptions, ParsedTable, Roles, TargetKind,
+};
 use pidscope::meta::{self, Bound, Units};
 use pidscope::pid::batch::{batch_uncertainty, BatchConfig, BatchUncertainty, MIN_NULLS_FOR_TEST};
 use pidscope::pid::{Decomposition, Term, TERMS};
@@ -152,6 +154,19 @@ struct RoleArgs {
     /// Read these columns of numbers and text as text: every distinct value is a category.
     #[arg(long, value_name = "COLS")]
     text: Option<String>,
+    /// What a numeric Y is: auto (a class with at most 20 distinct values, or 100 whole
+    /// numbers; else a scalar), class (every value a class) or scalar (cut into --y-bins
+    /// quantile bins for cvx and batch; gaussian uses the values).
+    #[arg(long = "y-as", value_enum, default_value = "auto")]
+    y_as: TargetChoice,
+}
+
+#[derive(Clone, Copy, Default, ValueEnum)]
+enum TargetChoice {
+    #[default]
+    Auto,
+    Class,
+    Scalar,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -174,6 +189,10 @@ struct EstimatorArgs {
           value_parser = |s: &str| bounded(s, &meta::CLUSTERS),
           help = ranged("Clusters per numeric modality", &meta::CLUSTERS))]
     clusters: usize,
+    #[arg(long = "y-bins", value_name = "N", default_value_t = meta::Y_BINS.default,
+          value_parser = |s: &str| bounded(s, &meta::Y_BINS),
+          help = ranged("Quantile bins of a scalar Y (cvx, batch)", &meta::Y_BINS))]
+    y_bins: usize,
     #[arg(long, value_name = "N", default_value_t = meta::PCA_COMPONENTS.default,
           value_parser = |s: &str| bounded(s, &meta::PCA_COMPONENTS),
           help = ranged("PCA components before clustering", &meta::PCA_COMPONENTS))]
@@ -275,6 +294,12 @@ impl EstimateArgs {
                 SurrogateChoice::Shuffle => Surrogates::Shuffle,
                 SurrogateChoice::Circular => Surrogates::Circular,
             },
+            target_kind: match self.roles.y_as {
+                TargetChoice::Auto => TargetKind::Auto,
+                TargetChoice::Class => TargetKind::Class,
+                TargetChoice::Scalar => TargetKind::Scalar,
+            },
+            y_bins: self.estimator.y_bins,
             ..AnalysisSettings::default()
         }
     }
@@ -773,6 +798,7 @@ fn estimate_batch(args: &EstimateArgs, config: &BatchConfig) -> Result<(), CliEr
     out.insert("uncertainty".into(), json!(result.uncertainty));
     out.insert("uncertainty_units".into(), json!(Units::Bits));
     out.insert("notes".into(), json!(result.notes));
+    out.insert("estimate_notes".into(), json!(result.estimate_notes));
     if args.json {
         println!("{}", Value::Object(out));
         return Ok(());
@@ -797,7 +823,7 @@ fn estimate_batch(args: &EstimateArgs, config: &BatchConfig) -> Result<(), CliEr
         result.dataset.test_batches, s.test, s.train, s.validation
     );
     print_batch_uncertainty(&result.uncertainty, units);
-    for note in &result.notes {
+    for note in result.estimate_notes.iter().chain(&result.notes) {
         println!("note: {note}");
     }
     Ok(())

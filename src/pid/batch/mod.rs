@@ -19,6 +19,7 @@ pub mod bench;
 pub(crate) mod classifier;
 mod interval;
 pub mod mlp;
+mod notes;
 pub mod sinkhorn;
 mod train;
 

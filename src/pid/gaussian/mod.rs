@@ -16,9 +16,13 @@
 //!
 //! For a scalar Y the result is the MMI PID (Barrett 2015): R = min(I1, I2).
 
+mod bias;
 mod covariance;
 mod solver;
 
+pub use bias::{
+    corrected_atoms, corrected_information, log_det_bias_nats, mi_bias_bits, CorrectedInformation,
+};
 pub use covariance::{CovarianceError, StreamingCovariance};
 pub use solver::{SolverOptions, Stop, UnionSolution};
 
