@@ -185,8 +185,10 @@ test('learn mode is legible at 390 and 1440 px: no overflow, in-bar labels fit, 
     await page.locator('[data-testid=live-result] figure.atoms-bar svg[data-role=plot]').waitFor();
     assert.deepEqual(await overflowing(page), [], `${width} px: nothing wider than the page`);
     assert.deepEqual(await barLabelProblems(page, '#learn'), [], `${width} px`);
-    const scale = await page.locator('[data-testid=live-result] figure.atoms-bar svg[data-role=plot]').evaluate((svg) => svg.getBoundingClientRect().width / Number(svg.getAttribute('width')));
-    assert.ok(scale > 0.98, `${width} px: the bar chart is drawn at its shown width (scale ${scale})`);
+    for (const chart of ['atoms-bar', 'pid-diagram']) {
+      const scale = await page.locator(`[data-testid=live-result] figure.${chart} svg[data-role=plot]`).evaluate((svg) => svg.getBoundingClientRect().width / Number(svg.getAttribute('width')));
+      assert.ok(scale > 0.98, `${width} px: the ${chart} is drawn at its shown width, its text not scaled down (scale ${scale})`);
+    }
     await shot(page, 'learn', page.locator('article.lesson'));
     await context.close();
   }

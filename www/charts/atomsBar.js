@@ -18,8 +18,6 @@ import { chartWidth, finishPlot, textWidth } from './figure.js';
 export function atomsBar(rows, { unit = 'bits', mode = 'amount', title = 'PID of I(X1,X2;Y)', width = chartWidth() } = {}) {
   const valueOf = (pid, u, key) => Math.max(0, u?.[key] ? u[key].corrected : pid[key]);
   const totals = rows.map(({ pid, uncertainty: u }) => Math.max(0, ATOMS.reduce((sum, a) => sum + valueOf(pid, u, a.key), 0)));
-  // A table with I(X1,X2;Y) = 0 (all zeros, or Y independent of both): no bar, no axis, a sentence.
-  if (totals.every((t) => t <= EMPTY_BITS)) return nothingToDecompose(title, width);
   const data = rows.flatMap(({ name, pid, uncertainty: u }, row) => {
     const total = totals[row];
     let start = 0;
@@ -38,6 +36,9 @@ export function atomsBar(rows, { unit = 'bits', mode = 'amount', title = 'PID of
     });
   });
   const intervals = data.filter((d) => d.interval);
+  // A table with I(X1,X2;Y) = 0 (all zeros, or Y independent of both): no bar, no axis, a
+  // sentence. (Corrected atoms of pure noise are 0 too, but their intervals are still drawn.)
+  if (totals.every((t) => t <= EMPTY_BITS) && !intervals.some((d) => d.interval[1] > EMPTY_BITS)) return nothingToDecompose(title, width);
   const axisLabel = mode === 'share' ? 'share of I(X1,X2;Y) (%) →' : `information (${unit}) →`;
   const describe = rows
     .map(({ name, pid, uncertainty: u }) => `${name}: ${ATOMS.map((a) => `${a.label} ${fromBits(valueOf(pid, u, a.key), unit).toFixed(3)} ${unit}${u?.[a.key]?.p_value >= 0.05 ? ' (not distinguishable from noise)' : ''}`).join(', ')}`)
