@@ -133,13 +133,23 @@ enum Source {
 /// A named example of the learn-mode gallery: a small joint distribution with a
 /// plain-language explanation of its decomposition and the atom(s) a student should
 /// predict to dominate.
+///
+/// The page asks for a prediction before it shows the decomposition, so what it shows
+/// first ([`label`](Self::label), [`title`](Self::title), [`setup`](Self::setup)) describes
+/// the variables only: no atom's name and no amount of information (`tests/gallery.rs`
+/// checks this). The answer is in [`explanation`](Self::explanation), shown after.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct GalleryEntry {
-    /// The name, as in the reference cases (`XOR`, `dit_pnt_unq`, …).
+    /// The stable id, as in the reference cases and share links (`XOR`, `dit_pnt_unq`, …);
+    /// never shown on the page.
     pub name: &'static str,
-    /// A short title for the page.
+    /// A short display name for the gallery's button.
+    pub label: &'static str,
+    /// A neutral title for the lesson: what the example is, not what its PID is.
     pub title: &'static str,
-    /// Two or three sentences: what X1, X2 and Y are, and why the PID comes out as it does.
+    /// One or two sentences shown before the prediction: what X1, X2 and Y are.
+    pub setup: &'static str,
+    /// Two or three sentences shown after it: why the PID comes out as it does.
     pub explanation: &'static str,
     /// The largest atom(s); several when they tie exactly.
     pub dominant: &'static [Atom],
@@ -173,70 +183,78 @@ use Atom::{Redundancy as R, Synergy as S, Unique1 as U1, Unique2 as U2};
 pub const GALLERY: &[GalleryEntry] = &[
     GalleryEntry {
         name: "XOR",
-        title: "Exclusive or: pure synergy",
-        explanation: "X1 and X2 are independent fair coins and Y = X1 XOR X2 tells whether they differ. \
-Either coin alone says nothing about Y (Y is still 50/50 whatever one coin shows), but the two together fix it: \
+        label: "XOR",
+        title: "Exclusive or",
+        setup: "X1 and X2 are independent fair coins and Y = X1 XOR X2: Y is 1 when the two coins differ and 0 when they agree.",
+        explanation: "Either coin alone says nothing about Y (Y is still 50/50 whatever one coin shows), but the two together fix it: \
 the whole bit is synergy.",
         dominant: &[S],
         source: Source::Gate(Gate::Xor),
     },
     GalleryEntry {
         name: "AND",
-        title: "And: some redundancy, more synergy",
-        explanation: "X1 and X2 are independent fair coins and Y = X1 AND X2. \
-Seeing a 0 on either coin already settles Y = 0, a piece of knowledge both inputs offer (redundancy, 0.311 bits); \
+        label: "AND",
+        title: "And",
+        setup: "X1 and X2 are independent fair coins and Y = X1 AND X2: Y is 1 only when both coins show 1.",
+        explanation: "Seeing a 0 on either coin already settles Y = 0, a piece of knowledge both inputs offer (redundancy, 0.311 bits); \
 telling apart the remaining cases needs both coins at once (synergy, 0.5 bits).",
         dominant: &[S],
         source: Source::Gate(Gate::And),
     },
     GalleryEntry {
         name: "OR",
-        title: "Or: the mirror image of AND",
-        explanation: "X1 and X2 are independent fair coins and Y = X1 OR X2. \
-It is AND with 0 and 1 swapped everywhere, and relabelling states never changes information: \
+        label: "OR",
+        title: "Or",
+        setup: "X1 and X2 are independent fair coins and Y = X1 OR X2: Y is 1 when at least one coin shows 1.",
+        explanation: "It is AND with 0 and 1 swapped everywhere, and relabelling states never changes information: \
 the same 0.311 bits of redundancy and 0.5 bits of synergy.",
         dominant: &[S],
         source: Source::Gate(Gate::Or),
     },
     GalleryEntry {
         name: "COPY",
-        title: "Copy: two unique bits",
-        explanation: "X1 and X2 are independent fair coins and Y is the pair (X1, X2). \
-Each coin supplies its own bit of Y that the other cannot know, so each input has 1 bit of unique information \
+        label: "COPY",
+        title: "Copy both coins",
+        setup: "X1 and X2 are independent fair coins and Y is the pair (X1, X2): four values, one for each way the coins can fall.",
+        explanation: "Each coin supplies its own bit of Y that the other cannot know, so each input has 1 bit of unique information \
 and there is nothing redundant or synergistic.",
         dominant: &[U1, U2],
         source: Source::Gate(Gate::Copy),
     },
     GalleryEntry {
         name: "RDN",
-        title: "Redundancy: two copies of the same bit",
-        explanation: "One fair coin is read twice: X1 = X2 = Y. \
-Either input alone tells Y completely and the other adds nothing, so the whole bit is redundant.",
+        label: "Same coin twice",
+        title: "One coin, read twice",
+        setup: "One fair coin is tossed and read twice: X1, X2 and Y all show the same face.",
+        explanation: "Either input alone tells Y completely and the other adds nothing, so the whole bit is redundant.",
         dominant: &[R],
         source: Source::Gate(Gate::Rdn),
     },
     GalleryEntry {
         name: "UNQ",
-        title: "Unique: only X1 matters",
-        explanation: "X1 and X2 are independent fair coins and Y = X1. \
-X1 tells Y completely and X2 is unrelated noise, so the whole bit is unique to X1.",
+        label: "Y = X1",
+        title: "Y copies X1; X2 is an unrelated coin",
+        setup: "X1 and X2 are independent fair coins and Y = X1: Y repeats the first coin and ignores the second.",
+        explanation: "X1 tells Y completely and X2 is unrelated noise, so the whole bit is unique to X1.",
         dominant: &[U1],
         source: Source::Gate(Gate::Unq),
     },
     GalleryEntry {
         name: "SUM",
-        title: "Sum: redundancy and synergy together",
-        explanation: "X1 and X2 are independent fair coins and Y = X1 + X2 (0, 1 or 2). \
-Either coin alone narrows Y to two of its values, the same half bit from each (redundancy 0.5 bits); \
+        label: "SUM",
+        title: "The sum of two coins",
+        setup: "X1 and X2 are independent fair coins and Y = X1 + X2, which is 0, 1 or 2.",
+        explanation: "Either coin alone narrows Y to two of its values, the same half bit from each (redundancy 0.5 bits); \
 whether the sum is 1 or the other remaining value needs both coins, like XOR (synergy 1 bit).",
         dominant: &[S],
         source: Source::Gate(Gate::Sum),
     },
     GalleryEntry {
         name: "XORAND",
-        title: "XOR and AND at once: the same as SUM",
-        explanation: "X1 and X2 are independent fair coins and Y is the pair (X1 XOR X2, X1 AND X2), which takes three values. \
-Those three values are exactly the three sums 0, 1, 2 under other names, so the atoms are SUM's: \
+        label: "XOR & AND",
+        title: "XOR and AND at once",
+        setup: "X1 and X2 are independent fair coins and Y is the pair (X1 XOR X2, X1 AND X2), which takes three values.",
+        explanation: "Those three values are exactly the three sums 0, 1, 2 under other names, so the atoms are SUM's: \
 0.5 bits of redundancy and 1 bit of synergy.",
         dominant: &[S],
         source: Source::Support {
@@ -246,9 +264,10 @@ Those three values are exactly the three sums 0, 1, 2 under other names, so the 
     },
     GalleryEntry {
         name: "RDNXOR",
-        title: "A shared bit plus an XOR: atoms add up",
-        explanation: "Three fair coins r, a, b: X1 = (r, a), X2 = (r, b) and Y = (r, a XOR b). \
-The shared coin r is one bit of redundancy and the XOR is one bit of synergy; \
+        label: "Shared coin + XOR",
+        title: "A shared coin plus an XOR",
+        setup: "Three fair coins r, a, b: X1 = (r, a), X2 = (r, b) and Y = (r, a XOR b). Both inputs see the coin r.",
+        explanation: "The shared coin r is one bit of redundancy and the XOR is one bit of synergy; \
 independent pieces of a system contribute their atoms side by side.",
         dominant: &[R, S],
         source: Source::Support {
@@ -267,9 +286,10 @@ independent pieces of a system contribute their atoms side by side.",
     },
     GalleryEntry {
         name: "RDNUNQXOR",
-        title: "One bit of every kind",
-        explanation: "Five fair coins r, u1, u2, a, b: X1 = (r, u1, a), X2 = (r, u2, b) and Y = (r, u1, u2, a XOR b). \
-The shared coin is redundant, u1 and u2 are unique to their input and the XOR is synergistic: \
+        label: "Five coins",
+        title: "A shared coin, a private coin each, and an XOR",
+        setup: "Five fair coins r, u1, u2, a, b: X1 = (r, u1, a), X2 = (r, u2, b) and Y = (r, u1, u2, a XOR b).",
+        explanation: "The shared coin is redundant, u1 and u2 are unique to their input and the XOR is synergistic: \
 1 bit of each atom, 4 bits in all.",
         dominant: &[R, U1, U2, S],
         source: Source::Support {
@@ -279,9 +299,10 @@ The shared coin is redundant, u1 and u2 are unique to their input and the XOR is
     },
     GalleryEntry {
         name: "dit_imp_rdn",
-        title: "Imperfect redundancy",
-        explanation: "Y is a fair coin; X1 = Y always, and X2 = Y except that in 0.1% of cases X2 reads 1 when Y is 0. \
-Almost everything is redundant (0.990 bits), but the rare mistakes leave X1 a sliver of unique \
+        label: "Rare error",
+        title: "Two sensors, one with a rare error",
+        setup: "Y is a fair coin; X1 = Y always, and X2 = Y except that in one case in a thousand X2 reads 1 when Y is 0.",
+        explanation: "Almost everything is redundant (0.990 bits), but the rare mistakes leave X1 a sliver of unique \
 information (0.010 bits): PID notices even small differences in reliability.",
         dominant: &[R],
         source: Source::Support {
@@ -291,9 +312,10 @@ information (0.010 bits): PID notices even small differences in reliability.",
     },
     GalleryEntry {
         name: "dit_pnt_unq",
-        title: "Pointwise unique, yet not unique on average",
-        explanation: "Y is a fair coin, and on every draw exactly one of X1, X2 shows it (as state 1 or 2) while the other shows 0. \
-Each single observation is thus informative through one input only, but on average both inputs \
+        label: "One speaks",
+        title: "One input speaks at a time",
+        setup: "Y is a fair coin, and on every draw exactly one of X1, X2 shows it (as state 1 or 2) while the other shows 0.",
+        explanation: "Each single observation is informative through one input only, but on average both inputs \
 tell Y equally well and only together tell which one is speaking: 0.5 bits of redundancy, 0.5 bits of synergy, no uniqueness.",
         dominant: &[R, S],
         source: Source::Support {
@@ -303,9 +325,10 @@ tell Y equally well and only together tell which one is speaking: 0.5 bits of re
     },
     GalleryEntry {
         name: "dit_reduced_or",
+        label: "OR, no double one",
         title: "OR without the double-one case",
-        explanation: "X1 and X2 are never both 1: (0,0) has probability 1/2, (0,1) and (1,0) 1/4 each, and Y = X1 OR X2. \
-Each input alone gives the same partial hint (a 1 means Y = 1: 0.311 bits of redundancy), while a 0 on one input \
+        setup: "X1 and X2 are never both 1: (0,0) has probability 1/2, (0,1) and (1,0) 1/4 each, and Y = X1 OR X2.",
+        explanation: "Each input alone gives the same partial hint (a 1 means Y = 1: 0.311 bits of redundancy), while a 0 on one input \
 only helps once the other is seen, so synergy dominates (0.689 bits).",
         dominant: &[S],
         source: Source::Support {
@@ -315,9 +338,10 @@ only helps once the other is seen, so synergy dominates (0.689 bits).",
     },
     GalleryEntry {
         name: "dit_wb_2",
-        title: "X2 knows more: unequal uniqueness",
-        explanation: "X1 and X2 are fair coins and Y is 0 for (0,0), 2 for (1,0) and 1 whenever X2 = 1. \
-X2 alone separates {0, 2} from 1 (1 bit) that X1 cannot, and X1 alone tells 0 from 2 once X2 = 0 (0.5 bits) that X2 cannot: \
+        label: "Uneven inputs",
+        title: "Two inputs that tell different things",
+        setup: "X1 and X2 are fair coins and Y is 0 for (0,0), 2 for (1,0) and 1 whenever X2 = 1.",
+        explanation: "X2 alone separates {0, 2} from 1 (1 bit) that X1 cannot, and X1 alone tells 0 from 2 once X2 = 0 (0.5 bits) that X2 cannot: \
 both inputs carry unique information, X2's the larger.",
         dominant: &[U2],
         source: Source::Support {

@@ -152,3 +152,73 @@ export function followedEstimator(fidelity, disagreeing, short) {
   }
   return { estimator: 'batch', why: 'This reading follows BATCH; CVX and BATCH agree within their intervals.' };
 }
+
+/** A model's share of an atom must fall below this fraction of the data's to count as "far below". */
+const FAR_BELOW = 0.5;
+/** A model's unique share of one input must exceed the data's by this much (of its total) to count as leaning on it. */
+const LEANS_BY = 0.2;
+/** The data's synergy share below which a model's lack of synergy says nothing. */
+const SOME_SYNERGY = 0.1;
+
+/**
+ * An atom's share of its PID's total, as a point and a range: with uncertainty, the corrected
+ * value of a significant atom (0 otherwise, as in {@link atomsForReading}) and its interval,
+ * both divided by the total of the corrected significant atoms; without, the plug-in share.
+ */
+function shareOf(pid, uncertainty) {
+  const atoms = atomsForReading(pid, uncertainty);
+  const total = ATOM_KEYS.reduce((s, k) => s + Math.max(0, atoms[k]), 0);
+  const out = {};
+  for (const k of ATOM_KEYS) {
+    const v = total > 0 ? Math.max(0, atoms[k]) / total : 0;
+    const t = uncertainty?.[k];
+    const hasInterval = total > 0 && t && t.low !== null && t.low !== undefined;
+    out[k] = { share: v, range: hasInterval ? [Math.max(0, t.low) / total, Math.max(0, t.high) / total] : [v, v] };
+  }
+  return { total, atoms: out };
+}
+
+/**
+ * How a model's PID (of its predictions Ŷ) differs from the dataset's (of the true Y), in
+ * sentences. The profiles are compared as shares of each one's I(X1,X2;·), so a model that
+ * carries less information overall is not penalised for it. The intended use: a model whose
+ * synergy share is far below the data's probably relies on one modality or a shortcut and may
+ * break under distribution shift; one whose unique share of an input far exceeds the data's
+ * leans on that input. A difference is only called when the intervals (when there are any)
+ * do not overlap; otherwise the sentence says the intervals do not support it.
+ * @param {any} data {pid, uncertainty?} the dataset's PID of Y
+ * @param {any} model {pid, uncertainty?, name} the model's PID of Ŷ
+ * @param {{x1?: string, x2?: string, y?: string}} [names]
+ * @returns {string[]}
+ */
+export function compareModel(data, model, { x1 = 'X1', x2 = 'X2', y = 'Y' } = {}) {
+  const name = `The model (${model.name})`;
+  const d = shareOf(data.pid, data.uncertainty);
+  const m = shareOf(model.pid, model.uncertainty);
+  if (m.total < 1e-3) return [`${name}’s predictions are nearly constant (I(${x1},${x2};Ŷ) = ${m.total.toFixed(3)} bits): there is no profile to compare with the data’s.`];
+  if (d.total < 1e-3) return [`${x1} and ${x2} say next to nothing about ${y}, so there is no profile of the data to compare the model with.`];
+  const apart = (a, b) => a.range[1] < b.range[0] || b.range[1] < a.range[0];
+  const out = [];
+  const unsupported = [];
+  const sd = d.atoms.synergy;
+  const sm = m.atoms.synergy;
+  if (sd.share >= SOME_SYNERGY && sm.share <= FAR_BELOW * sd.share) {
+    if (apart(sm, sd)) {
+      out.push(`${name} has far less synergy than the data: ${pct(sm.share)} of its information against ${pct(sd.share)} of what ${x1} and ${x2} say about ${y}. It probably relies on one modality or a shortcut instead of combining ${x1} and ${x2}, and may break under distribution shift.`);
+    } else unsupported.push('synergy');
+  }
+  for (const [key, xk] of [['unique1', x1], ['unique2', x2]]) {
+    const um = m.atoms[key];
+    const ud = d.atoms[key];
+    if (um.share < ud.share + LEANS_BY) continue;
+    if (apart(um, ud)) {
+      out.push(`${name} leans on ${xk} far more than the data calls for: ${pct(um.share)} of its information is unique to ${xk}, against ${pct(ud.share)} in the data. If ${xk} is missing, noisy or shifts, expect the model to fail.`);
+    } else unsupported.push(`what is unique to ${xk}`);
+  }
+  if (unsupported.length) out.push(`${name} differs from the data in ${unsupported.join(' and ')}, but the intervals overlap, so the difference may be noise.`);
+  if (!out.length) {
+    const profile = (s) => ATOM_KEYS.map((k) => pct(s.atoms[k].share)).join(' / ');
+    out.push(`${name}’s profile is close to the data’s (R / U1 / U2 / S: ${profile(m)} against ${profile(d)}): it combines ${x1} and ${x2} much as ${y} requires.`);
+  }
+  return out;
+}

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { startSession } from './harness.mjs';
+import { barLabelProblems, overflowing, shot, WIDTHS } from './layout.mjs';
 
 const CASES = JSON.parse(readFileSync(new URL('../data/reference.json', import.meta.url)));
 const KEYS = [['R', 'redundancy'], ['U1', 'unique1'], ['U2', 'unique2'], ['S', 'synergy']];
@@ -12,9 +13,10 @@ let session;
 before(async () => (session = await startSession()));
 after(() => session?.close());
 
-async function openLearn() {
+async function openLearn(width) {
   const opened = await session.open('/');
   const { page } = opened;
+  if (width) await page.setViewportSize({ width, height: 900 });
   await page.locator('#results[data-ready=true]').waitFor({ timeout: 20_000 });
   await page.getByRole('button', { name: 'Learn PID' }).click();
   await page.locator('.gallery button').first().waitFor();
@@ -107,4 +109,87 @@ test('an edited table is shared by link and opens with the same atoms', async ()
   assert.equal(await card.getByTestId('synergy').textContent(), synergy);
   await shared.context.close();
   await context.close();
+});
+
+/** Words and amounts that name the answer: none may show before the prediction. */
+const GIVEAWAY = /synerg|redundan|unique|\bbits?\b|\d\.\d|%|dominat/i;
+
+test('before the prediction no example gives the answer away, and no internal id is shown', async () => {
+  const { page, context } = await openLearn();
+  const buttons = page.locator('.gallery button');
+  const count = await buttons.count();
+  assert.ok(count >= 14);
+  for (let i = 0; i < count; i += 1) {
+    const button = buttons.nth(i);
+    const name = await button.getAttribute('data-name');
+    const label = await button.textContent();
+    assert.doesNotMatch(label, /_/, `${name}: the button shows a display name, not the id (${label})`);
+    assert.doesNotMatch(label, GIVEAWAY, `${name}: button "${label}"`);
+    await button.click();
+    await page.waitForFunction((n) => document.querySelector(`.gallery button[data-name="${n}"]`)?.getAttribute('aria-pressed') === 'true', name);
+    // What the lesson shows (its prediction buttons name the four atoms, as choices).
+    const shown = await page.locator('article.lesson').evaluate((el) => {
+      const copy = /** @type {HTMLElement} */ (el.cloneNode(true));
+      copy.querySelector('.choices')?.remove();
+      copy.querySelector('.editor')?.remove();
+      return [...copy.querySelectorAll(':scope > :not([hidden])')].map((n) => n.textContent).join(' ');
+    });
+    assert.doesNotMatch(shown, GIVEAWAY, `${name} before the prediction: ${shown}`);
+    assert.ok((await page.getByTestId('setup').textContent()).length > 20, `${name} has a setup`);
+    assert.equal(await page.getByTestId('explanation').isVisible(), false);
+  }
+  // After the reveal the explanation (the answer) is shown.
+  await page.locator('.gallery button[data-name=XOR]').click();
+  await page.getByRole('button', { name: 'just show me' }).click();
+  assert.match(await page.getByTestId('explanation').textContent(), /synergy/);
+  await context.close();
+});
+
+test('every edit says what happened to the other cells; zeroing the last cell is refused; I = 0 draws no bar', async () => {
+  const { page, context, record } = await openLearn();
+  await page.locator('.gallery button[data-name=AND]').click();
+  await page.getByRole('button', { name: 'just show me' }).click();
+  const note = () => page.getByTestId('edit-note').textContent();
+  const set = async (label, value) => {
+    const cell = page.getByLabel(label);
+    await cell.fill(String(value));
+    await cell.press('Enter');
+  };
+  // AND: three cells of 1/4 with Y = 0, one with Y = 1.
+  await set('p(x1=0, x2=0, y=0)', 0);
+  assert.equal(await note(), 'The other cells were scaled by 1.333 so the table sums to 1.');
+  await set('p(x1=0, x2=1, y=0)', 0);
+  await set('p(x1=1, x2=0, y=0)', 0);
+  assert.equal(await page.getByLabel('p(x1=1, x2=1, y=1)').inputValue(), '1');
+  await set('p(x1=1, x2=1, y=1)', 0);
+  assert.match(await note(), /^Not changed: this is the only cell with any probability/);
+  assert.equal(await page.getByLabel('p(x1=1, x2=1, y=1)').inputValue(), '1', 'the refused edit is undone in the cell');
+  // One cell holds everything: I(X1,X2;Y) = 0, so there is nothing to decompose and no bar.
+  const bar = page.locator('[data-testid=live-result] figure.atoms-bar');
+  await page.waitForFunction(() => document.querySelector('[data-testid=live-result] figure.atoms-bar')?.textContent.includes('Nothing to decompose'));
+  assert.match(await bar.textContent(), /Nothing to decompose: I\(X1,X2;Y\) = 0/);
+  assert.equal(await bar.locator('g[aria-label=bar] rect').count(), 0, 'no bar over a zero axis');
+  // Fewer states: the dropped probability is said.
+  await set('p(x1=0, x2=1, y=0)', 0.5);
+  await page.getByLabel('Number of states of X1').selectOption('1');
+  assert.match(await note(), /^The removed states held 0\.5 of the probability; the kept cells were scaled by 2/);
+  assert.deepEqual(record.consoleErrors, []);
+  await context.close();
+});
+
+test('learn mode is legible at 390 and 1440 px: no overflow, in-bar labels fit, text not scaled down', async () => {
+  for (const width of WIDTHS) {
+    const { page, context } = await openLearn(width);
+    await page.locator('.gallery button[data-name=dit_imp_rdn]').click();
+    await page.getByRole('button', { name: 'just show me' }).click();
+    await page.locator('[data-testid=live-result] figure.atoms-bar svg[data-role=plot]').waitFor();
+    assert.deepEqual(await overflowing(page), [], `${width} px: nothing wider than the page`);
+    assert.deepEqual(await barLabelProblems(page, '#learn'), [], `${width} px`);
+    for (const chart of ['atoms-bar', 'pid-diagram']) {
+      const scale = await page.locator(`[data-testid=live-result] figure.${chart} svg[data-role=plot]`).evaluate((svg) => svg.getBoundingClientRect().width / Number(svg.getAttribute('width')));
+      assert.ok(scale > 0.98, `${width} px: the ${chart} is drawn at its shown width, its text not scaled down (scale ${scale})`);
+    }
+    await shot(page, 'learn', page.locator('article.lesson'));
+    await context.close();
+  }
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { disagreements, followedEstimator, readResult } from '../../www/reading.js';
+import { compareModel, disagreements, followedEstimator, readResult } from '../../www/reading.js';
 
 const pid = (redundancy, unique1, unique2, synergy) => ({ redundancy, unique1, unique2, synergy, mi_joint: redundancy + unique1 + unique2 + synergy });
 
@@ -94,4 +94,50 @@ test('followedEstimator names the estimator and why', () => {
   assert.match(followedEstimator(null, two, short).why, /no fidelity check says which to trust/);
   assert.match(followedEstimator(kept, [], short).why, /agree within their intervals/);
   assert.equal(followedEstimator({ skipped: 'too few samples' }, [], short).estimator, 'batch');
+});
+
+// The model's PID (of Ŷ) against the dataset's (of Y).
+
+const AND = pid(0.311, 0, 0, 0.5);
+const interval = (corrected, low, high, p = 0.001) => ({ corrected, low, high, p_value: p });
+const uOf = (atoms) => Object.fromEntries(Object.entries(atoms).map(([k, v]) => [k, v]));
+
+test('a model with far less synergy than the data: probably a shortcut, may break under shift', () => {
+  const lines = compareModel({ pid: AND }, { name: 'pred', pid: pid(0, 1, 0, 0) }, { x1: 'camera', x2: 'LiDAR', y: 'action' });
+  assert.match(lines[0], /^The model \(pred\) has far less synergy than the data: 0% of its information against 62% of what camera and LiDAR say about action\. It probably relies on one modality or a shortcut/);
+  assert.match(lines[0], /may break under distribution shift/);
+  assert.match(lines[1], /^The model \(pred\) leans on camera far more than the data calls for: 100% of its information is unique to camera, against 0% in the data/);
+  assert.equal(lines.length, 2);
+});
+
+test('a model with the data’s profile is said to match it, with both profiles', () => {
+  const lines = compareModel({ pid: AND }, { name: 'net', pid: pid(0.3, 0.01, 0.01, 0.45) });
+  assert.equal(lines.length, 1);
+  assert.match(lines[0], /^The model \(net\)’s profile is close to the data’s \(R \/ U1 \/ U2 \/ S: 39% \/ 1% \/ 1% \/ 58% against 38% \/ 0% \/ 0% \/ 62%\)/);
+});
+
+test('a difference the intervals do not support is not called', () => {
+  const data = { pid: AND, uncertainty: uOf({ redundancy: interval(0.3, 0, 0.6), unique1: interval(0, 0, 0.2, 0.5), unique2: interval(0, 0, 0.2, 0.5), synergy: interval(0.5, 0.05, 0.9) }) };
+  // Wide model intervals: its synergy could be as large as the data's.
+  const wide = { name: 'pred', pid: pid(0.3, 0.2, 0, 0.1), uncertainty: uOf({ redundancy: interval(0.3, 0.1, 0.5), unique1: interval(0.2, 0, 0.6), unique2: interval(0, 0, 0.1, 0.6), synergy: interval(0.1, 0, 0.5) }) };
+  const lines = compareModel(data, wide);
+  assert.doesNotMatch(lines.join(' '), /shortcut|leans on/);
+  assert.match(lines.at(-1), /differs from the data in synergy .*but the intervals overlap, so the difference may be noise/);
+  // Narrow ones: the same point values are now a supported difference.
+  const narrow = { ...wide, uncertainty: uOf({ redundancy: interval(0.3, 0.28, 0.32), unique1: interval(0.2, 0.18, 0.22), unique2: interval(0, 0, 0.01, 0.6), synergy: interval(0.1, 0.09, 0.11) }) };
+  const sure = { pid: AND, uncertainty: uOf({ ...data.uncertainty, redundancy: interval(0.3, 0.28, 0.32), synergy: interval(0.5, 0.48, 0.52) }) };
+  const called = compareModel(sure, narrow);
+  assert.match(called[0], /far less synergy than the data/);
+  assert.match(called[1], /leans on X1/);
+  assert.doesNotMatch(called.join(' '), /may be noise/);
+});
+
+test('with uncertainty, a non-significant model synergy counts as none', () => {
+  const model = { name: 'pred', pid: pid(0, 0.9, 0, 0.3), uncertainty: uOf({ redundancy: interval(0, 0, 0.01, 0.9), unique1: interval(0.9, 0.85, 0.95), unique2: interval(0, 0, 0.01, 0.9), synergy: interval(0.3, 0, 0.02, 0.4) }) };
+  assert.match(compareModel({ pid: AND }, model)[0], /far less synergy than the data: 0% of its information/);
+});
+
+test('constant predictions or an uninformative dataset: nothing to compare', () => {
+  assert.match(compareModel({ pid: AND }, { name: 'pred', pid: pid(0, 0, 0, 0) })[0], /nearly constant/);
+  assert.match(compareModel({ pid: pid(0, 0, 0, 0) }, { name: 'pred', pid: AND })[0], /no profile of the data/);
 });

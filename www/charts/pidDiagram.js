@@ -1,5 +1,6 @@
 import { fromBits } from '../format.js';
 import { ATOMS } from './atoms.js';
+import { chartWidth } from './figure.js';
 import { pidLayout } from './geometry.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -17,7 +18,7 @@ function el(tag, attrs = {}, text) {
 }
 
 /** Width (px) kept for the joint caption of two small discs. */
-const PAIR_CAPTION = 170;
+const PAIR_CAPTION = 130;
 
 /**
  * The PID diagram, areas to scale: discs of area I(X1;Y) and I(X2;Y) overlapping in
@@ -30,8 +31,9 @@ const PAIR_CAPTION = 170;
 export function pidDiagram(pid, { unit = 'bits', title = 'PID diagram (areas to scale)', uncertainty = null } = {}) {
   const { r1, r2, rs, d, i1, i2 } = pidLayout(pid);
   const [R, U1, U2, S] = ATOMS.map((a) => a.color);
-  const width = 640;
-  const height = 260;
+  // Drawn at the width it is shown at (not scaled down), so its 12 px captions stay 12 px on a phone.
+  const width = chartWidth();
+  const height = Math.round(Math.max(220, (260 * width) / 640));
   const pad = 36;
   // One scale for all three discs, so areas stay comparable.
   const span = Math.max(r1 + d + r2 + (rs > 0 ? 2 * rs + 0.35 * (r1 + r2) : 0), 1e-9);
@@ -72,7 +74,7 @@ export function pidDiagram(pid, { unit = 'bits', title = 'PID diagram (areas to 
       el('text', { x, y: height - 10, 'text-anchor': anchor, fill: '#57606a' }, sub),
     );
   };
-  if (tiny) caption(pad, 'start', 'I(X1;Y), I(X2;Y)', `${fmt(i1)}, ${fmt(i2)}`);
+  if (tiny) caption(pad, 'start', 'I(X1;Y), I(X2;Y)', `${fromBits(Math.max(0, i1), unit).toFixed(3)}, ${fmt(i2)}`);
   else {
     if (r1 > 0) caption(Math.min(cx1, mid - 6), 'end', 'I(X1;Y)', fmt(i1));
     if (r2 > 0) caption(Math.max(cx2, mid + 6), 'start', 'I(X2;Y)', fmt(i2));

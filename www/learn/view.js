@@ -34,12 +34,16 @@ export function learnView({ bridge, unit, shareControls, renderResult, report })
 
   const gallery = h('ul', { class: 'gallery', 'aria-label': 'Examples' });
   const title = h('h3', {}, 'Pick an example');
-  const explanation = h('p', { class: 'explanation' });
+  // The setup is shown before the prediction; the explanation (the answer) only after it.
+  const setup = h('p', { class: 'setup', dataset: { testid: 'setup' } });
+  const explanation = h('p', { class: 'explanation', dataset: { testid: 'explanation' }, hidden: true });
   const predict = h('div', { class: 'predict' });
   const grid = h('div', { class: 'editor-grid', dataset: { testid: 'editor' } });
   const shapeControls = h('div', { class: 'shape' });
   const live = h('div', { class: 'live', 'aria-live': 'polite', dataset: { testid: 'live-result' } });
   const timing = h('p', { class: 'status', dataset: { testid: 'update-time' } });
+  // What an edit did to the other cells: never renormalised without a word.
+  const editNote = h('p', { class: 'status', role: 'status', dataset: { testid: 'edit-note' } });
   const scenarios = h('div', { class: 'scenarios' });
 
   // ---- solving, latest edit wins ----
@@ -139,6 +143,7 @@ export function learnView({ bridge, unit, shareControls, renderResult, report })
   function reveal(guess) {
     lesson.guess = guess;
     lesson.revealed = true;
+    explanation.hidden = false;
     drawPredict();
     drawLive();
   }
@@ -173,14 +178,28 @@ export function learnView({ bridge, unit, shareControls, renderResult, report })
     if (focused !== undefined) /** @type {HTMLInputElement | null} */ (grid.querySelector(`[data-cell="${focused}"]`))?.focus();
   }
 
+  /** Sets one cell through setCell and says what happened to the others. */
+  function edit(index, value) {
+    const { p, note, refused } = setCell(lesson.p, index, value);
+    editNote.textContent = note;
+    editNote.classList.toggle('warn', refused);
+    if (refused) {
+      updateGrid();
+      const input = /** @type {HTMLInputElement | null} */ (grid.querySelector(`[data-cell="${index}"]`));
+      if (input) input.value = String(+lesson.p[index].toFixed(4));
+      return;
+    }
+    lesson.p = p;
+    changed();
+  }
+
   /** A probability cell: type a value, use the arrow keys, or drag sideways with the pointer. */
   function cellInput(index, label) {
     const value = lesson.p[index];
     const input = h('input', { type: 'number', min: 0, max: 1, step: 0.01, value: +value.toFixed(4), 'aria-label': label, dataset: { cell: index } });
     input.style.setProperty('--fill', String(Math.min(1, value * lesson.p.length / 2)));
     input.addEventListener('change', () => {
-      lesson.p = setCell(lesson.p, index, Number.parseFloat(input.value));
-      changed();
+      edit(index, Number.parseFloat(input.value));
     });
     input.addEventListener('pointerdown', (event) => {
       if (event.button !== 0) return;
@@ -191,8 +210,7 @@ export function learnView({ bridge, unit, shareControls, renderResult, report })
         const dx = e.clientX - startX;
         if (Math.abs(dx) < 3 && !moved) return;
         moved = true;
-        lesson.p = setCell(lesson.p, index, start + dx / 300);
-        changed();
+        edit(index, start + dx / 300);
       };
       const up = () => {
         window.removeEventListener('pointermove', move);
@@ -217,7 +235,10 @@ export function learnView({ bridge, unit, shareControls, renderResult, report })
         select.addEventListener('change', () => {
           const next = [...lesson.shape];
           next[axis] = Number(select.value);
-          lesson.p = reshape(lesson.p, lesson.shape, next);
+          const resized = reshape(lesson.p, lesson.shape, next);
+          lesson.p = resized.p;
+          editNote.textContent = resized.note;
+          editNote.classList.remove('warn');
           lesson.shape = next;
           lesson.labels = labelsFor(next);
           drawShapeControls();
@@ -240,7 +261,10 @@ export function learnView({ bridge, unit, shareControls, renderResult, report })
       lesson.revealed = false;
       lesson.guess = null;
       title.textContent = entry.title;
+      setup.textContent = entry.setup;
       explanation.textContent = entry.explanation;
+      explanation.hidden = true;
+      editNote.textContent = '';
       for (const button of gallery.querySelectorAll('button')) button.setAttribute('aria-pressed', String(button.dataset.name === entry.name));
       drawShapeControls();
       drawGrid();
@@ -255,7 +279,7 @@ export function learnView({ bridge, unit, shareControls, renderResult, report })
     try {
       const entries = await bridge.call('gallery');
       gallery.replaceChildren(
-        ...entries.map((entry) => h('li', {}, h('button', { type: 'button', class: 'example', dataset: { name: entry.name }, 'aria-pressed': 'false', onclick: () => choose(entry) }, h('strong', {}, entry.name), h('span', {}, entry.title)))),
+        ...entries.map((entry) => h('li', {}, h('button', { type: 'button', class: 'example', dataset: { name: entry.name }, 'aria-pressed': 'false', onclick: () => choose(entry) }, h('strong', {}, entry.label), h('span', {}, entry.title)))),
       );
       const list = await bridge.call('scenarios');
       scenarios.replaceChildren(...list.map(scenarioCard));
@@ -303,7 +327,7 @@ export function learnView({ bridge, unit, shareControls, renderResult, report })
     h('h2', {}, 'Learn PID with toy examples'),
     h('p', { class: 'status' }, 'Each example is a small joint distribution p(x1, x2, y). Predict which part dominates, then edit the table and watch the atoms move: every number is computed by the same exact solver the analysis uses.'),
     gallery,
-    h('article', { class: 'lesson' }, title, explanation, predict, h('div', { class: 'editor' }, shapeControls, grid, timing), live),
+    h('article', { class: 'lesson' }, title, setup, predict, explanation, h('div', { class: 'editor' }, shapeControls, grid, editNote, timing), live),
     h('h3', {}, 'Scenarios generated in your browser'),
     h('p', { class: 'status' }, 'Seeded generators produce samples that go through the same path as your files: clustering, then the exact PID.'),
     scenarios,

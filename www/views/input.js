@@ -93,6 +93,9 @@ function mixedColumnQuestions(file, choices, onChoose) {
     });
 }
 
+/** The preview shows at most this many columns. */
+const PREVIEW_COLUMNS = 12;
+
 /**
  * A file's summary line and a preview of its first rows, with each column's type, and
  * the question for each column of numbers and other text.
@@ -101,12 +104,15 @@ function mixedColumnQuestions(file, choices, onChoose) {
  */
 export function filePreview(file, { onRemove, choices = {}, onChoose = () => {} } = {}) {
   const { name, bytes, rows, columns, preview, kind, missing_values: missing } = file;
+  // A wide file (hundreds of feature columns) would make a table thousands of pixels wide:
+  // show the first columns and say how many more there are.
+  const shown = columns.slice(0, PREVIEW_COLUMNS);
   const head = h(
     'tr',
     {},
-    columns.map((c) => h('th', { scope: 'col' }, c.name, h('br'), h('span', { class: `type ${c.kind}` }, c.kind === 'numeric' ? 'number' : `text · ${c.levels} levels`))),
+    shown.map((c) => h('th', { scope: 'col' }, c.name, h('br'), h('span', { class: `type ${c.kind}` }, c.kind === 'numeric' ? 'number' : `text · ${c.levels} levels`))),
   );
-  const body = preview.map((row) => h('tr', {}, row.map((cell) => h('td', {}, cell))));
+  const body = preview.map((row) => h('tr', {}, row.slice(0, PREVIEW_COLUMNS).map((cell) => h('td', {}, cell))));
   return h(
     'div',
     { class: 'file', dataset: { testid: 'file', name } },
@@ -122,6 +128,7 @@ export function filePreview(file, { onRemove, choices = {}, onChoose = () => {} 
     ),
     mixedColumnQuestions(file, choices, onChoose),
     h('div', { class: 'preview', tabindex: 0, 'aria-label': `First rows of ${name}` }, h('table', {}, h('thead', {}, head), h('tbody', {}, body))),
+    columns.length > PREVIEW_COLUMNS ? h('p', { class: 'help', dataset: { testid: 'preview-columns' } }, `The preview shows the first ${PREVIEW_COLUMNS} of ${columns.length} columns; every column has its role below.`) : null,
   );
 }
 

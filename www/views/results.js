@@ -10,6 +10,7 @@ import { download, pngBlob, safeName, svgText, toCsv } from '../export.js';
 import { formatInfo, fromBits } from '../format.js';
 import { detectedPid, disagreements, followedEstimator, isSignificant, readResult } from '../reading.js';
 import { disagreementNote, fidelityNote, shortName } from './checks.js';
+import { modelComparison } from './models.js';
 import { sharedCheck, shareBox } from './share.js';
 import META from '../meta.js';
 
@@ -251,17 +252,8 @@ export function resultCard(analysis, { unit = 'bits', share } = {}) {
     chartBlock(pidDiagram(detectedPid(analysis.pid, analysis.uncertainty), { unit, uncertainty: analysis.uncertainty }), `${base}-pid-diagram`),
   ];
   const models = modelsOf(analysis);
-  if (models.length) {
-    charts.push(
-      chartBlock(
-        atomsBar(
-          [{ name: `dataset (${names.y ?? 'Y'})`, pid: analysis.pid, uncertainty: analysis.uncertainty }, ...models.map((m) => ({ name: `model (${m.name})`, pid: m.pid, uncertainty: m.uncertainty }))],
-          { unit, title: 'Dataset PID and model PID' },
-        ),
-        `${base}-dataset-vs-model`,
-      ),
-    );
-  }
+  const modelView = models.length ? modelComparison(analysis, models, { unit, block: chartBlock, base }) : null;
+  if (modelView) charts.push(modelView.chart);
   const heatmapSlot = h('div', { class: 'heatmap-slot' });
   const drawHeatmap = (which) => {
     const values = which === 'q*' ? analysis.pid.q_star : analysis.table.p;
@@ -304,6 +296,7 @@ export function resultCard(analysis, { unit = 'bits', share } = {}) {
     uncertaintyNote(analysis.uncertainty),
     !isBatch(analysis) && !analysis.stats ? h('p', { class: 'stats', dataset: { testid: 'no-sample-size' } }, `No intervals or p-values: ${META.messages.no_sample_size}.`) : null,
     fidelityNote(analysis.fidelity, unit),
+    modelView?.section,
     h('div', { class: 'charts' }, charts),
     exports,
     isBatch(analysis)
