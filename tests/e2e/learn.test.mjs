@@ -16,7 +16,7 @@ async function openLearn() {
   const opened = await session.open('/');
   const { page } = opened;
   await page.locator('#results[data-ready=true]').waitFor({ timeout: 20_000 });
-  await page.getByRole('button', { name: 'Learn PID' }).click();
+  await page.getByRole('tab', { name: 'Learn PID' }).click();
   await page.locator('.gallery button').first().waitFor();
   return opened;
 }

@@ -212,7 +212,8 @@ export function rolePicker(columns, roles, { onAssign, match }) {
         settle(event.key === 'Enter');
         return;
       }
-      keyed = MOVE_KEYS.has(event.key) || (event.key.length === 1 && event.key !== ' ' && !event.ctrlKey && !event.metaKey);
+      // Alt+ArrowDown opens the list, where a pick is deliberate: it applies at once.
+      keyed = !event.altKey && (MOVE_KEYS.has(event.key) || (event.key.length === 1 && event.key !== ' ' && !event.ctrlKey && !event.metaKey));
     });
     select.addEventListener('keyup', () => (keyed = false));
     select.addEventListener('change', () => {
