@@ -30,6 +30,10 @@ const focusedNow = (page) => page.evaluate(() => ({ text: document.activeElement
 
 test('"choose files" is one tab stop, a real button: Enter and Space open the file picker', async () => {
   const { page, context } = await openReady();
+  // Playwright intercepts file choosers once a listener exists; a round trip lets that take effect
+  // before the key press (else a fast press opens the headless browser's own, unseen dialog).
+  page.on('filechooser', () => {});
+  await page.evaluate(() => 0);
   const stops = [];
   for (let i = 0; i < 12; i += 1) {
     await page.keyboard.press('Tab');
