@@ -1,5 +1,6 @@
 // A small static server for dist/: correct MIME types (wasm!), the page's security
 // headers, loopback only. Usage: node scripts/serve.mjs [dir]   (PORT=0 picks a free port)
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -16,9 +17,24 @@ const TYPES = {
   '.csv': 'text/csv; charset=utf-8',
 };
 
+/**
+ * The Content-Security-Policy of a page's <meta> tag (its one home), sent as a header:
+ * a <meta> policy binds only its document, so worker.js, which a worker loads by URL,
+ * gets index.html's policy from the header (README, "Hosting"). The header also carries
+ * what a <meta> cannot: frame-ancestors.
+ * @param {string} html
+ * @returns {string | null} null for a page without a policy
+ */
+export function headerPolicy(html) {
+  const meta = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)"/);
+  return meta && `${meta[1]}; frame-ancestors 'none'`;
+}
+
 /** Starts serving `dir`; resolves to the http.Server once listening. */
 export function serve(dir, port = 8080, host = '127.0.0.1') {
   const base = resolve(dir);
+  const policy = headerPolicy(readFileSync(join(base, 'index.html'), 'utf8'));
+  if (!policy) throw new Error(`${base}/index.html has no Content-Security-Policy <meta> tag`);
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     const file = normalize(join(base, path.endsWith('/') ? `${path}index.html` : path));
@@ -28,11 +44,14 @@ export function serve(dir, port = 8080, host = '127.0.0.1') {
     }
     try {
       const body = await readFile(file);
+      // A page carries its own policy (pidscope.html's allows its one inline script).
+      const csp = (extname(file) === '.html' && headerPolicy(body.toString('utf8'))) || policy;
       res.writeHead(200, {
         'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
         'Cache-Control': 'no-cache',
         'X-Content-Type-Options': 'nosniff',
         'Referrer-Policy': 'no-referrer',
+        'Content-Security-Policy': csp,
       });
       res.end(body);
     } catch {

@@ -15,7 +15,8 @@ use crate::analysis::{
     Analysis, AnalysisError, AnalysisKind, AnalysisSettings, Names, ShareMeta, TableView,
 };
 use crate::data::{
-    join_column, looks_like_counts_table, CsvReader, DataError, IngestOptions, ParsedTable, Roles,
+    feature_concern, join_column, looks_like_counts_table, matching_columns, CsvReader, DataError,
+    FeatureConcern, IngestOptions, ParsedTable, Roles,
 };
 use crate::examples::{gallery_entry, Atom, GALLERY};
 use crate::pid::batch::BatchConfig;
@@ -242,6 +243,17 @@ pub fn open_file(text: &str) -> JsResult {
 }
 
 /// The names of the gallery examples.
+/// The positions in `names` of the columns a pattern list (`cam_*, label`) names, by the
+/// CLI's rule ([`crate::data::expand_patterns`]).
+#[wasm_bindgen(js_name = matchColumns)]
+pub fn match_columns(patterns: &str, names: Vec<String>) -> Vec<u32> {
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    matching_columns(patterns, &names)
+        .into_iter()
+        .map(|i| i as u32)
+        .collect()
+}
+
 #[wasm_bindgen(js_name = exampleNames)]
 pub fn example_names() -> Vec<String> {
     GALLERY.iter().map(|e| e.name.to_string()).collect()
@@ -379,6 +391,8 @@ struct ColumnEntry {
     name: String,
     file: Option<String>,
     kind: crate::data::ColumnKind,
+    /// Why it makes a poor feature (a row key, a constant), if it does.
+    concern: Option<FeatureConcern>,
 }
 
 /// Roles as the page holds them: Y, weight and id may be unset.
@@ -784,6 +798,7 @@ impl Workspace {
                         name: c.name.clone(),
                         file: several.then(|| t.name().to_string()),
                         kind: c.kind(),
+                        concern: feature_concern(c),
                     }
                 })
             })

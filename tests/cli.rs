@@ -597,3 +597,51 @@ fn a_scalar_target_is_binned_as_asked_and_the_override_is_honoured() {
     assert!(json["rows"]["y_binned"].is_null(), "{json}");
     let _ = std::fs::remove_file(path);
 }
+
+#[test]
+fn column_patterns_take_every_column_with_the_prefix_and_name_an_unmatched_one() {
+    let path =
+        std::env::temp_dir().join(format!("pidscope-cli-patterns-{}.csv", std::process::id()));
+    let mut csv = String::from("cam_0,cam_1,camera,label\n");
+    for i in 0..40 {
+        csv.push_str(&format!(
+            "{},{},{},{}\n",
+            i % 2,
+            (i / 2) % 2,
+            (i / 4) % 3,
+            i % 2
+        ));
+    }
+    std::fs::write(&path, csv).unwrap();
+    let file = path.to_str().unwrap();
+    // `cam_*` is cam_0 and cam_1, not camera: camera is free for X2 (a wider match would put it in two roles).
+    let ok = pidscope(&[
+        "estimate",
+        file,
+        "--x1",
+        "cam_*",
+        "--x2",
+        "camera",
+        "--y",
+        "label",
+        "--clusters",
+        "4",
+        "--json",
+    ]);
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert!(
+        (json["mi_x1_y"].as_f64().unwrap() - 1.0).abs() < 1e-9,
+        "{json}"
+    );
+    let unmatched = pidscope(&[
+        "estimate", file, "--x1", "cam_*", "--x2", "radar_*", "--y", "label",
+    ]);
+    assert!(!unmatched.status.success());
+    assert!(
+        text(&unmatched.stderr).contains("radar_*"),
+        "{}",
+        text(&unmatched.stderr)
+    );
+    std::fs::remove_file(path).ok();
+}

@@ -164,18 +164,25 @@ async function removeFile(index) {
   drawInput();
 }
 
+/** @type {import('./views/input.js').RolePicker | null} the role picker on screen, kept across role changes */
+let picker = null;
+
+/** Redraws the files and a new role picker: after files come or go (a role change only updates the picker). */
 function drawInput() {
   const onChoose = (column, how) => (state.readAs = { ...state.readAs, [column]: how });
   $('files').replaceChildren(...state.files.map((f, i) => filePreview(f.summary, { onRemove: () => removeFile(i), choices: state.readAs, onChoose })));
   const isCounts = state.files.length === 1 && state.files[0].summary.kind === 'counts';
-  $('roles').replaceChildren(
+  picker =
     state.files.length && !isCounts
-      ? rolePicker(state.columns, state.roles, (column, role) => {
-          state.roles = assignRole(state.roles, column, role);
-          drawInput();
+      ? rolePicker(state.columns, state.roles, {
+          onAssign: (columns, role) => {
+            state.roles = columns.reduce((roles, column) => assignRole(roles, column, role), state.roles);
+            picker?.update(state.roles);
+          },
+          match: (patterns, names) => bridge.call('matchColumns', { patterns, names }),
         })
-      : '',
-  );
+      : null;
+  $('roles').replaceChildren(picker?.element ?? '');
   /** @type {HTMLButtonElement} */ ($('run')).disabled = !state.files.length;
 }
 
@@ -365,6 +372,8 @@ function addAnalysis(analysis) {
   const entry = { ...analysis, id: state.nextId++ };
   state.analyses.unshift(entry);
   drawResults();
+  // Screen readers hear this line, not the whole card (the card is there to read on demand).
+  if (!entry.builtin) $('results-status').textContent = `Result added: ${entry.title}.`;
   return entry;
 }
 
@@ -467,10 +476,13 @@ let learn = null;
 /** Shows the analysis view or learn mode; learn mode is built on first visit. */
 function showView(name) {
   const learning = name === 'learn';
-  for (const id of ['input', 'results']) $(id).hidden = learning;
-  if (!learning) $('compare').hidden = compared().length < 2;
-  else $('compare').hidden = true;
-  for (const tab of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('nav.tabs button'))) tab.setAttribute('aria-selected', String(tab.dataset.view === name));
+  $('analyse-panel').hidden = learning;
+  $('compare').hidden = learning || compared().length < 2;
+  for (const tab of tabs()) {
+    const selected = tab.dataset.view === name;
+    tab.setAttribute('aria-selected', String(selected));
+    tab.tabIndex = selected ? 0 : -1; // one tab stop for the tab list; arrows move within it
+  }
   if (learning && !learn) {
     learn = learnView({
       bridge,
@@ -487,12 +499,30 @@ function showView(name) {
 
 // ---------- the page ----------
 
+/** The mode tabs (index.html's tablist). */
+const tabs = () => [.../** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('[role=tablist] [role=tab]'))];
+
+function selectTab(tab) {
+  showView(tab.dataset.view);
+  history.replaceState(null, '', tab.dataset.view === 'learn' ? '#learn' : location.pathname + location.search);
+}
+
+/** The ARIA tabs pattern: arrows, Home and End move to a tab and select it. */
+function onTabKey(event) {
+  const all = tabs();
+  const at = all.indexOf(event.currentTarget);
+  const to = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1, Home: 0, End: all.length - 1 }[event.key];
+  if (to === undefined) return;
+  event.preventDefault();
+  const tab = all[(to + all.length) % all.length];
+  tab.focus();
+  selectTab(tab);
+}
+
 function build() {
-  for (const tab of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('nav.tabs button'))) {
-    tab.addEventListener('click', () => {
-      showView(tab.dataset.view);
-      history.replaceState(null, '', tab.dataset.view === 'learn' ? '#learn' : location.pathname + location.search);
-    });
+  for (const tab of tabs()) {
+    tab.addEventListener('click', () => selectTab(tab));
+    tab.addEventListener('keydown', onTabKey);
   }
   $('input').replaceChildren(
     h('h2', {}, 'Analyse your data'),
@@ -506,9 +536,9 @@ function build() {
       h('button', { type: 'button', id: 'run', class: 'primary', disabled: true, onclick: estimate }, 'Estimate PID'),
       h(
         'div',
-        { id: 'progress', class: 'progress', hidden: true, role: 'status', 'aria-live': 'polite' },
+        { id: 'progress', class: 'progress', hidden: true },
         h('progress', { max: 1, 'aria-label': 'Progress' }),
-        h('span', { class: 'stage' }),
+        h('span', { class: 'stage', role: 'status' }),
         h('button', { type: 'button', id: 'cancel', onclick: () => state.run?.controller.abort() }, 'Cancel'),
       ),
     ),

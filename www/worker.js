@@ -187,6 +187,8 @@ const methods = {
   },
   scenarioCsv: ({ id, seed }) => core.scenarioCsv(String(id), BigInt(seed)),
   countsCsv: ({ table }) => core.countsCsv(table),
+  // The role picker's pattern box, by the CLI's rule (the core's matcher).
+  matchColumns: ({ patterns, names }) => [...core.matchColumns(String(patterns), names.map(String))],
   shareLink: ({ analysis, meta }) => core.shareLink(fromPage(analysis), meta),
   shareFile: ({ analysis, meta }) => core.shareFile(fromPage(analysis), meta),
   openLink: ({ text }) => openedForPage(core.openLink(String(text))),

@@ -20,6 +20,7 @@ mod assemble;
 pub mod column;
 pub mod counts;
 pub mod csv;
+mod patterns;
 mod quantile;
 mod roles;
 
@@ -37,8 +38,9 @@ pub use csv::{
     parse_csv, ColumnReport, CsvReader, IngestOptions, IngestProgress, IngestReport, Limits,
     MixedReport, ParsedTable,
 };
+pub use patterns::{expand_patterns, matching_columns};
 pub use quantile::{quantile_bins, QuantileBins};
-pub use roles::Roles;
+pub use roles::{feature_concern, FeatureConcern, Roles};
 
 /// Longest piece of offending text quoted in an error message, in characters.
 pub const MAX_QUOTED_CHARS: usize = 40;

@@ -17,7 +17,7 @@
 //!   half in column order. With several tables ([`Roles::guess_tables`]) X1 is the
 //!   first table's features and X2 the second's.
 
-use super::{DataError, ParsedTable};
+use super::{Column, ColumnData, DataError, ParsedTable, MISSING_CODE};
 use serde::{Deserialize, Serialize};
 
 /// Which columns play which part. Names may be written `FILE::column` when several
@@ -93,6 +93,61 @@ fn name_role(name: &str) -> NameRole {
 /// `unnamed…`).
 pub(super) fn is_id_name(name: &str) -> bool {
     name_role(name) == NameRole::Id
+}
+
+/// Why a column makes a poor feature, if it does: the page warns when such a column is
+/// given to X1 or X2 (clustering a row key puts each row in a cluster of its own; a
+/// constant carries no information).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeatureConcern {
+    /// Its name says it identifies rows (`id`, `index`, `idx`, `row`, `unnamed…`).
+    IdName,
+    /// Whole numbers or text, a different one in every row: a row number or key.
+    Distinct,
+    /// The same value in every row that has one.
+    Constant,
+}
+
+/// Fewest rows for "a different value in every row" to suggest a key rather than chance.
+const MIN_ROWS_FOR_KEY: usize = 20;
+
+/// What is wrong with `column` as a feature, if anything (see [`FeatureConcern`]).
+/// Distinct real numbers are no concern: a measurement rarely repeats exactly.
+pub fn feature_concern(column: &Column) -> Option<FeatureConcern> {
+    if is_id_name(&column.name) {
+        return Some(FeatureConcern::IdName);
+    }
+    // Each present value as a key: a whole number's value, a category's code.
+    let keys: Vec<i64> = match &column.data {
+        ColumnData::Numeric(values) => {
+            let present: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
+            if present.iter().all(|v| v.fract() == 0.0 && v.abs() < 9e15) {
+                present.iter().map(|&v| v as i64).collect()
+            } else {
+                let first = present.first().copied();
+                return present
+                    .iter()
+                    .all(|&v| Some(v) == first)
+                    .then_some(FeatureConcern::Constant);
+            }
+        }
+        ColumnData::Categorical { codes, .. } => codes
+            .iter()
+            .filter(|&&c| c != MISSING_CODE)
+            .map(|&c| i64::from(c))
+            .collect(),
+    };
+    let mut distinct = keys.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() <= 1 {
+        Some(FeatureConcern::Constant)
+    } else if distinct.len() == keys.len() && keys.len() >= MIN_ROWS_FOR_KEY {
+        Some(FeatureConcern::Distinct)
+    } else {
+        None
+    }
 }
 
 /// The group a feature column belongs to (see the module docs).
@@ -314,6 +369,49 @@ mod tests {
             Roles::guess(&["a", "y"]),
             Err(DataError::CannotGuessRoles { .. })
         ));
+    }
+
+    #[test]
+    fn flags_keys_and_constants_but_not_measurements() {
+        let numeric = |name: &str, values: Vec<f64>| Column {
+            name: name.into(),
+            data: ColumnData::Numeric(values),
+            missing: 0,
+            became_categorical_at: None,
+        };
+        let rows = |f: fn(usize) -> f64| (0..30).map(f).collect::<Vec<_>>();
+        assert_eq!(
+            feature_concern(&numeric("Index", rows(|i| (i % 3) as f64))),
+            Some(FeatureConcern::IdName)
+        );
+        assert_eq!(
+            feature_concern(&numeric("sample", rows(|i| (100 + i) as f64))),
+            Some(FeatureConcern::Distinct)
+        );
+        assert_eq!(
+            feature_concern(&numeric("gain", rows(|_| 2.5))),
+            Some(FeatureConcern::Constant)
+        );
+        assert_eq!(
+            feature_concern(&numeric("cam_0", rows(|i| i as f64 * 0.37 + 0.1))),
+            None
+        );
+        assert_eq!(
+            feature_concern(&numeric("level", rows(|i| (i % 4) as f64))),
+            None
+        );
+        // Too few rows for distinct whole numbers to say "key".
+        assert_eq!(feature_concern(&numeric("x", vec![1.0, 2.0, 3.0])), None);
+        let text = Column {
+            name: "colour".into(),
+            data: ColumnData::Categorical {
+                codes: vec![0, MISSING_CODE, 0],
+                levels: vec!["red".into()],
+            },
+            missing: 1,
+            became_categorical_at: None,
+        };
+        assert_eq!(feature_concern(&text), Some(FeatureConcern::Constant));
     }
 
     #[test]

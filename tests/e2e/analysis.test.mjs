@@ -68,18 +68,6 @@ test('with a prediction column Ŷ, the dataset PID and the model PID are shown s
   await context.close();
 });
 
-test('roles can be changed with the keyboard alone', async () => {
-  const { page, context } = await openReady();
-  await dropFiles(page, [{ name: 'noisy-and.csv', text: noisyAndCsv(40) }]);
-  const select = page.getByLabel('Role of column cam_3');
-  assert.equal(await select.inputValue(), 'x1');
-  await select.focus();
-  await page.keyboard.press('ArrowDown'); // the next role: X2
-  assert.equal(await select.inputValue(), 'x2');
-  assert.match(await page.getByTestId('roles-summary').textContent(), /X1: cam_0, cam_1, cam_2 · X2: lidar_0, .*cam_3/);
-  await context.close();
-});
-
 test('a counts table is recognised and analysed directly', async () => {
   const { page, context } = await openReady();
   const counts = 'x1,x2,y,count\n0,0,0,1\n0,1,1,1\n1,0,1,1\n1,1,0,1\n';

@@ -18,7 +18,7 @@ async function openLearn(width) {
   const { page } = opened;
   if (width) await page.setViewportSize({ width, height: 900 });
   await page.locator('#results[data-ready=true]').waitFor({ timeout: 20_000 });
-  await page.getByRole('button', { name: 'Learn PID' }).click();
+  await page.getByRole('tab', { name: 'Learn PID' }).click();
   await page.locator('.gallery button').first().waitFor();
   return opened;
 }

@@ -21,6 +21,9 @@ export function finishPlot(figure, kind, legendItems = []) {
   const main = svgs.at(-1);
   main?.setAttribute('data-role', 'plot');
   main?.setAttribute('role', 'img');
+  // Plot names its marks' groups (aria-label="cell", "rule"…), which ARIA forbids on a <g>
+  // without a role; as groups they are allowed, and inside role=img they stay silent.
+  for (const g of figure.querySelectorAll('svg g[aria-label]:not([role])')) g.setAttribute('role', 'group');
   // Plot titles are <h2>; inside a result card a chart is one level below.
   const title = figure.querySelector(':scope > h2');
   if (title) {

@@ -40,7 +40,9 @@ export function learnView({ bridge, unit, shareControls, renderResult, report })
   const predict = h('div', { class: 'predict' });
   const grid = h('div', { class: 'editor-grid', dataset: { testid: 'editor' } });
   const shapeControls = h('div', { class: 'shape' });
-  const live = h('div', { class: 'live', 'aria-live': 'polite', dataset: { testid: 'live-result' } });
+  const live = h('div', { class: 'live', dataset: { testid: 'live-result' } });
+  // What a screen reader hears after an edit: the four atoms in one line, not the whole result.
+  const liveStatus = h('p', { class: 'visually-hidden', role: 'status', dataset: { testid: 'live-status' } });
   const timing = h('p', { class: 'status', dataset: { testid: 'update-time' } });
   // What an edit did to the other cells: never renormalised without a word.
   const editNote = h('p', { class: 'status', role: 'status', dataset: { testid: 'edit-note' } });
@@ -98,6 +100,7 @@ export function learnView({ bridge, unit, shareControls, renderResult, report })
     }
     const u = unit();
     const rows = ATOMS.map((a) => h('tr', {}, h('th', { scope: 'row' }, `${a.label} (${a.short})`), h('td', { class: 'value', dataset: { testid: `learn-${a.key}` } }, formatInfo(analysis.pid[a.key], u, 4))));
+    liveStatus.textContent = ATOMS.map((a) => `${a.label} ${formatInfo(analysis.pid[a.key], u, 3)}`).join(', ');
     live.replaceChildren(
       h('table', { class: 'terms' }, h('tbody', {}, rows, h('tr', {}, h('th', { scope: 'row' }, 'I(X1,X2;Y)'), h('td', { class: 'value' }, formatInfo(analysis.pid.mi_joint, u, 4))))),
       atomsBar([{ name: 'this table', pid: analysis.pid }], { unit: u, title: 'PID of the table' }),
@@ -327,7 +330,7 @@ export function learnView({ bridge, unit, shareControls, renderResult, report })
     h('h2', {}, 'Learn PID with toy examples'),
     h('p', { class: 'status' }, 'Each example is a small joint distribution p(x1, x2, y). Predict which part dominates, then edit the table and watch the atoms move: every number is computed by the same exact solver the analysis uses.'),
     gallery,
-    h('article', { class: 'lesson' }, title, setup, predict, explanation, h('div', { class: 'editor' }, shapeControls, grid, editNote, timing), live),
+    h('article', { class: 'lesson' }, title, setup, predict, explanation, h('div', { class: 'editor' }, shapeControls, grid, editNote, timing), liveStatus, live),
     h('h3', {}, 'Scenarios generated in your browser'),
     h('p', { class: 'status' }, 'Seeded generators produce samples that go through the same path as your files: clustering, then the exact PID.'),
     scenarios,

@@ -27,7 +27,8 @@ const size = (bytes) => (bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} M
  * @returns {HTMLElement}
  */
 export function dropZone(onFiles) {
-  const input = h('input', { type: 'file', multiple: true, accept: '.csv,.tsv,.txt,.json,text/csv', id: 'file-input', class: 'visually-hidden', dataset: { testid: 'file-input' } });
+  // The input is hidden (no second, invisible tab stop); the button opens its picker.
+  const input = h('input', { type: 'file', multiple: true, accept: '.csv,.tsv,.txt,.json,text/csv', id: 'file-input', hidden: true, tabindex: -1, dataset: { testid: 'file-input' } });
   input.addEventListener('change', () => {
     if (input.files.length) onFiles([...input.files]);
     input.value = '';
@@ -35,20 +36,13 @@ export function dropZone(onFiles) {
   const zone = h(
     'div',
     { class: 'dropzone', dataset: { testid: 'dropzone' } },
-    h('p', {}, h('strong', {}, 'Drop CSV files here'), ' or ', h('label', { for: 'file-input', class: 'button', tabindex: 0 }, 'choose files'), input),
+    h('p', {}, h('strong', {}, 'Drop CSV files here'), ' or ', h('button', { type: 'button', class: 'choose', onclick: () => input.click() }, 'choose files'), input),
     h(
       'p',
       { class: 'hint' },
       'One row per sample, with feature columns for each modality and a label column (modalities may come from separate files with the same rows); or a counts table with columns x1, x2, y, count; or a shared .pidscope.json analysis file. Files are read inside your browser and never uploaded.',
     ),
   );
-  const label = /** @type {HTMLLabelElement} */ (zone.querySelector('label.button'));
-  label.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' || event.key === ' ') {
-      event.preventDefault();
-      input.click();
-    }
-  });
   zone.addEventListener('dragover', (event) => {
     event.preventDefault();
     zone.classList.add('over');
@@ -158,26 +152,214 @@ export function rolesSummary(roles) {
     .join(' · ');
 }
 
-/** The role of every column: a native <select> per column, so the keyboard works as everywhere. */
-export function rolePicker(columns, roles, onChange) {
+/** Roles the pattern box and the checked columns take: the ones several columns hold, or none. */
+const BULK_ROLES = ROLES.filter(([value]) => value === '' || LIST_ROLES.includes(value));
+/** Keys that move a closed <select> to another option at once: such a move waits for Enter. */
+const MOVE_KEYS = new Set(['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Home', 'End', 'PageUp', 'PageDown']);
+
+/** Why a feature column is suspect, in words (the core's `feature_concern`). */
+const CONCERNS = {
+  id_name: 'its name says it identifies rows',
+  distinct: 'it has a different whole number or text in every row, like a row key',
+  constant: 'it has the same value in every row, so it says nothing about Y',
+};
+
+/**
+ * @typedef {object} RolePicker
+ * @property {HTMLElement} element
+ * @property {(roles: object) => void} update shows new roles in place: focus, the open panel and checks stay
+ */
+
+/**
+ * The role of every column, usable by keyboard alone and at 128 columns:
+ * - a native <select> per column: a pointer's pick applies at once; an arrow key (or
+ *   Home/End, or typing) only proposes a role, marked "pending", that Enter applies and
+ *   Escape or leaving the control undoes, so one stray key press changes nothing;
+ * - a pattern box, by the CLI's rule (`cam_*, lidar_0`), matched in the core;
+ * - a checkbox per row (Shift with a click or Space checks the range from the last box)
+ *   and one role for every checked column;
+ * - a warning for each feature that looks like a row key or is constant.
+ * Role changes go through `onAssign(columns, role)`; the caller then calls `update`.
+ * @param {import('../bridge.js').EngineValue[]} columns
+ * @param {object} roles
+ * @param {{onAssign: (columns: string[], role: string) => void, match: (patterns: string, names: string[]) => Promise<number[]>}} actions
+ * @returns {RolePicker}
+ */
+export function rolePicker(columns, roles, { onAssign, match }) {
   const several = columns.some((c) => c.file);
+  let current = roles;
   const roleOf = (qualified) => {
-    for (const key of LIST_ROLES) if (roles[key]?.includes(qualified)) return key;
-    for (const key of SINGLE_ROLES) if (roles[key] === qualified) return key;
-    if (roles.id && bare(roles.id) === bare(qualified)) return 'id';
+    for (const key of LIST_ROLES) if (current[key]?.includes(qualified)) return key;
+    for (const key of SINGLE_ROLES) if (current[key] === qualified) return key;
+    if (current.id && bare(current.id) === bare(qualified)) return 'id';
     return '';
   };
-  const rows = columns.map(({ qualified, name, file, kind }) => {
-    const select = h('select', { 'aria-label': `Role of column ${name}${file ? ` in ${file}` : ''}`, dataset: { column: qualified } }, ROLES.map(([value, label]) => h('option', { value, selected: roleOf(qualified) === value }, label)));
-    select.addEventListener('change', () => onChange(qualified, select.value));
-    return h('tr', {}, h('td', {}, name), several ? h('td', {}, file ?? '') : null, h('td', {}, kind === 'numeric' ? 'number' : 'text'), h('td', {}, select));
+  const options = (list) => list.map(([value, label]) => h('option', { value }, label));
+  const summary = h('span', { class: 'status', dataset: { testid: 'roles-summary' } });
+  const warnings = h('div', { class: 'role-warnings', role: 'status', dataset: { testid: 'role-warnings' } });
+
+  const rows = columns.map(({ qualified, name, file, kind, concern }, index) => {
+    const label = `${name}${file ? ` in ${file}` : ''}`;
+    const hintId = `role-hint-${index}`;
+    const select = h('select', { 'aria-label': `Role of column ${label}`, 'aria-describedby': hintId, dataset: { column: qualified } }, options(ROLES));
+    const hint = h('span', { class: 'pending-hint', id: hintId, dataset: { testid: 'role-pending' } });
+    const check = h('input', { type: 'checkbox', 'aria-label': `Check column ${label}`, dataset: { index } });
+    let keyed = false;
+    let pending = false;
+    const settle = (apply) => {
+      pending = false;
+      select.classList.remove('pending');
+      hint.textContent = '';
+      if (apply && select.value !== roleOf(qualified)) onAssign([qualified], select.value);
+      else select.value = roleOf(qualified);
+    };
+    select.addEventListener('keydown', (event) => {
+      if (pending && (event.key === 'Enter' || event.key === 'Escape')) {
+        event.preventDefault();
+        settle(event.key === 'Enter');
+        return;
+      }
+      // Alt+ArrowDown opens the list, where a pick is deliberate: it applies at once.
+      keyed = !event.altKey && (MOVE_KEYS.has(event.key) || (event.key.length === 1 && event.key !== ' ' && !event.ctrlKey && !event.metaKey));
+    });
+    select.addEventListener('keyup', () => (keyed = false));
+    select.addEventListener('change', () => {
+      if (!keyed) return settle(true);
+      pending = select.value !== roleOf(qualified);
+      select.classList.toggle('pending', pending);
+      hint.textContent = pending ? 'pending: Enter applies, Esc undoes' : '';
+    });
+    select.addEventListener('blur', () => {
+      keyed = false;
+      if (pending) settle(false);
+    });
+    // Shown while the column is a feature; the warning below says why in words.
+    const flag = concern ? h('span', { class: 'warn concern', title: CONCERNS[concern], 'aria-hidden': 'true', hidden: true }, ' ⚠') : null;
+    const row = h('tr', {}, h('td', {}, check), h('td', {}, name, flag), several ? h('td', {}, file ?? '') : null, h('td', { class: 'type-cell' }, kind === 'numeric' ? 'number' : 'text'), h('td', { class: 'role-cell' }, select, hint));
+    return { qualified, name, label, concern, flag, select, check, row, isPending: () => pending };
   });
-  return h(
-    'details',
-    { class: 'roles', open: columns.length <= 24 },
-    h('summary', {}, 'Column roles ', h('span', { class: 'status', dataset: { testid: 'roles-summary' } }, rolesSummary(roles) || 'none assigned yet')),
-    h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'column'), several ? h('th', {}, 'file') : null, h('th', {}, 'type'), h('th', {}, 'role'))), h('tbody', {}, rows)),
+
+  // Checking a range: Shift with a click (or with Space) checks every box from the last one.
+  let anchor = -1;
+  const checkedCount = h('span', { class: 'status', dataset: { testid: 'checked-count' } });
+  const countChecked = () => {
+    const n = rows.filter((r) => r.check.checked).length;
+    checkedCount.textContent = `${n} checked`;
+  };
+  for (const [index, { check }] of rows.entries()) {
+    check.addEventListener('click', (event) => {
+      if (event.shiftKey && anchor >= 0) {
+        const [from, to] = [Math.min(anchor, index), Math.max(anchor, index)];
+        for (const r of rows.slice(from, to + 1)) r.check.checked = check.checked;
+      }
+      anchor = index;
+      countChecked();
+    });
+  }
+
+  const patternInput = h('input', { type: 'text', id: 'role-pattern', spellcheck: 'false', autocomplete: 'off', placeholder: 'cam_*, lidar_0', 'aria-describedby': 'role-pattern-help' });
+  const patternRole = h('select', { id: 'role-pattern-role', 'aria-label': 'Role for the columns matched' }, options(BULK_ROLES));
+  patternRole.value = 'x1';
+  const patternStatus = h('p', { class: 'help', id: 'role-pattern-help', role: 'status', dataset: { testid: 'pattern-status' } }, 'Names or prefixes ending in *, comma-separated, as on the command line.');
+  const byPattern = h(
+    'form',
+    {
+      class: 'role-bulk',
+      onsubmit: async (/** @type {SubmitEvent} */ event) => {
+        event.preventDefault();
+        const text = patternInput.value.trim();
+        if (!text) return;
+        const hits = await match(text, rows.map((r) => r.name));
+        const role = patternRole.value;
+        if (!hits.length) {
+          patternStatus.textContent = `No column matches '${text}'.`;
+          return;
+        }
+        onAssign(hits.map((i) => rows[i].qualified), role);
+        patternStatus.textContent = `${hits.length} column${hits.length === 1 ? '' : 's'} set to ${BULK_ROLES.find(([v]) => v === role)?.[1]}: ${listColumns(hits.map((i) => rows[i].name))}.`;
+      },
+    },
+    h('label', { for: 'role-pattern' }, 'Columns'),
+    patternInput,
+    h('span', { 'aria-hidden': 'true' }, '→'),
+    patternRole,
+    h('button', { type: 'submit' }, 'Assign'),
+    patternStatus,
   );
+  const checkedRole = h('select', { 'aria-label': 'Role for the checked columns' }, options(BULK_ROLES));
+  checkedRole.value = 'x1';
+  const byChecks = h(
+    'div',
+    { class: 'role-bulk' },
+    checkedCount,
+    h('span', { 'aria-hidden': 'true' }, '→'),
+    checkedRole,
+    h(
+      'button',
+      {
+        type: 'button',
+        onclick: () => {
+          const chosen = rows.filter((r) => r.check.checked).map((r) => r.qualified);
+          if (chosen.length) onAssign(chosen, checkedRole.value);
+        },
+      },
+      'Assign to checked',
+    ),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'link',
+        onclick: () => {
+          for (const r of rows) r.check.checked = false;
+          anchor = -1;
+          countChecked();
+        },
+      },
+      'uncheck all',
+    ),
+    h('span', { class: 'help' }, 'Shift-click (or Shift+Space) a box to check the range from the last one.'),
+  );
+
+  const update = (next) => {
+    current = next;
+    for (const r of rows) if (!r.isPending()) r.select.value = roleOf(r.qualified);
+    summary.textContent = rolesSummary(current) || 'none assigned yet';
+    const suspect = rows.filter((r) => r.concern && (current.x1.includes(r.qualified) || current.x2.includes(r.qualified)));
+    for (const r of rows) if (r.flag) r.flag.hidden = !suspect.includes(r);
+    warnings.replaceChildren(
+      ...suspect.map((r) =>
+        h(
+          'p',
+          { class: 'warn', dataset: { testid: 'role-warning', column: r.qualified } },
+          `⚠ Column '${r.label}' is a feature of ${current.x1.includes(r.qualified) ? 'X1' : 'X2'}, but ${CONCERNS[r.concern]}. ` +
+            (r.concern === 'constant' ? 'It adds nothing. ' : 'Clustering it gives every row a cluster of its own and inflates the information. '),
+          h('button', { type: 'button', class: 'link', onclick: () => onAssign([r.qualified], '') }, `stop using ${r.name}`),
+        ),
+      ),
+    );
+  };
+  update(roles);
+  countChecked();
+
+  const element = h(
+    'div',
+    { class: 'role-picker' },
+    h(
+      'details',
+      { class: 'roles', open: columns.length <= 24 },
+      h('summary', {}, 'Column roles ', summary),
+      byPattern,
+      byChecks,
+      h(
+        'div',
+        { class: 'roles-table' },
+        h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, h('span', { class: 'visually-hidden' }, 'check')), h('th', {}, 'column'), several ? h('th', {}, 'file') : null, h('th', { class: 'type-cell' }, 'type'), h('th', {}, 'role'))), h('tbody', {}, rows.map((r) => r.row))),
+      ),
+    ),
+    warnings,
+  );
+  return { element, update };
 }
 
 /**

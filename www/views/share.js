@@ -32,12 +32,11 @@ export function shareBox(analysis, { makeLink, makeFile }) {
       const url = linkUrl(await makeLink());
       const field = h('input', { type: 'text', readonly: true, value: url, 'aria-label': 'Share link', dataset: { testid: 'share-link' }, onfocus: (e) => e.target.select() });
       const long = url.length > LONG_LINK;
+      // replaceChildren writes a null as the text "null": only the nodes that are there.
       output.replaceChildren(
         field,
         h('p', { dataset: { testid: 'link-length' } }, `${url.length.toLocaleString()} characters.`),
-        long
-          ? h('p', { class: 'warn', role: 'note' }, `⚠ Longer than about ${LONG_LINK.toLocaleString()} characters: chat apps may cut it. Send the analysis file instead (button above); anyone can drop it on this page.`)
-          : null,
+        ...(long ? [h('p', { class: 'warn', role: 'note' }, `⚠ Longer than about ${LONG_LINK.toLocaleString()} characters: chat apps may cut it. Send the analysis file instead (button above); anyone can drop it on this page.`)] : []),
       );
       output.hidden = false;
       try {

@@ -11,7 +11,8 @@ use pidscope::analysis::{
     TargetAnalysis,
 };
 use pidscope::data::{
-    join_column, CsvReader, DataError, IngestOptions, ParsedTable, Roles, TargetKind,
+    expand_patterns, join_column, CsvReader, DataError, IngestOptions, ParsedTable, Roles,
+    TargetKind,
 };
 use pidscope::meta::{self, Bound, Units};
 use pidscope::pid::batch::{batch_uncertainty, BatchConfig, BatchUncertainty, MIN_NULLS_FOR_TEST};
@@ -371,28 +372,11 @@ fn read_file(path: &str) -> Result<ParsedTable, CliError> {
     reader.finish().map_err(CliError::input)
 }
 
-/// Expands comma-separated column patterns (`a,b`, `cam_*`) against the files' columns.
+/// Expands comma-separated column patterns (`a,b`, `cam_*`) against the files' columns
+/// (the core's rule, which the page's pattern box uses too).
 fn expand(patterns: &str, tables: &[ParsedTable]) -> Vec<String> {
     let all: Vec<&str> = tables.iter().flat_map(|t| t.column_names()).collect();
-    let mut out = Vec::new();
-    for pattern in patterns.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        match pattern.strip_suffix('*') {
-            Some(prefix) => {
-                let matched: Vec<String> = all
-                    .iter()
-                    .filter(|c| c.starts_with(prefix))
-                    .map(|c| c.to_string())
-                    .collect();
-                if matched.is_empty() {
-                    // Keep the pattern: assembling then names it as an unknown column.
-                    out.push(pattern.to_string());
-                }
-                out.extend(matched);
-            }
-            None => out.push(pattern.to_string()),
-        }
-    }
-    out
+    expand_patterns(patterns, &all)
 }
 
 impl RoleArgs {
