@@ -233,9 +233,14 @@ pub fn analyse_joint_table(
 
 /// Whether the parsed files form a counts table (one file with x1, x2, y, count columns).
 pub fn is_counts_input(tables: &[ParsedTable]) -> bool {
+    counts_file(tables).is_some()
+}
+
+/// The first of the files that is a counts table.
+fn counts_file(tables: &[ParsedTable]) -> Option<&ParsedTable> {
     tables
         .iter()
-        .any(|t| looks_like_counts_table(&t.column_names()))
+        .find(|t| looks_like_counts_table(&t.column_names()))
 }
 
 /// Analyses parsed files: a counts table directly, samples by assembling `roles`
@@ -249,10 +254,7 @@ pub fn analyse(
 ) -> Result<Analysis, AnalysisError> {
     let first = tables.first().ok_or(AnalysisError::NoInput)?;
     settings.validate()?;
-    if let Some(counts) = tables
-        .iter()
-        .find(|t| looks_like_counts_table(&t.column_names()))
-    {
+    if let Some(counts) = counts_file(tables) {
         if tables.len() > 1 {
             return Err(AnalysisError::CountsWithOthers {
                 file: counts.name().to_string(),
@@ -361,10 +363,7 @@ pub fn fit(
     progress: &mut dyn FnMut(Stage),
 ) -> Result<Fitted, AnalysisError> {
     settings.validate()?;
-    if let Some(counts) = tables
-        .iter()
-        .find(|t| looks_like_counts_table(&t.column_names()))
-    {
+    if let Some(counts) = counts_file(tables) {
         return Err(AnalysisError::InvalidSetting(format!(
             "'{}' is a counts table: there are no rows to fit a discretiser to",
             counts.name()

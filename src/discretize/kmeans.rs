@@ -12,7 +12,7 @@ pub struct KMeansResult {
     /// Centre of every cluster (`dim` coordinates each).
     pub centres: Vec<Vec<f64>>,
     /// The rule that gives [`KMeansResult::assignment`]: every point is in the state
-    /// of its [`nearest`] of these centres (the first on ties), which are the centres
+    /// of its nearest of these centres (the first on ties), which are the centres
     /// of the last assignment step in their working order, each with its state (clusters
     /// that ended empty are left out; no point is nearest to them). They equal
     /// [`KMeansResult::centres`] reordered when Lloyd converged; after the last allowed

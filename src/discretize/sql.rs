@@ -82,6 +82,8 @@ pub fn counts_query(
         base: Vec::new(),
         filters: Vec::new(),
         stages: vec![Vec::new(); 4],
+        carry: Vec::new(),
+        distances: Vec::new(),
     };
     q.modality(&model.x1, "x1", "X1")?;
     q.modality(&model.x2, "x2", "X2")?;
@@ -94,10 +96,12 @@ pub fn counts_query(
         (format!("{y} = {value}"), dialect.string(label))
     });
     q.base.push(format!("{} AS y", case(cases)));
+    q.carry.push("y".into());
     let count = match &model.weight {
         Some(w) => {
             let weight = q.column(w, true);
             q.base.push(format!("{weight} AS row_weight"));
+            q.carry.push("row_weight".into());
             "SUM(row_weight) AS count"
         }
         None => "COUNT(*) AS count",
@@ -115,6 +119,10 @@ struct Query {
     filters: Vec<String>,
     /// Projections, distances, least distances, nearest states.
     stages: Vec<Vec<String>>,
+    /// Columns every stage passes on (Y, the weight, states made in the first stage).
+    carry: Vec<String>,
+    /// The distance columns, which the least-distance stage passes on to the last.
+    distances: Vec<String>,
 }
 
 impl Query {
@@ -157,6 +165,7 @@ impl Query {
                     .map(|s| (format!("{v} = {}", label(s)), label(s)))
                     .collect();
                 self.base.push(format!("{} AS {name}", case(cases)));
+                self.carry.push(name.into());
             }
             ModalityRule::QuantileBins { column, upper } => {
                 let v = self.column(column, true);
@@ -166,6 +175,7 @@ impl Query {
                     .chain([("TRUE".to_string(), label(last))])
                     .collect();
                 self.base.push(format!("{} AS {name}", case(cases)));
+                self.carry.push(name.into());
             }
             ModalityRule::KMeans {
                 features,
@@ -174,6 +184,7 @@ impl Query {
             } => {
                 if let [only] = centres.as_slice() {
                     self.base.push(format!("{} AS {name}", label(only.state)));
+                    self.carry.push(name.into());
                     return Ok(());
                 }
                 let mut used = 0;
@@ -214,6 +225,7 @@ impl Query {
                         })
                         .collect();
                     self.stages[1].push(format!("{} AS {name}_d{k}", left_sum(&terms)));
+                    self.distances.push(format!("{name}_d{k}"));
                 }
                 let all: Vec<String> = (0..centres.len()).map(|k| format!("{name}_d{k}")).collect();
                 self.stages[2].push(format!("LEAST({}) AS {name}_least", all.join(", ")));
@@ -230,18 +242,39 @@ impl Query {
 
     fn finish(self, table: &str, count: &str) -> String {
         let line = ",\n    ";
+        // DuckDB inlines a CTE into every reference unless told to materialise it, which
+        // repeats each projection in every distance: 5 times slower (docs/scale.md).
+        let materialized = match self.dialect {
+            Dialect::DuckDb => " MATERIALIZED",
+            Dialect::Spark => "",
+        };
         let mut ctes = vec![format!(
-            "rows_0 AS (\n  SELECT\n    {}\n  FROM {}\n  WHERE {}\n)",
+            "rows_0 AS{materialized} (\n  SELECT\n    {}\n  FROM {}\n  WHERE {}\n)",
             self.base.join(line),
             self.dialect.table(table),
             self.filters.join("\n    AND "),
         )];
-        for stage in self.stages.iter().filter(|s| !s.is_empty()) {
+        for (i, stage) in self
+            .stages
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.is_empty())
+        {
+            // Each stage names what it passes on, so no stage's columns pile up.
+            let kept = self
+                .carry
+                .iter()
+                .chain(if i == 2 { &self.distances[..] } else { &[] });
+            let columns: Vec<&str> = kept
+                .map(String::as_str)
+                .chain(stage.iter().map(String::as_str))
+                .collect();
             let previous = ctes.len() - 1;
             ctes.push(format!(
-                "rows_{} AS (\n  SELECT *,\n    {}\n  FROM rows_{previous}\n)",
+                "rows_{} AS{} (\n  SELECT\n    {}\n  FROM rows_{previous}\n)",
                 ctes.len(),
-                stage.join(line)
+                materialized,
+                columns.join(line)
             ));
         }
         format!(

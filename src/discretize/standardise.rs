@@ -27,7 +27,7 @@ pub struct Standardised {
     /// The non-constant columns, standardised, in their original order.
     pub columns: Vec<Vec<f64>>,
     /// How each of `columns` was standardised (the same order), so a new row can be
-    /// standardised with the same bits ([`super::model`]).
+    /// standardised with the same bits ([`super::DiscretiserModel`]).
     pub standardisers: Vec<Standardiser>,
     /// Indices (into the input) of the constant columns.
     pub constant: Vec<usize>,
