@@ -26,10 +26,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::{
     counts_table_from_parsed, looks_like_counts_table, Alignment, AssembleOptions, CountsColumns,
-    DataError, ParsedTable, Roles, StateOrder, TargetKind,
+    DataError, Dataset, ParsedTable, Roles, StateOrder, TargetKind,
 };
 use crate::discretize::{
-    constant_features, discretize, table_from_states, DiscretizeError, DiscretizeOptions, Progress,
+    constant_features, discretize, table_from_states, DiscretiserModel, DiscretizeError,
+    DiscretizeOptions, Discretized, Progress,
 };
 use crate::info::InfoTerms;
 use crate::meta;
@@ -241,9 +242,14 @@ pub fn analyse_joint_table(
 
 /// Whether the parsed files form a counts table (one file with x1, x2, y, count columns).
 pub fn is_counts_input(tables: &[ParsedTable]) -> bool {
+    counts_file(tables).is_some()
+}
+
+/// The first of the files that is a counts table.
+fn counts_file(tables: &[ParsedTable]) -> Option<&ParsedTable> {
     tables
         .iter()
-        .any(|t| looks_like_counts_table(&t.column_names()))
+        .find(|t| looks_like_counts_table(&t.column_names()))
 }
 
 /// Analyses parsed files: a counts table directly, samples by assembling `roles`
@@ -257,10 +263,7 @@ pub fn analyse(
 ) -> Result<Analysis, AnalysisError> {
     let first = tables.first().ok_or(AnalysisError::NoInput)?;
     settings.validate()?;
-    if let Some(counts) = tables
-        .iter()
-        .find(|t| looks_like_counts_table(&t.column_names()))
-    {
+    if let Some(counts) = counts_file(tables) {
         if tables.len() > 1 {
             return Err(AnalysisError::CountsWithOthers {
                 file: counts.name().to_string(),
@@ -280,12 +283,12 @@ pub fn analyse(
         return analyse_joint_table(AnalysisKind::Counts, &table, names, stats, settings);
     }
 
-    let roles = resolve_roles(tables, roles, settings)?;
-    let dataset = crate::data::assemble(tables, &roles, &settings.assemble_options())?;
-    // Cluster the modalities once; every target (Y, then each Ŷ) reuses the states.
-    let discrete = discretize(&dataset, None, &settings.discretize_options(), &mut |p| {
-        progress(Stage::Clustering(p))
-    })?;
+    let Fitted {
+        roles,
+        dataset,
+        discrete,
+        ..
+    } = fit(tables, roles, settings, progress)?;
     progress(Stage::Solving {
         target: roles.y.clone(),
     });
@@ -346,6 +349,48 @@ pub fn analyse(
         roles: Some(roles),
         settings: settings.clone(),
         example: None,
+    })
+}
+
+/// Samples files discretised: the roles, the assembled rows, their states and the
+/// fitted discretiser that gives those states (what `pidscope fit` saves).
+#[derive(Debug, Clone)]
+pub struct Fitted {
+    pub roles: Roles,
+    pub dataset: Dataset,
+    pub discrete: Discretized,
+    pub model: DiscretiserModel,
+}
+
+/// Assembles samples files and discretises them once (every target, Y then each Ŷ,
+/// reuses the states): the first half of [`analyse`], which the saved model of
+/// `pidscope fit` comes from, so the model is the analysis's own discretiser.
+pub fn fit(
+    tables: &[ParsedTable],
+    roles: Option<&Roles>,
+    settings: &AnalysisSettings,
+    progress: &mut dyn FnMut(Stage),
+) -> Result<Fitted, AnalysisError> {
+    settings.validate()?;
+    if let Some(counts) = counts_file(tables) {
+        return Err(AnalysisError::InvalidSetting(format!(
+            "'{}' is a counts table: there are no rows to fit a discretiser to",
+            counts.name()
+        )));
+    }
+    let roles = resolve_roles(tables, roles, settings)?;
+    let dataset = crate::data::assemble(tables, &roles, &settings.assemble_options())?;
+    let options = settings.discretize_options();
+    let discrete = discretize(&dataset, None, &options, &mut |p| {
+        progress(Stage::Clustering(p))
+    })?;
+    let model = DiscretiserModel::of(&dataset, &discrete, &options, roles.weight.as_deref())
+        .map_err(|e| DiscretizeError::Model(e.to_string()))?;
+    Ok(Fitted {
+        roles,
+        dataset,
+        discrete,
+        model,
     })
 }
 

@@ -178,6 +178,10 @@ pub struct Dataset {
     /// are; the discrete estimators read [`Dataset::y`]).
     #[serde(default)]
     pub y_values: Option<Vec<f64>>,
+    /// A scalar Y's bin edges (the largest value of each bin, increasing; see
+    /// [`super::bin_at`]); `None` when Y is a class.
+    #[serde(default)]
+    pub y_upper: Option<Vec<f64>>,
     pub yhat: Vec<Labels>,
     pub weights: Option<Vec<f64>>,
     /// A model's conditionals, when their columns were given.
@@ -552,6 +556,7 @@ pub fn assemble(
         x2: modality(&x2, &roles.x2)?,
         y,
         y_values,
+        y_upper: bins.as_ref().map(|(cut, _)| cut.upper.clone()),
         yhat: yhat.iter().map(label).collect::<Result<_, _>>()?,
         weights,
         conditionals,

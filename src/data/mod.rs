@@ -39,7 +39,7 @@ pub use csv::{
     MixedReport, ParsedTable,
 };
 pub use patterns::{expand_patterns, matching_columns};
-pub use quantile::{quantile_bins, QuantileBins};
+pub use quantile::{bin_at, quantile_bins, QuantileBins};
 pub use roles::{feature_concern, FeatureConcern, Roles};
 
 /// Longest piece of offending text quoted in an error message, in characters.

@@ -19,9 +19,15 @@ impl QuantileBins {
     /// The bin of a value by these bins' edges: the first bin whose largest value is at
     /// least `value`, the last bin above them all (so Ŷ values share Y's states).
     pub fn bin_of(&self, value: f64) -> u32 {
-        let i = self.upper.partition_point(|&u| u < value);
-        i.min(self.upper.len().saturating_sub(1)) as u32
+        bin_at(&self.upper, value)
     }
+}
+
+/// The bin of `value` given the bins' largest values `upper` (increasing): the first bin
+/// whose largest value is at least `value`, the last above them all.
+pub fn bin_at(upper: &[f64], value: f64) -> u32 {
+    let i = upper.partition_point(|&u| u < value);
+    i.min(upper.len().saturating_sub(1)) as u32
 }
 
 /// A short rendering of a number for bin labels (4 significant digits).

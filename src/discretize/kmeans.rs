@@ -11,6 +11,13 @@ pub struct KMeansResult {
     pub assignment: Vec<u32>,
     /// Centre of every cluster (`dim` coordinates each).
     pub centres: Vec<Vec<f64>>,
+    /// The rule that gives [`KMeansResult::assignment`]: every point is in the state
+    /// of its nearest of these centres (the first on ties), which are the centres
+    /// of the last assignment step in their working order, each with its state (clusters
+    /// that ended empty are left out; no point is nearest to them). They equal
+    /// [`KMeansResult::centres`] reordered when Lloyd converged; after the last allowed
+    /// iteration the centres moved once more than the assignment.
+    pub assigned_by: Vec<(u32, Vec<f64>)>,
     pub iterations: usize,
     pub converged: bool,
 }
@@ -19,10 +26,14 @@ fn squared_distance(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
 }
 
-/// Index of the nearest centre (the lowest index on ties) and the squared distance.
-fn nearest(point: &[f64], centres: &[f64], dim: usize) -> (usize, f64) {
+/// Index of the nearest centre (the lowest index on ties) and the squared distance
+/// Σ_j (point_j − centre_j)², summed in coordinate order.
+pub(super) fn nearest<'a>(
+    point: &[f64],
+    centres: impl IntoIterator<Item = &'a [f64]>,
+) -> (usize, f64) {
     let mut best = (0, f64::INFINITY);
-    for (c, centre) in centres.chunks_exact(dim).enumerate() {
+    for (c, centre) in centres.into_iter().enumerate() {
         let d = squared_distance(point, centre);
         if d < best.1 {
             best = (c, d);
@@ -106,6 +117,7 @@ pub fn kmeans(
         return KMeansResult {
             assignment: Vec::new(),
             centres: Vec::new(),
+            assigned_by: Vec::new(),
             iterations: 0,
             converged: true,
         };
@@ -134,6 +146,8 @@ fn lloyd(
     let mut distance = vec![0.0; n];
     let mut iterations = 0;
     let mut converged = false;
+    // The centres the current assignment is nearest to.
+    let mut assigned_by = centres.clone();
     while iterations < max_iterations {
         iterations += 1;
         report(DiscretizeStage::Lloyd {
@@ -142,13 +156,14 @@ fn lloyd(
         });
         let mut changed = 0usize;
         for i in 0..n {
-            let (c, d) = nearest(&points[i * dim..(i + 1) * dim], &centres, dim);
+            let (c, d) = nearest(&points[i * dim..(i + 1) * dim], centres.chunks_exact(dim));
             if assignment[i] != c as u32 {
                 assignment[i] = c as u32;
                 changed += 1;
             }
             distance[i] = d;
         }
+        assigned_by.copy_from_slice(&centres);
         if changed == 0 {
             converged = true;
             break;
@@ -192,7 +207,8 @@ fn lloyd(
             }
         }
     }
-    relabel_by_first_appearance(assignment, &centres, dim).with_progress(iterations, converged)
+    relabel_by_first_appearance(assignment, &centres, &assigned_by, dim)
+        .with_progress(iterations, converged)
 }
 
 impl KMeansResult {
@@ -204,8 +220,14 @@ impl KMeansResult {
 }
 
 /// Renumbers clusters by the first sample in each (dropping empty ones), so labels are
-/// stable and readable: `c0` is the cluster of the first sample.
-fn relabel_by_first_appearance(assignment: Vec<u32>, centres: &[f64], dim: usize) -> KMeansResult {
+/// stable and readable: `c0` is the cluster of the first sample. `assigned_by` (the
+/// centres of the last assignment step) keeps its order, with the new numbers.
+fn relabel_by_first_appearance(
+    assignment: Vec<u32>,
+    centres: &[f64],
+    assigned_by: &[f64],
+    dim: usize,
+) -> KMeansResult {
     let k = centres.len() / dim;
     let mut new_index = vec![u32::MAX; k];
     let mut ordered = Vec::new();
@@ -220,9 +242,16 @@ fn relabel_by_first_appearance(assignment: Vec<u32>, centres: &[f64], dim: usize
             new_index[c]
         })
         .collect();
+    let assigned_by = assigned_by
+        .chunks_exact(dim)
+        .zip(&new_index)
+        .filter(|(_, &state)| state != u32::MAX)
+        .map(|(centre, &state)| (state, centre.to_vec()))
+        .collect();
     KMeansResult {
         assignment,
         centres: ordered,
+        assigned_by,
         iterations: 0,
         converged: false,
     }

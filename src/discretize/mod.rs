@@ -23,13 +23,19 @@
 //! The table comes with its [`TableStats`] (reliability of the plug-in estimate).
 
 mod kmeans;
+mod model;
 mod pca;
 mod quantile;
+pub mod sql;
 mod standardise;
 
 pub use kmeans::{kmeans, KMeansResult};
+pub use model::{
+    Centre, DiscretiserModel, Feature, FeatureSource, ModalityModel, ModalityRule, ModelError,
+    TargetModel, MODEL_FORMAT, MODEL_VERSION,
+};
 pub use pca::{Pca, JACOBI_MAX_DIMENSION};
-pub use standardise::{standardise, standardise_features, Standardised};
+pub use standardise::{standardise, standardise_features, Standardised, Standardiser};
 
 use quantile::quantile_states;
 
@@ -103,6 +109,8 @@ pub enum DiscretizeError {
     Data(#[from] DataError),
     #[error("cannot build the table: {0}")]
     Table(#[from] TableError),
+    #[error("{0}")]
+    Model(String),
 }
 
 /// A stage of the work, reported through the progress callback.
@@ -162,6 +170,10 @@ pub struct ModalityStates {
     /// Lloyd iterations run, and whether the assignment stopped changing.
     pub iterations: usize,
     pub converged: bool,
+    /// The rule that gave `assignment`, for the saved model ([`DiscretiserModel`]);
+    /// not sent to the page.
+    #[serde(skip)]
+    pub rule: Option<ModalityRule>,
 }
 
 impl ModalityStates {
@@ -179,6 +191,7 @@ impl ModalityStates {
             total_variance: 0.0,
             iterations: 0,
             converged: true,
+            rule: None,
         }
     }
 }
@@ -314,11 +327,23 @@ fn discretize_modality(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ModalityStates, DiscretizeError> {
     match &modality.features {
-        ModalityFeatures::Categorical(Labels { codes, levels, .. }) => Ok(ModalityStates::new(
-            Method::Categorical,
-            levels.clone(),
-            codes.clone(),
-        )),
+        ModalityFeatures::Categorical(Labels {
+            codes,
+            levels,
+            name,
+        }) => Ok(ModalityStates {
+            rule: Some(ModalityRule::Categorical {
+                // One column: its name as the data names it; several: each role's column.
+                sources: match modality.columns.as_slice() {
+                    [_] => vec![name.clone()],
+                    many => many
+                        .iter()
+                        .map(|c| model::plain_column(c).to_string())
+                        .collect(),
+                },
+            }),
+            ..ModalityStates::new(Method::Categorical, levels.clone(), codes.clone())
+        }),
         ModalityFeatures::Numeric { names, columns } => {
             if columns.len() > MAX_FEATURES {
                 return Err(DiscretizeError::TooManyFeatures {
@@ -347,9 +372,19 @@ fn discretize_modality(
                 && options.single_column == SingleColumnMethod::QuantileBins
             {
                 report(DiscretizeStage::QuantileBins);
-                quantile_states(&columns[0], weights, options.clusters)
+                let mut states = quantile_states(&columns[0], weights, options.clusters);
+                states.rule = Some(ModalityRule::QuantileBins {
+                    column: names[0].clone(),
+                    upper: model::bin_upper_ends(
+                        &columns[0],
+                        &states.assignment,
+                        states.labels.len(),
+                    ),
+                });
+                states
             } else {
-                cluster_states(columns, weights, options, &mut report)
+                let sources = model::feature_sources(&modality.columns, names);
+                cluster_states(columns, names, sources, weights, options, &mut report)
             };
             states.feature_names = names.clone();
             states.constant_features = names
@@ -377,19 +412,46 @@ pub fn constant_features(modality: &Modality) -> Vec<String> {
     }
 }
 
-/// Standardise → PCA → k-means for one numeric modality.
+/// Standardise → PCA → k-means for one numeric modality (`names` and `sources`: its
+/// features' names and where they come from, for the rule).
 fn cluster_states(
     columns: &[Vec<f64>],
+    names: &[String],
+    sources: Vec<model::FeatureSource>,
     weights: Option<&[f64]>,
     options: &DiscretizeOptions,
     report: &mut dyn FnMut(DiscretizeStage),
 ) -> ModalityStates {
     report(DiscretizeStage::Standardise);
-    let standardised = standardise(columns, weights);
+    let Standardised {
+        columns: standardised,
+        mut standardisers,
+        constant,
+    } = standardise_features(columns, weights);
     report(DiscretizeStage::Pca);
     let pca = Pca::fit(&standardised, weights, options.pca_components);
     let points = pca.project(&standardised);
     drop(standardised);
+    standardisers.reverse();
+    let features = names
+        .iter()
+        .zip(sources)
+        .enumerate()
+        .map(|(i, (name, source))| model::Feature {
+            name: name.clone(),
+            source,
+            standardise: if constant.contains(&i) {
+                None
+            } else {
+                standardisers.pop()
+            },
+        })
+        .collect();
+    let rule = |centres: Vec<model::Centre>| ModalityRule::KMeans {
+        features,
+        components: pca.components.clone(),
+        centres,
+    };
     let dim = pca.components.len();
     if dim == 0 {
         // Every feature is constant: all samples are one state.
@@ -398,6 +460,10 @@ fn cluster_states(
         return ModalityStates {
             centres: group_means(columns, &assignment, 1, weights),
             pca_centres: vec![Vec::new()],
+            rule: Some(rule(vec![model::Centre {
+                state: 0,
+                at: Vec::new(),
+            }])),
             ..ModalityStates::new(Method::KMeans, vec!["c0".into()], assignment)
         };
     }
@@ -412,7 +478,13 @@ fn cluster_states(
     );
     let centres = group_means(columns, &result.assignment, result.centres.len(), weights);
     let labels = (0..result.centres.len()).map(|c| format!("c{c}")).collect();
+    let nearest = result
+        .assigned_by
+        .into_iter()
+        .map(|(state, at)| model::Centre { state, at })
+        .collect();
     ModalityStates {
+        rule: Some(rule(nearest)),
         centres,
         pca_centres: result.centres,
         explained_variance: pca.explained_variance,

@@ -19,14 +19,39 @@
 
 use super::{total_weight, weighted};
 use crate::numeric::dot;
+use serde::{Deserialize, Serialize};
 
 /// Standardised features and the columns left out because they are constant.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Standardised {
     /// The non-constant columns, standardised, in their original order.
     pub columns: Vec<Vec<f64>>,
+    /// How each of `columns` was standardised (the same order), so a new row can be
+    /// standardised with the same bits ([`super::DiscretiserModel`]).
+    pub standardisers: Vec<Standardiser>,
     /// Indices (into the input) of the constant columns.
     pub constant: Vec<usize>,
+}
+
+/// The standardisation of one column as the pipeline applies it:
+/// z = ((v · scale − mean) − recentre) / sd, with `scale` the power of two of the
+/// module docs, `mean` the weighted mean of the scaled column, `recentre` the second
+/// pass's residual mean (0 when it was negligible) and `sd` the weighted standard
+/// deviation of the centred column (all in the scaled units).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Standardiser {
+    pub scale: f64,
+    pub mean: f64,
+    pub recentre: f64,
+    pub sd: f64,
+}
+
+impl Standardiser {
+    /// z of one value: the same operations, in the same order, as the pipeline (x − 0
+    /// is x exactly, so a zero `recentre` changes no bit).
+    pub fn apply(&self, v: f64) -> f64 {
+        ((v * self.scale - self.mean) - self.recentre) / self.sd
+    }
 }
 
 /// A centred mean is re-subtracted when it exceeds this share of σ (see the module docs).
@@ -46,24 +71,29 @@ pub fn standardise_features(columns: &[Vec<f64>], weights: Option<&[f64]>) -> St
     let ones = vec![1.0; n];
     let mut out = Standardised {
         columns: Vec::with_capacity(columns.len()),
+        standardisers: Vec::with_capacity(columns.len()),
         constant: Vec::new(),
     };
     for (index, column) in columns.iter().enumerate() {
         match standardise_one(column, weights, total, &ones) {
-            Some(z) => out.columns.push(z),
+            Some(standardiser) => {
+                out.columns
+                    .push(column.iter().map(|&v| standardiser.apply(v)).collect());
+                out.standardisers.push(standardiser);
+            }
             None => out.constant.push(index),
         }
     }
     out
 }
 
-/// One column standardised, or `None` when it is constant.
+/// How one column is standardised, or `None` when it is constant.
 fn standardise_one(
     column: &[f64],
     weights: Option<&[f64]>,
     total: f64,
     ones: &[f64],
-) -> Option<Vec<f64>> {
+) -> Option<Standardiser> {
     if is_constant(column, weights) {
         return None;
     }
@@ -75,12 +105,19 @@ fn standardise_one(
     drop(scaled);
     let mut variance = dot(&weighted(&centred, weights), &centred) / total;
     let residual = dot(&weighted(&centred, weights), ones) / total;
+    let mut recentre = 0.0;
     if residual.abs() > RECENTRE_SHARE * variance.sqrt() {
+        recentre = residual;
         centred.iter_mut().for_each(|c| *c -= residual);
         variance = dot(&weighted(&centred, weights), &centred) / total;
     }
     let sd = variance.sqrt();
-    (sd > 0.0 && sd.is_finite()).then(|| centred.into_iter().map(|c| c / sd).collect())
+    (sd > 0.0 && sd.is_finite()).then_some(Standardiser {
+        scale,
+        mean,
+        recentre,
+        sd,
+    })
 }
 
 /// Whether every value of positive weight is the same number (or there is none).

@@ -95,6 +95,7 @@ export function learnView({ bridge, unit, shareControls, renderResult, report })
     const { analysis } = lesson;
     if (!analysis) return;
     if (!lesson.revealed) {
+      liveStatus.textContent = '';
       live.replaceChildren(h('p', { class: 'status' }, 'Make your prediction above to see the decomposition.'));
       return;
     }

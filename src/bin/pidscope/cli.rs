@@ -40,6 +40,8 @@ Examples:
   pidscope estimate samples.csv --y score --estimator gaussian
   pidscope link samples.csv --base https://you.example/pidscope/
   pidscope open 'http://127.0.0.1:8080/#s=2.…'
+  pidscope fit sample.csv --save-model model.json --counts-out counts.csv
+  pidscope sql model.json --dialect duckdb --table events
   pidscope completions bash > /etc/bash_completion.d/pidscope";
 
 const DEFAULT_BASE: &str = "http://127.0.0.1:8080/";
@@ -63,6 +65,12 @@ enum Command {
     /// Open a share link or `.pidscope.json` analysis file: recompute it from its table
     /// and check the numbers it carries (exit status 1 when they differ).
     Open(OpenArgs),
+    /// Fit the discretiser on samples and save it as JSON (with the sample's counts
+    /// table), for `pidscope sql` to apply on a warehouse (docs/scale.md).
+    Fit(crate::warehouse::FitArgs),
+    /// Print one SQL query (DuckDB or Spark) that counts a table into the cells of a
+    /// saved discretiser: columns x1, x2, y, count, as `estimate` reads them.
+    Sql(crate::warehouse::SqlArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -880,6 +888,8 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Estimate(args) => estimate(args),
         Command::Link(args) => link(args),
+        Command::Fit(args) => crate::warehouse::fit_command(args),
+        Command::Sql(args) => crate::warehouse::sql_command(args),
         Command::Open(args) => crate::open::open(
             &args.source,
             args.json,

@@ -12,6 +12,8 @@ mod gaussian;
 mod open;
 #[cfg(not(target_arch = "wasm32"))]
 mod parallel;
+#[cfg(not(target_arch = "wasm32"))]
+mod warehouse;
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
