@@ -71,6 +71,31 @@ fn ragged_rows_name_line_and_field_counts() {
 }
 
 #[test]
+fn an_unclosed_quote_is_named_as_such_not_as_a_field_count() {
+    // The quote on line 3 swallows the rest of the file into one field.
+    let err = error_naming(
+        named(),
+        b"a,b,c\n1,2,3\n4,\"5,6\n7,8,9\n10,11,12\n",
+        &[
+            "data.csv",
+            "line 3",
+            "column 'b'",
+            "spans 4 lines",
+            "quote is probably left open",
+        ],
+    );
+    assert!(matches!(
+        err,
+        DataError::UnclosedQuote {
+            line: 3,
+            found: 2,
+            expected: 3,
+            ..
+        }
+    ));
+}
+
+#[test]
 fn text_in_a_declared_numeric_column_names_line_column_and_text() {
     let err = error_naming(
         numeric(&["a"]),
@@ -600,7 +625,7 @@ fn assembly_errors_are_specific() {
         "{err}"
     );
 
-    // A measured Y with many distinct values is not a label.
+    // A measured Y with many distinct values read as classes is over the label cap.
     let mut text = String::from("f,g,y\n");
     for i in 0..50 {
         text += &format!("{i},{i},{}\n", f64::from(i) * 0.37);
@@ -608,6 +633,7 @@ fn assembly_errors_are_specific() {
     let many = parse(text.as_bytes()).unwrap();
     let capped = AssembleOptions {
         max_label_states: 10,
+        target_kind: pidscope::data::TargetKind::Class,
         ..AssembleOptions::default()
     };
     let err = assemble(std::slice::from_ref(&many), &roles, &capped).unwrap_err();
@@ -622,9 +648,16 @@ fn assembly_errors_are_specific() {
         ),
         "{err}"
     );
-    // Within the cap a numeric Y is categorical by value.
-    let data = assemble(&[many], &roles, &AssembleOptions::default()).unwrap();
+    // Read as classes within the cap, a numeric Y is categorical by value; by default
+    // 50 distinct fractions make it a scalar, cut into quantile bins.
+    let classes = AssembleOptions {
+        target_kind: pidscope::data::TargetKind::Class,
+        ..AssembleOptions::default()
+    };
+    let data = assemble(std::slice::from_ref(&many), &roles, &classes).unwrap();
     assert_eq!(data.y.levels.len(), 50);
+    let data = assemble(&[many], &roles, &AssembleOptions::default()).unwrap();
+    assert_eq!(data.y.levels.len(), pidscope::meta::Y_BINS.default);
 
     let weights = parse(b"f,g,y,weight\n1,2,a,1\n3,4,b,-1\n").unwrap();
     let weighted = Roles {

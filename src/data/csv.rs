@@ -672,6 +672,22 @@ impl CsvReader {
             }
         }
         let found = self.field_index + 1;
+        let newlines = self.field[..self.field_len]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        if record_end && found < expected && newlines > 0 {
+            // An open quote swallows the rest of the file into one field, so the last
+            // record comes up short: say that, not just the field count.
+            return Err(DataError::UnclosedQuote {
+                file: file.clone(),
+                line: self.record_line,
+                column: self.current_column_name(),
+                lines: newlines + 1,
+                expected,
+                found,
+            });
+        }
         if record_end && found != expected {
             return Err(DataError::RaggedRow {
                 file: file.clone(),

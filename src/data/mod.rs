@@ -62,6 +62,15 @@ pub enum DataError {
     EmptyFile { file: String },
     #[error("{file}: the file has a header line but no data rows")]
     NoRows { file: String },
+    #[error("{file}, line {line}, column '{column}': a quoted field spans {lines} lines and the row has {found} of {expected} fields: a quote is probably left open here")]
+    UnclosedQuote {
+        file: String,
+        line: u64,
+        column: String,
+        lines: u64,
+        expected: usize,
+        found: usize,
+    },
     #[error("{file}, line {line}: expected {expected} fields like the header, found {found}")]
     RaggedRow {
         file: String,
