@@ -47,7 +47,8 @@ impl BatchPid {
     }
 
     /// A sentence naming the models whose validation loss was still falling at their
-    /// last epoch (rule: [`STILL_FALLING_SHARE`]); `None` when every model converged or
+    /// last epoch (they ran every epoch, their best validation loss is the last, and the
+    /// last two epochs cut it by more than 2 % of the run's drop); `None` when every model converged or
     /// stopped early.
     pub fn training_note(&self, config: &BatchConfig) -> Option<String> {
         let h = &self.history;
