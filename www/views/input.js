@@ -27,7 +27,7 @@ const size = (bytes) => (bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} M
  * @returns {HTMLElement}
  */
 export function dropZone(onFiles) {
-  const input = h('input', { type: 'file', multiple: true, accept: '.csv,.tsv,.txt,.json,text/csv', id: 'file-input', class: 'visually-hidden', dataset: { testid: 'file-input' } });
+  const input = h('input', { type: 'file', multiple: true, accept: '.csv,.tsv,.txt,.json,.npy,.npz,.parquet,text/csv', id: 'file-input', class: 'visually-hidden', dataset: { testid: 'file-input' } });
   input.addEventListener('change', () => {
     if (input.files.length) onFiles([...input.files]);
     input.value = '';

@@ -10,7 +10,10 @@ use pidscope::analysis::{
     analyse, analyse_batch, analyse_batch_null, Analysis, AnalysisSettings, ShareMeta,
     TargetAnalysis,
 };
-use pidscope::data::{join_column, CsvReader, DataError, IngestOptions, ParsedTable, Roles};
+use pidscope::data::parquet::read_parquet;
+use pidscope::data::{
+    element_name, join_column, DataError, FileReader, Format, IngestOptions, ParsedTable, Roles,
+};
 use pidscope::meta::{self, Bound, Units};
 use pidscope::pid::batch::{batch_uncertainty, BatchConfig, BatchUncertainty, MIN_NULLS_FOR_TEST};
 use pidscope::pid::{Decomposition, Term, TERMS};
@@ -26,13 +29,17 @@ pidscope — Partial Information Decomposition: redundancy, uniqueness and syner
 
 A counts table (columns x1, x2, y, count) is analysed directly. A samples file (one row
 per sample) needs roles; without role options they are guessed from column names (Y:
-label/y/target/class; Ŷ: pred*/yhat; X1, X2: the first two column-name prefixes).";
+label/y/target/class; Ŷ: pred*/yhat; X1, X2: the first two column-name prefixes).
+Files are CSV/TSV, NumPy (.npy, .npz: a 2-D array NAME is the columns NAME[0]…, one
+modality) or Parquet (.parquet: a list column NAME is the columns NAME[0]…).";
 
 const EXAMPLES: &str = "\
 Examples:
   pidscope estimate counts.csv
   pidscope estimate samples.csv --x1 'cam_*' --x2 'lidar_*' --y label --json
   pidscope estimate samples.csv --yhat pred
+  pidscope estimate arrays.npz
+  pidscope estimate emb.parquet --x1 emb --x2 audio --y label
   pidscope estimate samples.csv --estimator batch --seed 1
   pidscope estimate samples.csv --y score --estimator gaussian
   pidscope link samples.csv --base https://you.example/pidscope/
@@ -50,7 +57,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Estimate the PID of CSV files (samples or a counts table).
+    /// Estimate the PID of CSV, NumPy or Parquet files (samples or a counts table).
     #[command(after_help = EXAMPLES)]
     Estimate(EstimateArgs),
     /// Print a share link: the page opened with it recomputes and shows the same atoms.
@@ -69,7 +76,7 @@ enum Command {
 
 #[derive(Args)]
 pub(crate) struct EstimateArgs {
-    /// CSV files: one counts table, or samples files with the same rows.
+    /// CSV, .npy, .npz or .parquet files: one counts table, or samples files with the same rows.
     #[arg(required = true, value_name = "FILE")]
     pub(crate) files: Vec<String>,
     #[command(flatten)]
@@ -326,13 +333,19 @@ impl CliError {
     }
 }
 
-/// Reads a file in chunks through the streaming parser, as the page does.
+/// Reads a file by its format: CSV and NumPy in chunks through the core's reader, as
+/// the page does; Parquet row group by row group from the file.
 fn read_file(path: &str) -> Result<ParsedTable, CliError> {
     let name = std::path::Path::new(path)
         .file_name()
         .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned());
     let mut file = File::open(path).map_err(|e| CliError::input(format!("{path}: {e}")))?;
-    let mut reader = CsvReader::new(IngestOptions::named(name));
+    let options = IngestOptions::named(name);
+    if Format::of_name(&options.display_name) == Format::Parquet {
+        let max_columns = options.limits.max_columns;
+        return read_parquet(&options.display_name, file, max_columns).map_err(CliError::input);
+    }
+    let mut reader = FileReader::new(options);
     let mut chunk = vec![0u8; 1 << 20];
     loop {
         let n = file
@@ -346,7 +359,8 @@ fn read_file(path: &str) -> Result<ParsedTable, CliError> {
     reader.finish().map_err(CliError::input)
 }
 
-/// Expands comma-separated column patterns (`a,b`, `cam_*`) against the files' columns.
+/// Expands comma-separated column patterns (`a,b`, `cam_*`, `emb` for an array or list
+/// column's elements `emb[0]`…) against the files' columns.
 fn expand(patterns: &str, tables: &[ParsedTable]) -> Vec<String> {
     let all: Vec<&str> = tables.iter().flat_map(|t| t.column_names()).collect();
     let mut out = Vec::new();
@@ -363,6 +377,15 @@ fn expand(patterns: &str, tables: &[ParsedTable]) -> Vec<String> {
                     out.push(pattern.to_string());
                 }
                 out.extend(matched);
+            }
+            // An array or list column by its name: all its elements `NAME[i]`.
+            None if !all.contains(&pattern) && all.contains(&element_name(pattern, 0).as_str()) => {
+                let elements = format!("{pattern}[");
+                out.extend(
+                    all.iter()
+                        .filter(|c| c.strip_prefix(&elements).is_some_and(|i| i.ends_with(']')))
+                        .map(|c| c.to_string()),
+                );
             }
             None => out.push(pattern.to_string()),
         }
