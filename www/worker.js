@@ -59,7 +59,8 @@ async function loadFiles({ files, replace = false }, progress) {
       // Parquet's reader is loaded only when such a file is dropped (its own chunk).
       const { readParquet } = await import('./parquet.js');
       await readParquet(workspace, file, (rows) => report({ stage: 'reading', message: `Reading ${file.name}: ${rows} rows`, fraction: null }));
-      summaries.push(workspace.finishFile());
+      // The core saw columns, not bytes: the file's size is the worker's to give.
+      summaries.push({ ...workspace.finishFile(), bytes: file.size });
       continue;
     }
     // CSV streams through the parser; .npy and .npz are collected and parsed at the end.
