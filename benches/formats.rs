@@ -15,7 +15,7 @@ use pidscope::data::npy::write_npy;
 use pidscope::data::npz::write_zip;
 use pidscope::data::parquet::read_parquet;
 use pidscope::data::parquet_write::{write_parquet, WriteColumn};
-use pidscope::data::{FileReader, IngestOptions, ParsedTable};
+use pidscope::data::{FileReader, IngestOptions, Limits, ParsedTable};
 use pidscope::rng::SplitMix64;
 
 struct Counting;
@@ -42,7 +42,7 @@ const COLUMNS: usize = 16;
 
 fn read_file(path: &std::path::Path, name: &str) -> ParsedTable {
     if name.ends_with(".parquet") {
-        return read_parquet(name, std::fs::File::open(path).unwrap(), 100_000).unwrap();
+        return read_parquet(name, std::fs::File::open(path).unwrap(), Limits::default()).unwrap();
     }
     let mut file = std::fs::File::open(path).unwrap();
     let mut reader = FileReader::new(IngestOptions::named(name));

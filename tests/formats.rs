@@ -11,7 +11,7 @@ use pidscope::data::npy::write_npy;
 use pidscope::data::npz::write_zip;
 use pidscope::data::parquet::read_parquet;
 use pidscope::data::{
-    assemble, AssembleOptions, DataError, FileReader, IngestOptions, ParsedTable, Roles,
+    assemble, AssembleOptions, DataError, FileReader, IngestOptions, Limits, ParsedTable, Roles,
 };
 
 fn fixture(name: &str) -> PathBuf {
@@ -32,7 +32,7 @@ fn read_bytes(name: &str, bytes: &[u8]) -> Result<ParsedTable, DataError> {
 fn read(name: &str) -> ParsedTable {
     let path = fixture(name);
     if name.ends_with(".parquet") {
-        read_parquet(name, std::fs::File::open(&path).unwrap(), 1000).unwrap()
+        read_parquet(name, std::fs::File::open(&path).unwrap(), Limits::default()).unwrap()
     } else {
         read_bytes(name, &std::fs::read(&path).unwrap()).unwrap()
     }
@@ -48,7 +48,11 @@ fn parquet_error(bytes: Vec<u8>) -> DataError {
         std::process::id()
     ));
     std::fs::write(&path, bytes).unwrap();
-    let result = read_parquet("bad.parquet", std::fs::File::open(&path).unwrap(), 1000);
+    let result = read_parquet(
+        "bad.parquet",
+        std::fs::File::open(&path).unwrap(),
+        Limits::default(),
+    );
     std::fs::remove_file(&path).unwrap();
     result.unwrap_err()
 }
@@ -293,6 +297,34 @@ fn npz_errors_name_the_archive_and_the_array() {
 }
 
 #[test]
+fn binary_files_keep_to_the_row_and_column_limits() {
+    let path = fixture("embedding.parquet");
+    let rows = Limits {
+        max_rows: 150,
+        ..Limits::default()
+    };
+    let capped = read_parquet("e.parquet", std::fs::File::open(&path).unwrap(), rows);
+    assert_eq!(
+        message(capped),
+        "e.parquet, line 151: more than 150 data rows"
+    );
+    let columns = Limits {
+        max_columns: 4,
+        ..Limits::default()
+    };
+    let mut options = IngestOptions::named("arrays.npz");
+    options.limits = columns;
+    let mut reader = FileReader::new(options);
+    reader
+        .push(&std::fs::read(fixture("arrays.npz")).unwrap())
+        .unwrap();
+    assert!(matches!(
+        reader.finish(),
+        Err(DataError::TooManyColumns { limit: 4, .. })
+    ));
+}
+
+#[test]
 fn parquet_reads_strings_nulls_and_row_groups() {
     let table = read("kinds.parquet");
     assert_eq!(table.rows(), 12, "three row groups of 5, 5 and 2 rows");
@@ -316,7 +348,7 @@ fn parquet_errors_name_the_file_the_column_and_the_row() {
     let ragged = read_parquet(
         "ragged.parquet",
         std::fs::File::open(fixture("ragged.parquet")).unwrap(),
-        1000,
+        Limits::default(),
     );
     let ragged = message(ragged);
     assert!(

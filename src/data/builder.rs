@@ -9,7 +9,7 @@
 //! in one modality.
 
 use super::column::Interner;
-use super::{Column, ColumnData, DataError, ParsedTable, MISSING_CODE};
+use super::{Column, ColumnData, DataError, Limits, ParsedTable, MISSING_CODE};
 
 /// The name of element `index` of the list (or 2-D array) column `base`.
 pub fn element_name(base: &str, index: usize) -> String {
@@ -47,12 +47,12 @@ pub struct TableBuilder {
     rows: usize,
     bytes: u64,
     batches: usize,
-    max_columns: usize,
+    limits: Limits,
 }
 
 impl TableBuilder {
-    /// A builder for the file shown as `file`, refusing more than `max_columns` columns.
-    pub fn new(file: impl Into<String>, max_columns: usize) -> Self {
+    /// A builder for the file shown as `file`, within `limits` (columns and rows).
+    pub fn new(file: impl Into<String>, limits: Limits) -> Self {
         TableBuilder {
             file: file.into(),
             columns: Vec::new(),
@@ -60,7 +60,7 @@ impl TableBuilder {
             rows: 0,
             bytes: 0,
             batches: 0,
-            max_columns,
+            limits,
         }
     }
 
@@ -92,10 +92,10 @@ impl TableBuilder {
         let i = match self.columns.iter().position(|c| c.name == name) {
             Some(i) => i,
             None if self.batches == 0 => {
-                if self.columns.len() >= self.max_columns {
+                if self.columns.len() >= self.limits.max_columns {
                     return Err(DataError::TooManyColumns {
                         file: self.file.clone(),
-                        limit: self.max_columns,
+                        limit: self.limits.max_columns,
                     });
                 }
                 self.columns.push(Pending {
@@ -228,6 +228,13 @@ impl TableBuilder {
                 other: format!("{}::{}", self.file, other.name),
                 other_rows: other.len(),
                 hint: String::new(),
+            });
+        }
+        if rows as u64 > self.limits.max_rows {
+            return Err(DataError::TooManyRows {
+                file: self.file.clone(),
+                line: self.limits.max_rows + 1,
+                limit: self.limits.max_rows,
             });
         }
         self.rows = rows;

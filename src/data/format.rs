@@ -61,7 +61,7 @@ impl FileReader {
             Format::Csv => State::Csv(Box::new(CsvReader::new(options.clone()))),
             Format::Parquet => State::Columns(TableBuilder::new(
                 options.display_name.clone(),
-                options.limits.max_columns,
+                options.limits,
             )),
             format => State::Buffered(format, Vec::new()),
         };
@@ -110,7 +110,7 @@ impl FileReader {
                 if bytes.is_empty() {
                     return Err(DataError::EmptyFile { file });
                 }
-                let mut builder = TableBuilder::new(file.clone(), self.options.limits.max_columns);
+                let mut builder = TableBuilder::new(file.clone(), self.options.limits);
                 builder.set_bytes(bytes.len() as u64);
                 if format == Format::Npz {
                     read_npz(&file, &bytes, &mut builder)?;

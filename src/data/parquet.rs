@@ -16,7 +16,7 @@ use parquet::data_type::{ByteArray, DataType};
 use parquet::file::reader::{ChunkReader, FileReader, SerializedFileReader};
 use parquet::schema::types::{ColumnDescriptor, Type};
 
-use super::{DataError, ParsedTable, TableBuilder};
+use super::{DataError, Limits, ParsedTable, TableBuilder};
 
 /// How a leaf column is read.
 enum Shape {
@@ -36,11 +36,11 @@ struct Leaf {
 }
 
 /// Reads the Parquet file `reader` (a `File`, or `bytes::Bytes`) shown as `file`,
-/// row group by row group.
+/// row group by row group, within `limits`.
 pub fn read_parquet<R: ChunkReader + 'static>(
     file: &str,
     reader: R,
-    max_columns: usize,
+    limits: Limits,
 ) -> Result<ParsedTable, DataError> {
     let bytes = reader.len();
     let corrupt = |e: parquet::errors::ParquetError| DataError::CorruptFile {
@@ -49,7 +49,7 @@ pub fn read_parquet<R: ChunkReader + 'static>(
     };
     let parquet = SerializedFileReader::new(reader).map_err(corrupt)?;
     let schema = parquet.metadata().file_metadata().schema_descr_ptr();
-    let mut builder = TableBuilder::new(file, max_columns);
+    let mut builder = TableBuilder::new(file, limits);
     builder.set_bytes(bytes);
     let mut shapes = Vec::new();
     let roots: Vec<usize> = (0..schema.num_columns())

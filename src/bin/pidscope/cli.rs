@@ -342,8 +342,7 @@ fn read_file(path: &str) -> Result<ParsedTable, CliError> {
     let mut file = File::open(path).map_err(|e| CliError::input(format!("{path}: {e}")))?;
     let options = IngestOptions::named(name);
     if Format::of_name(&options.display_name) == Format::Parquet {
-        let max_columns = options.limits.max_columns;
-        return read_parquet(&options.display_name, file, max_columns).map_err(CliError::input);
+        return read_parquet(&options.display_name, file, options.limits).map_err(CliError::input);
     }
     let mut reader = FileReader::new(options);
     let mut chunk = vec![0u8; 1 << 20];
