@@ -15,8 +15,8 @@ use crate::analysis::{
     Analysis, AnalysisError, AnalysisKind, AnalysisSettings, Names, ShareMeta, TableView,
 };
 use crate::data::{
-    feature_concern, join_column, looks_like_counts_table, matching_columns, CsvReader, DataError,
-    FeatureConcern, IngestOptions, ParsedTable, Roles,
+    feature_concern, join_column, looks_like_counts_table, matching_columns, DataError,
+    FeatureConcern, FileReader, IngestOptions, ParsedTable, Roles,
 };
 use crate::examples::{gallery_entry, Atom, GALLERY};
 use crate::pid::batch::BatchConfig;
@@ -440,7 +440,7 @@ struct ColumnsAndRoles {
 #[wasm_bindgen]
 pub struct Workspace {
     tables: Vec<ParsedTable>,
-    reading: Option<CsvReader>,
+    reading: Option<FileReader>,
     /// The discrete rows behind each target of the last CVX estimate (Y, then each Ŷ),
     /// for its uncertainty.
     samples: Vec<(String, Samples)>,
@@ -476,7 +476,7 @@ impl Workspace {
             if self.tables.iter().any(|t| t.name() == name) {
                 return Err(BoundaryError::DuplicateFile(name.into()));
             }
-            self.reading = Some(CsvReader::new(IngestOptions::named(name)));
+            self.reading = Some(FileReader::new(IngestOptions::named(name)));
             Ok(())
         })
     }
@@ -488,6 +488,34 @@ impl Workspace {
             reader.push(chunk).inspect_err(|_| self.reading = None)?;
             Ok(())
         })
+    }
+
+    /// Appends a number column of a Parquet row group (hyparquet's output in the
+    /// worker; NaN: missing).
+    #[wasm_bindgen(js_name = pushNumbers)]
+    pub fn push_numbers(&mut self, name: &str, values: &[f64]) -> JsResult<()> {
+        self.with_columns(|builder| builder.numbers(name, values))
+    }
+
+    /// Appends a list (embedding) column of a Parquet row group: row `r` has
+    /// `lengths[r]` numbers of `values` (0: a null or empty list); it becomes the
+    /// columns `name[0]` ….
+    #[wasm_bindgen(js_name = pushList)]
+    pub fn push_list(&mut self, name: &str, lengths: &[u32], values: &[f64]) -> JsResult<()> {
+        self.with_columns(|builder| builder.list(name, lengths, values))
+    }
+
+    /// Appends a text column of a Parquet row group (`null`: missing).
+    #[wasm_bindgen(js_name = pushTexts)]
+    pub fn push_texts(&mut self, name: &str, values: Vec<JsValue>) -> JsResult<()> {
+        let texts: Vec<Option<String>> = values.iter().map(JsValue::as_string).collect();
+        self.with_columns(|builder| builder.texts(name, texts.iter().map(|t| t.as_deref())))
+    }
+
+    /// Ends a Parquet row group: its columns must have as many rows as each other.
+    #[wasm_bindgen(js_name = endBatch)]
+    pub fn end_batch(&mut self) -> JsResult<()> {
+        self.with_columns(|builder| builder.end_batch())
     }
 
     /// Ends the file being read and returns its summary (columns, types, preview).
@@ -755,6 +783,19 @@ fn roles_and_settings(roles: JsValue, settings: JsValue) -> Result<(Roles, Analy
 }
 
 impl Workspace {
+    /// Runs `push` on the Parquet file being read; a failure forgets the file.
+    fn with_columns(
+        &mut self,
+        push: impl FnOnce(&mut crate::data::TableBuilder) -> std::result::Result<(), DataError>,
+    ) -> JsResult<()> {
+        boundary(|| {
+            let reader = self.reading.as_mut().ok_or(BoundaryError::NotReading)?;
+            let builder = reader.columns().ok_or(BoundaryError::NotReading)?;
+            push(builder).inspect_err(|_| self.reading = None)?;
+            Ok(())
+        })
+    }
+
     fn finish_reading(&mut self) -> Result<JsValue> {
         let reader = self.reading.take().ok_or(BoundaryError::NotReading)?;
         let table = reader.finish()?;

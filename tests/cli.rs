@@ -645,3 +645,54 @@ fn column_patterns_take_every_column_with_the_prefix_and_name_an_unmatched_one()
     );
     std::fs::remove_file(path).ok();
 }
+
+/// The terms `pidscope estimate ARGS --json` prints (no resampling: only the atoms).
+fn terms_of(args: &[&str]) -> Vec<f64> {
+    let mut all = vec!["estimate"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--json", "--resamples", "0", "--permutations", "0"]);
+    let out = pidscope(&all);
+    assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    TERMS
+        .iter()
+        .map(|t| json[t.key].as_f64().unwrap())
+        .collect()
+}
+
+#[test]
+fn numpy_and_parquet_files_give_the_atoms_of_their_csv() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/formats/");
+    let file = |name: &str| format!("{dir}{name}");
+    let csv = terms_of(&[&file("arrays.csv")]);
+    assert!(csv.iter().any(|&t| t > 0.01), "{csv:?}");
+    assert_eq!(
+        terms_of(&[&file("arrays.npz")]),
+        csv,
+        ".npz, roles from the array names"
+    );
+    let arrays = [file("x1.npy"), file("x2.npy"), file("y.npy")];
+    assert_eq!(
+        terms_of(&arrays.each_ref().map(String::as_str)),
+        csv,
+        "three .npy files"
+    );
+    let parquet = file("embedding.parquet");
+    assert_eq!(
+        terms_of(&[&parquet, "--x1", "x1", "--x2", "x2", "--y", "y"]),
+        csv,
+        "list columns by name"
+    );
+    assert_eq!(
+        terms_of(&[&parquet, "--x1", "x1[*", "--x2", "x2[0],x2[1]"]),
+        csv,
+        "by pattern"
+    );
+    let ragged = pidscope(&["estimate", &file("ragged.parquet")]);
+    assert_eq!(ragged.status.code(), Some(1), "an input error");
+    assert!(
+        text(&ragged.stderr).contains("ragged.parquet, row 6, column 'emb'"),
+        "{}",
+        text(&ragged.stderr)
+    );
+}

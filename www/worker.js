@@ -55,6 +55,15 @@ async function loadFiles({ files, replace = false }, progress) {
   const summaries = [];
   for (const file of files) {
     workspace.startFile(file.name);
+    if (/\.parq(uet)?$/i.test(file.name)) {
+      // Parquet's reader is loaded only when such a file is dropped (its own chunk).
+      const { readParquet } = await import('./parquet.js');
+      await readParquet(workspace, file, (rows) => report({ stage: 'reading', message: `Reading ${file.name}: ${rows} rows`, fraction: null }));
+      // The core saw columns, not bytes: the file's size is the worker's to give.
+      summaries.push({ ...workspace.finishFile(), bytes: file.size });
+      continue;
+    }
+    // CSV streams through the parser; .npy and .npz are collected and parsed at the end.
     const reader = file.stream().getReader();
     let loaded = 0;
     try {

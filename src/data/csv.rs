@@ -143,6 +143,19 @@ impl ParsedTable {
         })
     }
 
+    /// A table read from a binary format (`.npy`, `.npz`, Parquet): data rows are
+    /// numbered from 1, as such files have no header line.
+    pub(crate) fn from_binary(name: String, columns: Vec<Column>, rows: usize, bytes: u64) -> Self {
+        ParsedTable {
+            name,
+            columns,
+            rows,
+            delimiter: b',',
+            bytes,
+            line_jumps: vec![(0, 1)],
+        }
+    }
+
     /// The display name the reader was given.
     pub fn name(&self) -> &str {
         &self.name

@@ -1,4 +1,5 @@
-//! From raw CSV bytes to typed columns, column roles and count tables.
+//! From raw CSV, NumPy (`.npy`, `.npz`) or Parquet bytes to typed columns, column
+//! roles and count tables.
 //!
 //! Everything here is pure core code: bytes are *pushed* in chunks (from a file
 //! reader natively, from `File.stream()` in the page's worker), there are no files,
@@ -6,6 +7,9 @@
 //!
 //! - [`CsvReader`]: streaming CSV parser on `csv-core` with delimiter detection,
 //!   BOM/CRLF/quote handling and per-column type inference → [`ParsedTable`].
+//! - [`npy`], [`npz`], `parquet` (native only; the page reads Parquet with hyparquet
+//!   and pushes its columns): binary formats through one [`TableBuilder`], and
+//!   [`FileReader`], which picks the reader from the file name ([`Format`]).
 //! - [`counts`]: the `x1,x2,y,count` table format, reader, writer and detector.
 //! - [`Roles`]: which columns are X1, X2, Y, Ŷ, the weight and a model's
 //!   probabilities; a guess from the column names (`roles.rs`).
@@ -17,9 +21,17 @@
 
 mod align;
 mod assemble;
+pub mod builder;
 pub mod column;
 pub mod counts;
 pub mod csv;
+pub mod format;
+pub mod npy;
+pub mod npz;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod parquet;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod parquet_write;
 mod patterns;
 mod quantile;
 mod roles;
@@ -29,6 +41,7 @@ pub use assemble::{
     assemble, joint_category, AssembleOptions, AssemblyReport, Dataset, Labels, Modality,
     ModalityFeatures, ModelConditionals, TargetBinning, TargetKind,
 };
+pub use builder::{element_name, TableBuilder};
 pub use column::{Column, ColumnData, ColumnKind, MixedColumn, MISSING_CODE};
 pub use counts::{
     counts_table_from_parsed, looks_like_counts_table, read_counts_table, write_counts_csv,
@@ -38,6 +51,7 @@ pub use csv::{
     parse_csv, ColumnReport, CsvReader, IngestOptions, IngestProgress, IngestReport, Limits,
     MixedReport, ParsedTable,
 };
+pub use format::{FileReader, Format};
 pub use patterns::{expand_patterns, matching_columns};
 pub use quantile::{bin_at, quantile_bins, QuantileBins};
 pub use roles::{feature_concern, FeatureConcern, Roles};
@@ -224,6 +238,35 @@ pub enum DataError {
         text: String,
         numbers: usize,
         texts: usize,
+    },
+    #[error("{file}: {problem}")]
+    CorruptFile { file: String, problem: String },
+    #[error("{file}, array '{array}': {problem}")]
+    UnsupportedArray {
+        file: String,
+        array: String,
+        problem: String,
+    },
+    #[error("{file}, column '{column}': {problem}")]
+    UnsupportedColumn {
+        file: String,
+        column: String,
+        problem: String,
+    },
+    #[error("{file}, row {row}, column '{column}': the value is infinite ({value}); a number must be finite (NaN counts as missing)")]
+    InfiniteNumber {
+        file: String,
+        row: u64,
+        column: String,
+        value: f64,
+    },
+    #[error("{file}, row {line}, column '{column}': the list has {found} values, but the first row's has {expected}; an embedding column needs the same length in every row")]
+    RaggedList {
+        file: String,
+        line: u64,
+        column: String,
+        found: usize,
+        expected: usize,
     },
     #[error("no rows are left: {reason}")]
     NoRowsLeft { reason: String },

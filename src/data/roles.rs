@@ -10,8 +10,10 @@
 //!   column per state of Y) for p̂(y|x1), p̂(y|x2), p̂(y|x1,x2); see [`ModelConditionals`](super::ModelConditionals).
 //! - ignored as row identifiers: `id`, `index`, `idx`, `row`, and names starting
 //!   with `unnamed` (pandas' index column).
-//! - every other column is a feature. Features are grouped by prefix: the part before
-//!   the first `_ . - : /` or space, or without one the name minus trailing digits
+//! - every other column is a feature. Features are grouped by prefix: an element of an
+//!   array or list column (`emb[0]`…`emb[63]`, from `.npy`, `.npz` or Parquet) by the
+//!   array's whole name (`emb`, `cam_left`); otherwise the part before the first
+//!   `_ . - : /` or space, or without one the name minus trailing digits
 //!   (`cam_0`…`cam_63` → `cam`, `lidar3` → `lidar`). With two or more groups, X1 is the
 //!   first group and X2 all the others; with a single group the features are split in
 //!   half in column order. With several tables ([`Roles::guess_tables`]) X1 is the
@@ -153,6 +155,12 @@ pub fn feature_concern(column: &Column) -> Option<FeatureConcern> {
 /// The group a feature column belongs to (see the module docs).
 fn feature_prefix(name: &str) -> String {
     let lower = name.to_ascii_lowercase();
+    // An element of an array or list column (`emb[3]`): the whole array is one group.
+    if let Some((base, index)) = lower.strip_suffix(']').and_then(|n| n.rsplit_once('[')) {
+        if !base.is_empty() && !index.is_empty() && index.bytes().all(|b| b.is_ascii_digit()) {
+            return base.to_string();
+        }
+    }
     match lower.find(['_', '.', '-', ':', '/', ' ']) {
         Some(0) | None => lower
             .trim_end_matches(|c: char| c.is_ascii_digit())
@@ -412,6 +420,13 @@ mod tests {
             became_categorical_at: None,
         };
         assert_eq!(feature_concern(&text), Some(FeatureConcern::Constant));
+    }
+
+    #[test]
+    fn keeps_the_elements_of_an_array_in_one_modality() {
+        let roles = Roles::guess(&["cam_left[0]", "cam_left[1]", "cam_right[0]", "y"]).unwrap();
+        assert_eq!(roles.x1, ["cam_left[0]", "cam_left[1]"]);
+        assert_eq!(roles.x2, ["cam_right[0]"]);
     }
 
     #[test]

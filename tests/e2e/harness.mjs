@@ -45,13 +45,20 @@ export async function startSession() {
   };
 }
 
-/** Drops files on the drop zone the way a browser does: a drop event with a DataTransfer. */
+/**
+ * Drops files on the drop zone the way a browser does: a drop event with a DataTransfer.
+ * Each file is `{name, text}`, or `{name, bytes}` (a Buffer or Uint8Array) for a binary file.
+ */
 export async function dropFiles(page, files) {
+  const list = files.map(({ name, text, bytes }) => ({ name, text, base64: bytes ? Buffer.from(bytes).toString('base64') : undefined }));
   const transfer = await page.evaluateHandle((list) => {
     const dt = new DataTransfer();
-    for (const { name, text } of list) dt.items.add(new File([text], name, { type: 'text/csv' }));
+    for (const { name, text, base64 } of list) {
+      const body = base64 === undefined ? text : Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      dt.items.add(new File([body], name, { type: base64 === undefined ? 'text/csv' : 'application/octet-stream' }));
+    }
     return dt;
-  }, files);
+  }, list);
   await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer: transfer });
 }
 

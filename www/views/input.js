@@ -28,7 +28,7 @@ const size = (bytes) => (bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} M
  */
 export function dropZone(onFiles) {
   // The input is hidden (no second, invisible tab stop); the button opens its picker.
-  const input = h('input', { type: 'file', multiple: true, accept: '.csv,.tsv,.txt,.json,text/csv', id: 'file-input', hidden: true, tabindex: -1, dataset: { testid: 'file-input' } });
+  const input = h('input', { type: 'file', multiple: true, accept: '.csv,.tsv,.txt,.json,.npy,.npz,.parquet,text/csv', id: 'file-input', hidden: true, tabindex: -1, dataset: { testid: 'file-input' } });
   input.addEventListener('change', () => {
     if (input.files.length) onFiles([...input.files]);
     input.value = '';

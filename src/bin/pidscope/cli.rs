@@ -10,8 +10,9 @@ use pidscope::analysis::{
     analyse, analyse_batch, analyse_batch_null, Analysis, AnalysisSettings, ShareMeta,
     TargetAnalysis,
 };
+use pidscope::data::parquet::read_parquet;
 use pidscope::data::{
-    expand_patterns, join_column, CsvReader, DataError, IngestOptions, ParsedTable, Roles,
+    expand_patterns, join_column, DataError, FileReader, Format, IngestOptions, ParsedTable, Roles,
     TargetKind,
 };
 use pidscope::meta::{self, Bound, Units};
@@ -29,13 +30,17 @@ pidscope — Partial Information Decomposition: redundancy, uniqueness and syner
 
 A counts table (columns x1, x2, y, count) is analysed directly. A samples file (one row
 per sample) needs roles; without role options they are guessed from column names (Y:
-label/y/target/class; Ŷ: pred*/yhat; X1, X2: the first two column-name prefixes).";
+label/y/target/class; Ŷ: pred*/yhat; X1, X2: the first two column-name prefixes).
+Files are CSV/TSV, NumPy (.npy, .npz: a 2-D array NAME is the columns NAME[0]…, one
+modality) or Parquet (.parquet: a list column NAME is the columns NAME[0]…).";
 
 const EXAMPLES: &str = "\
 Examples:
   pidscope estimate counts.csv
   pidscope estimate samples.csv --x1 'cam_*' --x2 'lidar_*' --y label --json
   pidscope estimate samples.csv --yhat pred
+  pidscope estimate arrays.npz
+  pidscope estimate emb.parquet --x1 emb --x2 audio --y label
   pidscope estimate samples.csv --estimator batch --seed 1
   pidscope estimate samples.csv --y score --estimator gaussian
   pidscope link samples.csv --base https://you.example/pidscope/
@@ -55,7 +60,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Estimate the PID of CSV files (samples or a counts table).
+    /// Estimate the PID of CSV, NumPy or Parquet files (samples or a counts table).
     #[command(after_help = EXAMPLES)]
     Estimate(EstimateArgs),
     /// Print a share link: the page opened with it recomputes and shows the same atoms.
@@ -80,7 +85,7 @@ enum Command {
 
 #[derive(Args)]
 pub(crate) struct EstimateArgs {
-    /// CSV files: one counts table, or samples files with the same rows.
+    /// CSV, .npy, .npz or .parquet files: one counts table, or samples files with the same rows.
     #[arg(required = true, value_name = "FILE")]
     pub(crate) files: Vec<String>,
     #[command(flatten)]
@@ -360,13 +365,18 @@ impl CliError {
     }
 }
 
-/// Reads a file in chunks through the streaming parser, as the page does.
+/// Reads a file by its format: CSV and NumPy in chunks through the core's reader, as
+/// the page does; Parquet row group by row group from the file.
 fn read_file(path: &str) -> Result<ParsedTable, CliError> {
     let name = std::path::Path::new(path)
         .file_name()
         .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned());
     let mut file = File::open(path).map_err(|e| CliError::input(format!("{path}: {e}")))?;
-    let mut reader = CsvReader::new(IngestOptions::named(name));
+    let options = IngestOptions::named(name);
+    if Format::of_name(&options.display_name) == Format::Parquet {
+        return read_parquet(&options.display_name, file, options.limits).map_err(CliError::input);
+    }
+    let mut reader = FileReader::new(options);
     let mut chunk = vec![0u8; 1 << 20];
     loop {
         let n = file
@@ -380,8 +390,9 @@ fn read_file(path: &str) -> Result<ParsedTable, CliError> {
     reader.finish().map_err(CliError::input)
 }
 
-/// Expands comma-separated column patterns (`a,b`, `cam_*`) against the files' columns
-/// (the core's rule, which the page's pattern box uses too).
+/// Expands comma-separated column patterns (`a,b`, `cam_*`, `emb` for an array or list
+/// column's elements `emb[0]`…) against the files' columns (the core's rule, which the
+/// page's pattern box uses too).
 fn expand(patterns: &str, tables: &[ParsedTable]) -> Vec<String> {
     let all: Vec<&str> = tables.iter().flat_map(|t| t.column_names()).collect();
     expand_patterns(patterns, &all)
