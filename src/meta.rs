@@ -142,6 +142,11 @@ pub const DISAGREEMENT_SPREADS: f64 = 2.0;
 /// … and differ by more than this many bits.
 pub const DISAGREEMENT_MIN_BITS: f64 = 0.02;
 
+/// A CVX solve estimated to take longer than this many seconds (native; the page's
+/// wasm is slower) is not started unless asked for: the CLI refuses and names
+/// `--allow-slow`, the page asks ([`crate::pid::estimated_solve_seconds`]).
+pub const SLOW_SOLVE_SECONDS: f64 = 30.0;
+
 /// Links longer than this many characters may be cut by chat apps: the page and the CLI
 /// offer an analysis file instead / warn.
 pub const LONG_LINK_CHARS: usize = 2000;
@@ -234,6 +239,7 @@ pub struct Limits {
     pub batch_null_runs: Bound<usize>,
     /// Links over this many characters get an analysis file offered instead.
     pub long_link_chars: usize,
+    pub slow_solve_seconds: f64,
     /// Largest analysis (`.pidscope.json`) file read, bytes.
     pub analysis_file_bytes: usize,
     /// Largest discrete table, cells n1·n2·ny.
@@ -305,6 +311,7 @@ pub fn meta() -> Meta {
             permutations: PERMUTATIONS,
             batch_null_runs: BATCH_NULL_RUNS,
             long_link_chars: LONG_LINK_CHARS,
+            slow_solve_seconds: SLOW_SOLVE_SECONDS,
             analysis_file_bytes: crate::share::MAX_FILE_BYTES,
             table_cells: crate::table::MAX_CELLS,
             features_per_modality: crate::discretize::MAX_FEATURES,

@@ -71,6 +71,8 @@ impl BoundaryError {
             | BoundaryError::NoSuchFile(_)
             | BoundaryError::NotReading => "DataError",
             BoundaryError::NoSamples(_) => "AnalysisError",
+            // The page asks before running it anyway.
+            BoundaryError::Analysis(AnalysisError::SlowSolve { .. }) => "SlowSolveError",
             BoundaryError::Analysis(_) => "AnalysisError",
             BoundaryError::Share(_) => "ShareError",
             BoundaryError::UnknownExample(_) => "ExampleError",
@@ -225,24 +227,25 @@ pub fn share_file(analysis: JsValue, meta: JsValue) -> JsResult<String> {
 fn open_with(
     text: &str,
     decode: fn(&str) -> std::result::Result<ShareState, ShareError>,
+    allow_slow: bool,
 ) -> JsResult {
-    boundary(|| to_js(&open_shared(&decode(text)?)?))
+    boundary(|| to_js(&open_shared(&decode(text)?, allow_slow)?))
 }
 
 /// Opens a share link (the part after `#s=`, or the whole URL): the analysis
 /// recomputed from its table, with any disagreement with the stored numbers.
+/// `allow_slow`: solve even a table estimated to be slow (the page asks first).
 #[wasm_bindgen(js_name = openLink)]
-pub fn open_link(text: &str) -> JsResult {
-    open_with(text, decode_link)
+pub fn open_link(text: &str, allow_slow: bool) -> JsResult {
+    open_with(text, decode_link, allow_slow)
 }
 
 /// Opens a `.pidscope.json` analysis file, like [`open_link`].
 #[wasm_bindgen(js_name = openFile)]
-pub fn open_file(text: &str) -> JsResult {
-    open_with(text, decode_file)
+pub fn open_file(text: &str, allow_slow: bool) -> JsResult {
+    open_with(text, decode_file, allow_slow)
 }
 
-/// The names of the gallery examples.
 /// The positions in `names` of the columns a pattern list (`cam_*, label`) names, by the
 /// CLI's rule ([`crate::data::expand_patterns`]).
 #[wasm_bindgen(js_name = matchColumns)]
@@ -254,6 +257,7 @@ pub fn match_columns(patterns: &str, names: Vec<String>) -> Vec<u32> {
         .collect()
 }
 
+/// The names of the gallery examples.
 #[wasm_bindgen(js_name = exampleNames)]
 pub fn example_names() -> Vec<String> {
     GALLERY.iter().map(|e| e.name.to_string()).collect()

@@ -696,3 +696,31 @@ fn numpy_and_parquet_files_give_the_atoms_of_their_csv() {
         text(&ragged.stderr)
     );
 }
+
+#[test]
+fn a_table_estimated_to_be_slow_is_refused_with_the_estimate_and_the_override() {
+    // 3,000 states of X1 and X2 seen together on a diagonal, two labels: the coupling
+    // has 2 × 1,500 × 1,500 entries (4.5 million), minutes of solving.
+    let path = std::env::temp_dir().join(format!("pidscope-cli-slow-{}.csv", std::process::id()));
+    let mut text_csv = String::from("x1,x2,y,count\n");
+    for i in 0..3000 {
+        text_csv += &format!("a{i},b{i},{},1\n", i % 2);
+    }
+    std::fs::write(&path, text_csv).unwrap();
+    let out = pidscope(&[
+        "estimate",
+        path.to_str().unwrap(),
+        "--resamples",
+        "0",
+        "--permutations",
+        "0",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let message = text(&out.stderr);
+    assert!(
+        message.contains("coupling has 4500000 entries"),
+        "{message}"
+    );
+    assert!(message.contains("--allow-slow"), "{message}");
+    let _ = std::fs::remove_file(path);
+}

@@ -23,13 +23,20 @@ export function h(tag, attrs = {}, ...children) {
 
 /**
  * Shows `message` in the page's alert banner; the banner stays until dismissed or replaced.
+ * With `action`, a button beside it (focused) runs `action.onClick` and closes the banner.
  * @param {string} message
+ * @param {{label: string, onClick: () => void}} [action]
  */
-export function showBanner(message) {
+export function showBanner(message, action) {
   const banner = document.getElementById('banner');
+  const act = action
+    ? h('button', { type: 'button', dataset: { testid: 'banner-action' }, onclick: () => ((banner.hidden = true), action.onClick()) }, action.label)
+    : null;
   banner.replaceChildren(
     h('span', { class: 'message', dataset: { testid: 'banner-message' } }, message),
+    ...(act ? [act] : []),
     h('button', { type: 'button', 'aria-label': 'Dismiss message', onclick: () => (banner.hidden = true) }, 'Dismiss'),
   );
   banner.hidden = false;
+  act?.focus();
 }

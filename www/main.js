@@ -99,10 +99,13 @@ function drawProgress(progress) {
   if (progress.steps?.length) liveLoss.add(progress.steps);
 }
 
-function reportError(error, context) {
+function reportError(error, context, retrySlow) {
   if (error instanceof CancelledError) return;
   if (error.name === 'EngineCrashError') return; // the crash banner has said it
-  showBanner(context ? `${context}: ${error.message}` : error.message);
+  const message = context ? `${context}: ${error.message}` : error.message;
+  // A solve estimated to be slow is asked about, not run: the user may run it anyway.
+  if (error.name === 'SlowSolveError' && retrySlow) showBanner(message, { label: 'Run anyway', onClick: retrySlow });
+  else showBanner(message);
 }
 
 // ---------- files and roles ----------
@@ -147,9 +150,9 @@ function textNotes(summary) {
 }
 
 /** The settings of an estimate: the form's, plus how each mixed column is read. */
-function estimateSettings() {
+function estimateSettings(allowSlow = false) {
   const chosen = (how) => Object.keys(state.readAs).filter((column) => state.readAs[column] === how);
-  return { ...state.settings, numeric_columns: chosen('numeric'), text_columns: chosen('text') };
+  return { ...state.settings, numeric_columns: chosen('numeric'), text_columns: chosen('text'), allow_slow: allowSlow };
 }
 
 async function removeFile(index) {
@@ -188,7 +191,9 @@ function drawInput() {
 
 // ---------- estimating ----------
 
-async function estimate() {
+/** @param {{allowSlow?: boolean} | Event} [options] `allowSlow`: solve a table estimated to be slow (asked first) */
+async function estimate(options) {
+  const allowSlow = !(options instanceof Event) && options?.allowSlow === true;
   const title = state.files.map((f) => f.summary.name).join(' + ');
   const files = state.files.map((f) => f.summary.name);
   const { estimator } = state.settings;
@@ -203,7 +208,7 @@ async function estimate() {
       await ensureFilesLoaded(signal, onProgress);
       let cvx = null;
       if (estimator !== 'batch') {
-        const settings = estimateSettings();
+        const settings = estimateSettings(allowSlow);
         cvx = await bridge.call('estimate', { roles: state.roles, settings, title: batch ? `${title} (CVX)` : title }, { signal, onProgress });
         const entry = addAnalysis({ ...cvx, files });
         await addUncertainty(entry, settings, signal, onProgress);
@@ -222,7 +227,7 @@ async function estimate() {
     });
     $('results').firstElementChild?.scrollIntoView({ behavior: 'smooth', block: 'start' });
   } catch (error) {
-    reportError(error, `Could not analyse ${title}`);
+    reportError(error, `Could not analyse ${title}`, () => estimate({ allowSlow: true }));
   } finally {
     liveLoss.stop();
   }
@@ -417,13 +422,14 @@ function strip({ id, shared, title, subtitle, files, ...rest }) {
 }
 
 /** Opens a `#s=` link: recomputes it in the engine and shows it on top. */
-async function openLinkFromLocation() {
+async function openLinkFromLocation(options) {
+  const allowSlow = !(options instanceof Event) && options?.allowSlow === true;
   const hash = location.hash;
   if (!hash.startsWith('#s=')) return;
   try {
-    await showShared(await bridge.call('openLink', { text: hash.slice(3) }));
+    await showShared(await bridge.call('openLink', { text: hash.slice(3), allowSlow }));
   } catch (error) {
-    reportError(error, 'This share link could not be opened');
+    reportError(error, 'This share link could not be opened', () => openLinkFromLocation({ allowSlow: true }));
   }
 }
 

@@ -200,11 +200,11 @@ const methods = {
   matchColumns: ({ patterns, names }) => [...core.matchColumns(String(patterns), names.map(String))],
   shareLink: ({ analysis, meta }) => core.shareLink(fromPage(analysis), meta),
   shareFile: ({ analysis, meta }) => core.shareFile(fromPage(analysis), meta),
-  openLink: ({ text }) => openedForPage(core.openLink(String(text))),
+  openLink: ({ text, allowSlow }) => openedForPage(core.openLink(String(text), allowSlow === true)),
   openFile: async ({ file }) => {
     if (file.size > MAX_ANALYSIS_FILE) throw Object.assign(new Error(`${file.name}: an analysis file is at most ${mb(MAX_ANALYSIS_FILE)}; this one is ${mb(file.size)}`), { name: 'ShareError' });
     try {
-      return openedForPage(core.openFile(await file.text()));
+      return openedForPage(core.openFile(await file.text(), false));
     } catch (error) {
       throw Object.assign(new Error(`${file.name}: ${error.message}`), { name: error.name });
     }

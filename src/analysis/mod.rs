@@ -37,7 +37,7 @@ use crate::meta;
 use crate::pid::batch::{
     batch_uncertainty, pid_batch, pid_batch_null, BatchConfig, BatchError, BatchPid, BatchProgress,
 };
-use crate::pid::{pid_cvx, PidError};
+use crate::pid::{coupling_entries, estimated_solve_seconds, pid_cvx, PidError};
 use crate::rigor::{RigorError, Samples, Settings as UncertaintySettings, Surrogates};
 use crate::share::ShareError;
 use crate::table::{JointTable, TableError, TableStats};
@@ -73,6 +73,14 @@ pub enum AnalysisError {
         "'{file}' is a counts table (x1, x2, y, count) and cannot be combined with other files; analyse it on its own"
     )]
     CountsWithOthers { file: String },
+    #[error(
+        "this table's coupling has {entries} entries (x1, x2, y): solving it would take about {seconds:.0} s here, more than {limit:.0} s. Fewer clusters or states make it faster; to run it anyway, ask for it explicitly (the CLI's --allow-slow, the page's Run anyway)"
+    )]
+    SlowSolve {
+        entries: u64,
+        seconds: f64,
+        limit: f64,
+    },
 }
 
 /// The settings a user chooses (defaults and bounds: [`crate::meta`]; the paper's
@@ -102,6 +110,8 @@ pub struct AnalysisSettings {
     pub target_kind: TargetKind,
     /// Quantile bins of a scalar Y for CVX and BATCH.
     pub y_bins: usize,
+    /// Solve even when the estimated time exceeds [`meta::SLOW_SOLVE_SECONDS`].
+    pub allow_slow: bool,
 }
 
 impl Default for AnalysisSettings {
@@ -118,6 +128,7 @@ impl Default for AnalysisSettings {
             surrogates: Surrogates::default(),
             target_kind: TargetKind::Auto,
             y_bins: meta::Y_BINS.default,
+            allow_slow: false,
         }
     }
 }
@@ -210,6 +221,24 @@ pub fn analyse_target(
     })
 }
 
+/// Refuses a solve estimated to take longer than [`meta::SLOW_SOLVE_SECONDS`] unless
+/// `settings.allow_slow`: the cost is known from the table before solving.
+pub fn check_solve_cost(
+    table: &JointTable,
+    settings: &AnalysisSettings,
+) -> Result<(), AnalysisError> {
+    let entries = coupling_entries(table);
+    let seconds = estimated_solve_seconds(entries);
+    if seconds > meta::SLOW_SOLVE_SECONDS && !settings.allow_slow {
+        return Err(AnalysisError::SlowSolve {
+            entries,
+            seconds,
+            limit: meta::SLOW_SOLVE_SECONDS,
+        });
+    }
+    Ok(())
+}
+
 /// The analysis of a table given directly (a counts file, a built-in example, an
 /// edited table): its PID and information terms, with no clustering involved.
 pub fn analyse_joint_table(
@@ -219,6 +248,7 @@ pub fn analyse_joint_table(
     stats: Option<TableStats>,
     settings: &AnalysisSettings,
 ) -> Result<Analysis, AnalysisError> {
+    check_solve_cost(table, settings)?;
     Ok(Analysis {
         kind,
         // Whole counts are samples: expanded to rows, they carry the uncertainty.
@@ -289,6 +319,7 @@ pub fn analyse(
         discrete,
         ..
     } = fit(tables, roles, settings, progress)?;
+    check_solve_cost(&discrete.table, settings)?;
     progress(Stage::Solving {
         target: roles.y.clone(),
     });

@@ -125,7 +125,9 @@ pub struct SharedAnalysis {
 
 /// Recomputes a shared analysis from its table and compares it with the stored
 /// results (agreeing to within both certificates, and never looser than 1e-6 bits).
-pub fn open_shared(state: &ShareState) -> Result<SharedAnalysis, AnalysisError> {
+/// A table estimated to be slow to solve is refused unless `allow_slow`
+/// ([`super::check_solve_cost`]).
+pub fn open_shared(state: &ShareState, allow_slow: bool) -> Result<SharedAnalysis, AnalysisError> {
     let table = state.table()?;
     let (kind, example) = match &state.source {
         Source::Example { name } => (AnalysisKind::Example, Some(name.clone())),
@@ -142,8 +144,11 @@ pub fn open_shared(state: &ShareState) -> Result<SharedAnalysis, AnalysisError> 
         Source::Table(_) => sample_stats(&table),
         _ => None,
     };
-    let mut analysis =
-        analyse_joint_table(kind, &table, names, stats, &AnalysisSettings::default())?;
+    let settings = AnalysisSettings {
+        allow_slow,
+        ..AnalysisSettings::default()
+    };
+    let mut analysis = analyse_joint_table(kind, &table, names, stats, &settings)?;
     analysis.example = example;
     if let Some(clusters) = state.settings.clusters {
         analysis.settings.clusters = clusters[0] as usize;

@@ -18,8 +18,9 @@ pub mod gaussian;
 pub mod random;
 
 pub use cvx::{
-    max_entropy_coupling, max_entropy_coupling_from, max_entropy_coupling_observed, CgSystem,
-    Coupling, CvxOptions, DualStart, SolveObserver, TraceEvent,
+    coupling_entries, estimated_solve_seconds, max_entropy_coupling, max_entropy_coupling_from,
+    max_entropy_coupling_observed, CgSystem, Coupling, CvxOptions, DualStart, SolveObserver,
+    TraceEvent,
 };
 
 use crate::info::InfoTerms;

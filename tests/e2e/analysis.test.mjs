@@ -79,6 +79,22 @@ test('a counts table is recognised and analysed directly', async () => {
   await context.close();
 });
 
+test('a table estimated to be slow is asked about, not solved: the estimate and a Run anyway button', async () => {
+  const { page, context } = await openReady();
+  // A diagonal of 3,000 rows, two labels: 4.5 million coupling entries, minutes of solving.
+  const rows = Array.from({ length: 3000 }, (_, i) => `a${i},b${i},${i % 2},1`);
+  await dropFiles(page, [{ name: 'slow-counts.csv', text: `x1,x2,y,count\n${rows.join('\n')}\n` }]);
+  await page.getByTestId('file').waitFor();
+  await page.getByRole('button', { name: 'Estimate PID' }).click();
+  const run = page.getByTestId('banner-action');
+  await run.waitFor({ timeout: 20_000 });
+  assert.equal(await run.textContent(), 'Run anyway');
+  assert.match(await page.getByTestId('banner-message').textContent(), /coupling has 4500000 entries .* about \d+ s here, more than 30 s/);
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Run anyway', 'the choice has the focus');
+  assert.equal(await page.getByTestId('result').count(), 1, 'nothing was solved (only the built-in example)');
+  await context.close();
+});
+
 test('a long run can be cancelled at once and the page stays usable', async () => {
   const { page, context } = await openReady();
   // 60 MB of numbers: reading alone takes long enough to cancel mid-way.

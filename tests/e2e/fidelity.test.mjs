@@ -89,9 +89,21 @@ test('separated blobs: the table keeps the information, no warning', async () =>
 
 test('Cancel during the fidelity check stops it and keeps the CVX card', async () => {
   const { page, context } = await prepare('hidden-xor.csv', hiddenXorCsv(6000, 32, 4));
+  // Cancel the moment the check reports training, from inside the page: on a fast
+  // machine the check can end between a poll and a click.
+  await page.evaluate(() => {
+    const progress = document.querySelector('#progress');
+    const observer = new MutationObserver(() => {
+      if (/Checking the table's fidelity: training/.test(progress.textContent)) {
+        observer.disconnect();
+        window.__cancelledDuringFidelity = true;
+        /** @type {HTMLButtonElement} */ (document.querySelector('#cancel')).click();
+      }
+    });
+    observer.observe(progress, { childList: true, subtree: true, characterData: true });
+  });
   await page.getByRole('button', { name: 'Estimate PID' }).click();
-  await page.getByText(/Checking the table's fidelity: training/).waitFor({ timeout: 120_000 });
-  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.waitForFunction(() => window.__cancelledDuringFidelity === true, null, { timeout: 120_000 });
   await page.locator('#progress').waitFor({ state: 'hidden', timeout: 10_000 });
   const card = page.getByTestId('result').first();
   assert.match(await card.locator('h2').textContent(), /hidden-xor\.csv/);

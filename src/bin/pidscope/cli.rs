@@ -126,6 +126,9 @@ struct OpenArgs {
     /// Natural-log units instead of bits.
     #[arg(long, help_heading = "Output")]
     nats: bool,
+    /// Solve even a table estimated to take longer than 30 s (otherwise refused, saying so).
+    #[arg(long = "allow-slow")]
+    allow_slow: bool,
 }
 
 /// Comma-separated column names; `prefix*` matches every column starting with prefix;
@@ -203,6 +206,9 @@ struct EstimatorArgs {
           value_parser = |s: &str| bounded(s, &meta::CLUSTERS),
           help = ranged("Clusters per numeric modality", &meta::CLUSTERS))]
     clusters: usize,
+    /// Solve even a table estimated to take longer than 30 s (otherwise refused, saying so).
+    #[arg(long = "allow-slow")]
+    allow_slow: bool,
     #[arg(long = "y-bins", value_name = "N", default_value_t = meta::Y_BINS.default,
           value_parser = |s: &str| bounded(s, &meta::Y_BINS),
           help = ranged("Quantile bins of a scalar Y (cvx, batch)", &meta::Y_BINS))]
@@ -314,6 +320,7 @@ impl EstimateArgs {
                 TargetChoice::Scalar => TargetKind::Scalar,
             },
             y_bins: self.estimator.y_bins,
+            allow_slow: self.estimator.allow_slow,
             ..AnalysisSettings::default()
         }
     }
@@ -905,6 +912,7 @@ pub fn main() -> ExitCode {
             &args.source,
             args.json,
             if args.nats { Units::Nats } else { Units::Bits },
+            args.allow_slow,
         ),
         Command::Completions { shell } => {
             let mut command = Cli::command();

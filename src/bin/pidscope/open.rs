@@ -45,8 +45,8 @@ fn check_uncertainty(opened: &mut SharedAnalysis) -> Result<Vec<String>, CliErro
 }
 
 /// Opens, recomputes, prints; fails (status 1) when a recomputed number disagrees.
-pub fn open(source: &str, json: bool, units: Units) -> Result<(), CliError> {
-    let mut opened = open_shared(&decode(source)?).map_err(CliError::input)?;
+pub fn open(source: &str, json: bool, units: Units, allow_slow: bool) -> Result<(), CliError> {
+    let mut opened = open_shared(&decode(source)?, allow_slow).map_err(CliError::input)?;
     let uncertainty_mismatches = check_uncertainty(&mut opened)?;
     let title = opened
         .title

@@ -75,6 +75,7 @@ pub struct Coupling {
 }
 
 mod certificate;
+mod cost;
 mod driver;
 mod dual;
 mod newton;
@@ -82,6 +83,7 @@ mod observe;
 mod precond;
 mod problem;
 mod warm;
+pub use cost::{coupling_entries, estimated_solve_seconds};
 
 pub use observe::{CgSystem, SolveObserver, TraceEvent};
 pub use warm::DualStart;
