@@ -35,7 +35,7 @@ const GROWTH: f64 = 1.5;
 
 /// The estimated wall seconds of one default solve of a coupling of `entries`, native:
 /// 8.5 s · (entries / 640,000)^1.5. An estimate to decide whether to ask before solving,
-/// not a promise (measured within −30 % / +50 % from 25,000 to 640,000 entries).
+/// not a promise (measured within −30 % / +55 % from 25,000 to 640,000 entries).
 pub fn estimated_solve_seconds(entries: u64) -> f64 {
     SECONDS_AT_REFERENCE * (entries as f64 / REFERENCE_ENTRIES).powf(GROWTH)
 }
