@@ -70,13 +70,13 @@ pub enum TargetKind {
 }
 
 impl TargetKind {
-    /// Whether a numeric Y with these values is treated as a scalar target.
-    pub fn is_scalar(self, values: &[f64]) -> bool {
+    /// Whether a numeric Y whose distinct values are `distinct` is treated as a scalar
+    /// target.
+    pub fn is_scalar(self, distinct: &[f64]) -> bool {
         match self {
             TargetKind::Class => false,
             TargetKind::Scalar => true,
             TargetKind::Auto => {
-                let distinct = distinct_values(values);
                 let whole = distinct.iter().all(|v| v.fract() == 0.0);
                 let limit = if whole {
                     crate::meta::Y_INTEGER_CLASS_MAX_DISTINCT
@@ -490,15 +490,15 @@ pub fn assemble(
     };
     // A scalar Y becomes quantile bins; its Ŷ columns are cut at the same edges so that
     // a prediction and the truth share states.
-    let bins = y_values
-        .as_deref()
-        .filter(|v| options.target_kind.is_scalar(v))
-        .map(|v| {
+    let bins = y_values.as_deref().and_then(|v| {
+        let distinct = distinct_values(v);
+        options.target_kind.is_scalar(&distinct).then(|| {
             (
                 quantile_bins(v, weights.as_deref(), options.y_bins),
-                distinct_values(v).len(),
+                distinct.len(),
             )
-        });
+        })
+    });
     let y_name = y.column.name.clone();
     let y = match &bins {
         Some((cut, _)) => Labels {

@@ -36,7 +36,7 @@ export function dropZone(onFiles) {
   const zone = h(
     'div',
     { class: 'dropzone', dataset: { testid: 'dropzone' } },
-    h('p', {}, h('strong', {}, 'Drop CSV files here'), ' or ', h('button', { type: 'button', class: 'choose', onclick: () => input.click() }, 'choose files'), input),
+    h('p', {}, h('strong', {}, 'Drop CSV, NumPy (.npy, .npz) or Parquet files here'), ' or ', h('button', { type: 'button', class: 'choose', onclick: () => input.click() }, 'choose files'), input),
     h(
       'p',
       { class: 'hint' },

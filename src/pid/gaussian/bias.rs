@@ -55,15 +55,7 @@ pub fn corrected_atoms(plug: &Decomposition, union_bits: f64, dims: Dims, n: f64
     let i12 = c.mi_joint.max(i1.max(i2));
     let (lo, hi) = (i1.max(i2), (i1 + i2).min(i12));
     let union = (union_bits - joint_bias).clamp(lo, hi.max(lo));
-    Decomposition {
-        redundancy: i1 + i2 - union,
-        unique1: union - i2,
-        unique2: union - i1,
-        synergy: i12 - union,
-        mi_x1_y: i1,
-        mi_x2_y: i2,
-        mi_joint: i12,
-    }
+    super::atoms_from_union(i1, i2, i12, union)
 }
 
 #[cfg(test)]

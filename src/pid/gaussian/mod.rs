@@ -121,6 +121,21 @@ pub struct GaussianPid {
     pub notes: Vec<String>,
 }
 
+/// The PID from the three information terms and the union information I∪ (bits):
+/// R = I1 + I2 − I∪, U1 = I∪ − I2, U2 = I∪ − I1, S = I12 − I∪, so R + U1 = I1,
+/// R + U2 = I2 and R + U1 + U2 + S = I12 exactly.
+pub(super) fn atoms_from_union(i1: f64, i2: f64, i12: f64, union: f64) -> Decomposition {
+    Decomposition {
+        redundancy: i1 + i2 - union,
+        unique1: union - i2,
+        unique2: union - i1,
+        synergy: i12 - union,
+        mi_x1_y: i1,
+        mi_x2_y: i2,
+        mi_joint: i12,
+    }
+}
+
 /// The rows and columns `index` of the n×n row-major matrix `a`, as a k×k matrix.
 fn sub_matrix(a: &[f64], n: usize, index: &[usize]) -> Vec<f64> {
     let mut out = Vec::with_capacity(index.len() * index.len());
@@ -315,15 +330,7 @@ pub fn pid_gaussian(
         ));
     }
     Ok(GaussianPid {
-        pid: Decomposition {
-            redundancy: i1 + i2 - union,
-            unique1: union - i2,
-            unique2: union - i1,
-            synergy: i12 - union,
-            mi_x1_y: i1,
-            mi_x2_y: i2,
-            mi_joint: i12,
-        },
+        pid: atoms_from_union(i1, i2, i12, union),
         union_bits,
         iterations: solution.iterations,
         converged: solution.converged,
