@@ -144,8 +144,17 @@ pub const DISAGREEMENT_MIN_BITS: f64 = 0.02;
 
 /// A CVX solve estimated to take longer than this many seconds (native; the page's
 /// wasm is slower) is not started unless asked for: the CLI refuses and names
-/// `--allow-slow`, the page asks ([`crate::pid::estimated_solve_seconds`]).
+/// `--allow-slow`, the page asks ([`crate::pid::SolveCost::seconds`]).
 pub const SLOW_SOLVE_SECONDS: f64 = 30.0;
+/// The CVX solver's preconditioner may take at most this many megabytes; a table that
+/// needs more (thousands of target classes) is refused even when asked for, since a
+/// page has at most 4 GB and a tab that asks for more crashes
+/// ([`crate::pid::SolveCost::preconditioner_bytes`]).
+pub const SOLVER_MEMORY_MB: f64 = 1500.0;
+/// The CLI skips an uncertainty pass estimated to take longer than this many seconds on
+/// the machine's cores unless `--allow-slow` (the page runs it with progress, a measured
+/// time left and Cancel).
+pub const SLOW_UNCERTAINTY_SECONDS: f64 = 120.0;
 
 /// Links longer than this many characters may be cut by chat apps: the page and the CLI
 /// offer an analysis file instead / warn.

@@ -24,3 +24,13 @@ export function formatInfo(bits, unit = 'bits', digits = 3) {
   const value = fromBits(Math.abs(bits) < 0.5 * 10 ** -digits ? 0 : bits, unit);
   return `${value.toFixed(digits)} ${unit}`;
 }
+
+/**
+ * A duration for progress text: "40 s", "12 min", "3.5 h" (the CLI's `format_duration`).
+ * @param {number} seconds
+ */
+export function formatDuration(seconds) {
+  if (seconds < 120) return `${Math.max(1, Math.round(seconds))} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}

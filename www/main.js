@@ -9,6 +9,7 @@ import { resultCard } from './views/results.js';
 import { batchConfig, DEFAULT_SETTINGS, settingsForm } from './views/settings.js';
 import { learnView } from './learn/view.js';
 import { shareBox } from './views/share.js';
+import { formatDuration } from './format.js';
 import META from './meta.js';
 
 // The single-file build carries the worker's code and starts it from a blob (a classic
@@ -271,7 +272,10 @@ async function replicatesOnPool(input, settings, signal, onProgress, what) {
   const jobs = await bridge.call('uncertaintyJobs', { settings, pieces: 4 * workers.length }, { signal });
   const total = jobs.reduce((sum, job) => sum + job.end - job.start, 0);
   let done = 0;
-  const report = () => onProgress({ stage: 'uncertainty', message: `Estimating uncertainty of ${what}: ${done} of ${total} replicates`, fraction: total ? done / total : null });
+  const started = performance.now();
+  // The time left is measured on this machine from the replicates done so far.
+  const left = () => (done > 0 && done < total ? `, about ${formatDuration(((performance.now() - started) / 1000 / done) * (total - done))} left` : '');
+  const report = () => onProgress({ stage: 'uncertainty', message: `Estimating uncertainty of ${what}: ${done} of ${total} replicates${left()}`, fraction: total ? done / total : null });
   report();
   const queue = [...jobs];
   const records = [];

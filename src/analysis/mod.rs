@@ -20,7 +20,7 @@ pub use report::{
     Analysis, AnalysisKind, BatchAnalysis, ModalitySummary, Names, TableView, TargetAnalysis,
 };
 pub use share::{open_shared, ShareMeta, SharedAnalysis};
-pub use uncertainty::{target_uncertainty, uncertainty_samples};
+pub use uncertainty::{estimated_uncertainty_seconds, target_uncertainty, uncertainty_samples};
 
 use serde::{Deserialize, Serialize};
 
@@ -37,7 +37,7 @@ use crate::meta;
 use crate::pid::batch::{
     batch_uncertainty, pid_batch, pid_batch_null, BatchConfig, BatchError, BatchPid, BatchProgress,
 };
-use crate::pid::{coupling_entries, estimated_solve_seconds, pid_cvx, PidError};
+use crate::pid::{pid_cvx, PidError, SolveCost};
 use crate::rigor::{RigorError, Samples, Settings as UncertaintySettings, Surrogates};
 use crate::share::ShareError;
 use crate::table::{JointTable, TableError, TableStats};
@@ -74,11 +74,20 @@ pub enum AnalysisError {
     )]
     CountsWithOthers { file: String },
     #[error(
-        "this table's coupling has {entries} entries (x1, x2, y): solving it would take about {seconds:.0} s here, more than {limit:.0} s. Fewer clusters or states make it faster; to run it anyway, ask for it explicitly (the CLI's --allow-slow, the page's Run anyway)"
+        "this table's coupling has {entries} entries (x1, x2, y) and its solver needs {megabytes:.0} MB: solving it would take about {seconds:.0} s here, more than {limit:.0} s. Fewer clusters, states or target classes make it faster; to run it anyway, ask for it explicitly (the CLI's --allow-slow, the page's Run anyway)"
     )]
     SlowSolve {
         entries: u64,
+        megabytes: f64,
         seconds: f64,
+        limit: f64,
+    },
+    #[error(
+        "this table has {labels} target classes: its solver would need {megabytes:.0} MB, more than the {limit:.0} MB it may use. Merge rare classes, or use fewer clusters or classes"
+    )]
+    SolverMemory {
+        labels: u64,
+        megabytes: f64,
         limit: f64,
     },
 }
@@ -218,20 +227,32 @@ pub fn analyse_target(
         stats,
         samples,
         uncertainty: None,
+        uncertainty_note: None,
     })
 }
 
 /// Refuses a solve estimated to take longer than [`meta::SLOW_SOLVE_SECONDS`] unless
-/// `settings.allow_slow`: the cost is known from the table before solving.
+/// `settings.allow_slow`, and one whose solver needs more than
+/// [`meta::SOLVER_MEMORY_MB`] in any case: the cost is known from the table before
+/// solving.
 pub fn check_solve_cost(
     table: &JointTable,
     settings: &AnalysisSettings,
 ) -> Result<(), AnalysisError> {
-    let entries = coupling_entries(table);
-    let seconds = estimated_solve_seconds(entries);
+    let cost = SolveCost::of(table);
+    let megabytes = cost.preconditioner_bytes() as f64 / 1e6;
+    if megabytes > meta::SOLVER_MEMORY_MB {
+        return Err(AnalysisError::SolverMemory {
+            labels: cost.labels,
+            megabytes,
+            limit: meta::SOLVER_MEMORY_MB,
+        });
+    }
+    let seconds = cost.seconds();
     if seconds > meta::SLOW_SOLVE_SECONDS && !settings.allow_slow {
         return Err(AnalysisError::SlowSolve {
-            entries,
+            entries: cost.entries,
+            megabytes,
             seconds,
             limit: meta::SLOW_SOLVE_SECONDS,
         });

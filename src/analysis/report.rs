@@ -89,6 +89,10 @@ pub struct TargetAnalysis {
     /// ([`super::target_uncertainty`]); the page fills it in after the plug-in result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uncertainty: Option<Uncertainty>,
+    /// Why the uncertainty was not estimated, when it was skipped (too slow, no sample
+    /// size).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertainty_note: Option<String>,
 }
 
 /// How one modality became discrete, in brief.

@@ -31,3 +31,15 @@ pub fn target_uncertainty(
         progress,
     )?)
 }
+
+/// Estimated seconds of `target`'s uncertainty pass on one core, before it starts: one
+/// solve per replicate ([`crate::pid::SolveCost::seconds`] of its table times
+/// resamples + permutations; bootstrap replicates start warm and are a little faster).
+pub fn estimated_uncertainty_seconds(
+    target: &TargetAnalysis,
+    settings: &AnalysisSettings,
+) -> Result<f64, AnalysisError> {
+    let table = target.table.to_table()?;
+    let replicates = settings.resamples + settings.permutations;
+    Ok(crate::pid::SolveCost::of(&table).seconds() * replicates as f64)
+}

@@ -40,27 +40,35 @@ fn factor(a: &mut [f64], n: usize, mut pivot: impl FnMut(f64, f64) -> Option<f64
 /// with the full, symmetric inverse (L Lᵀ)⁻¹ = L⁻ᵀ L⁻¹; `linv` is n×n scratch. About
 /// n³/3 flops and n divisions, versus n triangular solve pairs (n³ flops, n² divisions).
 pub fn spd_inverse_from_cholesky(l: &mut [f64], n: usize, linv: &mut [f64]) {
+    // `linv` holds L⁻¹ transposed (row j = column j of L⁻¹) so that both inner loops
+    // run along contiguous rows; the summation order is that of the textbook loops.
     linv.iter_mut().for_each(|v| *v = 0.0);
     for j in 0..n {
-        linv[j * n + j] = 1.0 / l[j * n + j];
+        let col = &mut linv[j * n..(j + 1) * n];
+        col[j] = 1.0 / l[j * n + j];
         for i in j + 1..n {
-            let mut s = 0.0;
-            for k in j..i {
-                s += l[i * n + k] * linv[k * n + j];
-            }
-            linv[i * n + j] = -s / l[i * n + i];
+            let s = sum_products(&l[i * n + j..i * n + i], &col[j..i]);
+            col[i] = -s / l[i * n + i];
         }
     }
     for i in 0..n {
         for j in 0..=i {
-            let mut s = 0.0;
-            for k in i..n {
-                s += linv[k * n + i] * linv[k * n + j];
-            }
+            let s = sum_products(&linv[i * n + i..(i + 1) * n], &linv[j * n + i..(j + 1) * n]);
             l[i * n + j] = s;
             l[j * n + i] = s;
         }
     }
+}
+
+/// Σ a_k b_k in index order (not [`crate::numeric::dot`]'s lanes: the inverse's
+/// rounding stays that of the sequential loops).
+#[inline(always)]
+fn sum_products(a: &[f64], b: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for (x, y) in a.iter().zip(b) {
+        s += x * y;
+    }
+    s
 }
 
 /// Solves L Lᵀ x = b in place (`x` holds b on entry) with the factor `l` left by

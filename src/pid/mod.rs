@@ -18,9 +18,9 @@ pub mod gaussian;
 pub mod random;
 
 pub use cvx::{
-    coupling_entries, estimated_solve_seconds, max_entropy_coupling, max_entropy_coupling_from,
-    max_entropy_coupling_observed, CgSystem, Coupling, CvxOptions, DualStart, SolveObserver,
-    TraceEvent,
+    coupling_entries, max_entropy_coupling, max_entropy_coupling_from,
+    max_entropy_coupling_observed, CgSystem, Coupling, CvxOptions, DualStart, SolveCost,
+    SolveObserver, TraceEvent,
 };
 
 use crate::info::InfoTerms;

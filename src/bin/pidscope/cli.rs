@@ -481,7 +481,9 @@ fn target_json(t: &TargetAnalysis, units: Units) -> Map<String, Value> {
     if let Some(stats) = &t.stats {
         out.insert("stats".into(), json!(stats));
     }
-    if t.samples.is_none() {
+    if let Some(note) = &t.uncertainty_note {
+        out.insert("uncertainty_note".into(), json!(note));
+    } else if t.samples.is_none() {
         out.insert("uncertainty_note".into(), json!(meta::NO_SAMPLE_SIZE));
     }
     if let Some(u) = &t.uncertainty {
@@ -693,6 +695,8 @@ pub(crate) fn print_table(analysis: &Analysis, files: &[String], units: Units) {
     for t in &targets {
         if let Some(u) = &t.uncertainty {
             print_uncertainty(&t.name, u, units);
+        } else if let Some(note) = &t.uncertainty_note {
+            println!("\n{}: {note}.", t.name);
         } else if t.samples.is_none() {
             println!(
                 "\n{}: no intervals or p-values: {}.",
@@ -724,15 +728,40 @@ fn run(args: &EstimateArgs) -> Result<(Analysis, Vec<ParsedTable>), CliError> {
         analyse(&tables, roles.as_ref(), &settings, &mut |_| {}).map_err(CliError::analysis)?;
     if settings.resamples + settings.permutations > 0 {
         let rigor = settings.uncertainty();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         for target in std::iter::once(&mut analysis.dataset).chain(&mut analysis.models) {
             // A table of probabilities has no sample size: its output says so instead.
-            if let Some(samples) = &target.samples {
-                let estimate = crate::parallel::uncertainty(samples, &rigor);
-                target.uncertainty = Some(estimate.map_err(CliError::input)?);
+            let Some(samples) = &target.samples else {
+                continue;
+            };
+            let seconds = pidscope::analysis::estimated_uncertainty_seconds(target, &settings)
+                .map_err(CliError::analysis)?
+                / threads as f64;
+            if seconds > meta::SLOW_UNCERTAINTY_SECONDS && !settings.allow_slow {
+                target.uncertainty_note = Some(format!(
+                    "uncertainty not estimated: {} replicates would take about {} here, more than {:.0} s. Ask for fewer (--resamples, --permutations) or run it anyway with --allow-slow",
+                    settings.resamples + settings.permutations,
+                    format_duration(seconds),
+                    meta::SLOW_UNCERTAINTY_SECONDS
+                ));
+                continue;
             }
+            let estimate = crate::parallel::uncertainty(samples, &rigor);
+            target.uncertainty = Some(estimate.map_err(CliError::input)?);
         }
     }
     Ok((analysis, tables))
+}
+
+/// "40 s", "12 min", "3.5 h".
+fn format_duration(seconds: f64) -> String {
+    if seconds < 120.0 {
+        format!("{seconds:.0} s")
+    } else if seconds < 7200.0 {
+        format!("{:.0} min", seconds / 60.0)
+    } else {
+        format!("{:.1} h", seconds / 3600.0)
+    }
 }
 
 fn link(args: &LinkArgs) -> Result<(), CliError> {

@@ -83,7 +83,7 @@ mod observe;
 mod precond;
 mod problem;
 mod warm;
-pub use cost::{coupling_entries, estimated_solve_seconds};
+pub use cost::{coupling_entries, SolveCost};
 
 pub use observe::{CgSystem, SolveObserver, TraceEvent};
 pub use warm::DualStart;

@@ -85,7 +85,7 @@ impl Problem {
             if coupled {
                 self.apply_prec_coupled(e, kappa, &live, &blocks, r, out, pt);
             } else {
-                self.apply_prec(&blocks, r, out);
+                self.apply_prec((&blocks.values, &blocks.active), r, out);
             }
         };
         let mut hp = vec![0.0; n];
