@@ -724,3 +724,48 @@ fn a_table_estimated_to_be_slow_is_refused_with_the_estimate_and_the_override() 
     assert!(message.contains("--allow-slow"), "{message}");
     let _ = std::fs::remove_file(path);
 }
+
+#[test]
+fn a_table_with_thousands_of_classes_is_refused_for_its_memory() {
+    // 3,000 target classes at 20 × 20 states: the preconditioner would keep 40 dense
+    // 3,000 × 3,000 blocks (2.9 GB), refused before anything is allocated, even with
+    // --allow-slow.
+    let mut csv = String::from("x1,x2,y,count\n");
+    for i in 0..3000 {
+        csv += &format!("a{},b{},c{i},1\n", i % 20, (i / 20) % 20);
+    }
+    let path = temp_file("many-classes.csv", &csv);
+    let out = pidscope(&["estimate", path.to_str().unwrap(), "--allow-slow"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let message = text(&out.stderr);
+    assert!(message.contains("3000 target classes"), "{message}");
+    assert!(message.contains("MB"), "{message}");
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn an_uncertainty_pass_estimated_to_be_slow_is_skipped_with_a_note() {
+    // 200 × 200 states, 5 labels, whole counts: about 1.5 s per solve by the estimate,
+    // 400 replicates far over two minutes on a few cores. The PID is printed; the
+    // uncertainty is not, and the JSON says why.
+    let mut csv = String::from("x1,x2,y,count\n");
+    let mut rng = pidscope::rng::SplitMix64::new(5);
+    for a in 0..200 {
+        for b in 0..200 {
+            let y = (a + b + (rng.uniform() * 2.0) as usize) % 5;
+            csv += &format!("a{a},b{b},{y},{}\n", 1 + (rng.uniform() * 3.0) as usize);
+        }
+    }
+    let path = temp_file("slow-uncertainty.csv", &csv);
+    let out = pidscope(&["estimate", path.to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json["redundancy"].is_number(), "{json}");
+    assert!(json["uncertainty"].is_null(), "{json}");
+    let note = json["uncertainty_note"].as_str().unwrap();
+    assert!(
+        note.contains("400 replicates") && note.contains("--allow-slow"),
+        "{note}"
+    );
+    let _ = std::fs::remove_file(path);
+}
