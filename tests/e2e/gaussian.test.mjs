@@ -60,8 +60,19 @@ test('a scalar target, all three estimators side by side: the Gaussian column is
   assert.equal(await page.locator('#batch-settings').isVisible(), true, 'BATCH runs, so its settings show');
   // A short training and few resamples keep the test quick; the Gaussian column needs none.
   for (const [label, value] of [['Clusters per modality', 4], ['Resamples', 40], ['Permutations', 0], ['Classifier epochs', 4], ['Alignment epochs', 2], ['Shuffled-label runs', 0]]) await typeSetting(page, label, value);
+  // Every progress line, recorded as it is drawn (the Gaussian's lasts milliseconds).
+  await page.evaluate(() => {
+    const seen = (window.__stages = []);
+    const stage = document.querySelector('#progress .stage');
+    new MutationObserver(() => seen.push(stage.textContent)).observe(stage, { childList: true, characterData: true, subtree: true });
+  });
   await page.getByRole('button', { name: 'Estimate PID' }).click();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=result]').length === 4, null, { timeout: 240_000 });
+  const stages = await page.evaluate(() => window.__stages);
+  const at = (pattern) => stages.findIndex((s) => pattern.test(s));
+  assert.ok(at(/^Gaussian: the covariance of the samples, then the solve$/) > at(/Solving the PID/), 'the Gaussian runs after CVX, with its own progress line');
+  assert.ok(at(/^BATCH: training/) > at(/^Gaussian:/), 'then BATCH trains');
+  assert.equal(await page.locator('#progress').isHidden(), true, 'the progress bar goes when all three are done');
   const [side, gaussianCard, cvxCard] = await page.getByTestId('result').all();
   assert.match(await side.locator('h2').textContent(), /sum\.csv \(BATCH\)/);
   assert.match(await gaussianCard.locator('h2').textContent(), /sum\.csv \(Gaussian\)/);
