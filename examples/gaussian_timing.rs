@@ -3,7 +3,7 @@
 //! covariance is A Aᵀ for a seeded Gaussian A with d + 3 latent factors.
 
 use pidscope::pid::gaussian::{pid_gaussian, Dims, SolverOptions};
-use pidscope::rng::SplitMix64;
+use pidscope::pid::random::random_covariance;
 use std::time::Instant;
 
 fn main() {
@@ -18,16 +18,7 @@ fn main() {
         x2: d2,
         y: dy,
     };
-    let n = dims.total();
-    let k = n + 3;
-    let mut rng = SplitMix64::new(1);
-    let a: Vec<f64> = (0..n * k).map(|_| rng.normal()).collect();
-    let mut cov = vec![0.0; n * n];
-    for i in 0..n {
-        for j in 0..n {
-            cov[i * n + j] = (0..k).map(|t| a[i * k + t] * a[j * k + t]).sum();
-        }
-    }
+    let cov = random_covariance(dims.total(), 1);
     let mut times = Vec::new();
     let mut last = None;
     for _ in 0..repeats {

@@ -11,6 +11,11 @@
 // modalities, the paper's defaults): one alignment step by part, then the pipeline by
 // stage; in node, or with --browser on the main thread of headless Chromium
 // (playwright-core; CHROMIUM=path overrides /usr/bin/chromium).
+//
+//   node scripts/bench-wasm.mjs /tmp/pidscope-bench --gaussian [--browser]
+// The Gaussian solve from a given covariance (seeded A Aᵀ, as
+// `cargo run --release --example gaussian_timing`), d1 = d2 = 100, dy = 10 and smaller:
+// median and range of 7 solves, iterations, stop.
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -21,7 +26,7 @@ const dir = path.resolve(args.find((a) => !a.startsWith('--')) ?? '/tmp/pidscope
 const glue = await import(pathToFileURL(path.join(dir, 'pidscope.js')).href);
 glue.initSync({ module: fs.readFileSync(path.join(dir, 'pidscope_bg.wasm')) });
 
-/** `bench_batch` in headless Chromium: the glue and module served from `dir`. */
+/** A benchmark hook in headless Chromium: the glue and module served from `dir`. */
 async function inBrowser() {
   const { chromium } = await import('playwright-core');
   const server = http.createServer((req, res) => {
@@ -44,17 +49,38 @@ async function inBrowser() {
   });
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${server.address().port}/`);
-  const run = (...a) =>
-    page.evaluate(async (a) => {
-      const g = await import('/pidscope.js');
-      await g.default();
-      return g.bench_batch(...a);
-    }, a);
+  const run = (hook, ...a) =>
+    page.evaluate(
+      async ([hook, a]) => {
+        const g = await import('/pidscope.js');
+        await g.default();
+        return g[hook](...a);
+      },
+      [hook, a],
+    );
   const close = async () => {
     await browser.close();
     server.close();
   };
   return { run, close, where: `Chromium ${browser.version()}` };
+}
+
+/** The hooks run in node, on this module. */
+const nodeHost = () => ({ run: async (hook, ...a) => glue[hook](...a), close: async () => {}, where: `node ${process.version}` });
+
+if (args.includes('--gaussian')) {
+  const host = args.includes('--browser') ? await inBrowser() : nodeHost();
+  console.log(`Gaussian solve from a given covariance in ${host.where}`);
+  console.log('| d1, d2, dy | median ms | min–max ms | iterations | stop | R, S (bits) |');
+  console.log('|---|---|---|---|---|---|');
+  for (const [d1, d2, dy] of [[2, 2, 1], [10, 10, 1], [50, 50, 5], [100, 100, 10]]) {
+    const r = await host.run('bench_gaussian', d1, d2, dy, 7);
+    if (r.error) throw new Error(r.error);
+    const ms = [...r.ms].sort((a, b) => a - b);
+    console.log(`| ${d1}, ${d2}, ${dy} | ${ms[3].toFixed(2)} | ${ms[0].toFixed(2)}–${ms[6].toFixed(2)} | ${r.iterations} | ${r.stop} | ${r.redundancy.toFixed(6)}, ${r.synergy.toFixed(6)} |`);
+  }
+  await host.close();
+  process.exit(0);
 }
 
 if (args.includes('--batch')) {
@@ -63,10 +89,10 @@ if (args.includes('--batch')) {
   const epochs = Number(rest.find((a) => /^\d+$/.test(a)) ?? 10);
   const host = args.includes('--browser')
     ? await inBrowser()
-    : { run: async (...a) => glue.bench_batch(...a), close: async () => {}, where: `node ${process.version}` };
+    : nodeHost();
   console.log(`BATCH in ${host.where}`);
   for (const gate of gates) {
-    const r = await host.run(gate, 20000, 64, epochs, 20);
+    const r = await host.run('bench_batch', gate, 20000, 64, epochs, 20);
     if (r.error) throw new Error(r.error);
     const { step: s, pipeline: p } = r;
     console.log(

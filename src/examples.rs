@@ -1,6 +1,7 @@
 //! Built-in toy distributions: the classic logic gates over independent uniform bits,
-//! the textbook cases of PID (Bertschinger et al. 2014), and the learn-mode [`GALLERY`] of named
-//! examples with plain-language explanations.
+//! the textbook cases of PID (Bertschinger et al. 2014), the learn-mode [`GALLERY`] of named
+//! examples with plain-language explanations, and learn mode's Gaussian example with
+//! sliders ([`LinearGaussian`]).
 //!
 //! The gallery's atoms are never stored here: they are computed by the solver
 //! ([`crate::pid::pid_cvx`]) from each entry's [`GalleryEntry::table`]. The tests
@@ -8,6 +9,9 @@
 
 use crate::table::JointTable;
 use serde::{Deserialize, Serialize};
+
+pub mod gaussian;
+pub use gaussian::{GaussianLesson, LessonError, LinearGaussian};
 
 /// A named toy example. Each builds X1, X2 as independent fair bits (except RDN,
 /// where X1 = X2) and Y as a function of them: exactly here ([`Gate::table`]), or

@@ -169,6 +169,14 @@ pub enum Estimator {
     Cvx,
     /// The neural estimator on the continuous features.
     Batch,
+    /// The exact PID of a Gaussian model of the features and the target, from their
+    /// covariance (docs/gaussian.md).
+    Gaussian,
+}
+
+impl Estimator {
+    /// Every estimator, in the order the page offers them.
+    pub const ALL: [Estimator; 3] = [Estimator::Cvx, Estimator::Batch, Estimator::Gaussian];
 }
 
 /// Display units: every number is computed in bits and shown in either.
@@ -267,6 +275,8 @@ pub struct Meta {
     pub limits: Limits,
     /// The four atoms then the three information terms, in display order.
     pub terms: &'static [crate::pid::Term],
+    /// The estimators ([`Estimator::ALL`]), as the page names them in Settings.
+    pub estimators: [Estimator; 3],
     pub messages: Messages,
 }
 
@@ -327,6 +337,7 @@ pub fn meta() -> Meta {
             stored_uncertainty_resolution_bits: crate::share::STORED_RESOLUTION_BITS,
         },
         terms: &crate::pid::TERMS,
+        estimators: Estimator::ALL,
         messages: Messages {
             no_sample_size: NO_SAMPLE_SIZE,
         },
@@ -369,5 +380,6 @@ mod tests {
         assert_eq!(json["defaults"]["units"], "bits");
         assert_eq!(json["terms"][3]["key"], "synergy");
         assert_eq!(json["terms"].as_array().unwrap().len(), 7);
+        assert_eq!(json["estimators"][2], "gaussian");
     }
 }

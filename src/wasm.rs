@@ -11,14 +11,15 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::analysis::{
-    analyse, analyse_batch, analyse_batch_null, analyse_fidelity, analyse_joint_table, open_shared,
-    Analysis, AnalysisError, AnalysisKind, AnalysisSettings, Names, ShareMeta, TableView,
+    analyse, analyse_batch, analyse_batch_null, analyse_fidelity, analyse_gaussian,
+    analyse_joint_table, open_shared, Analysis, AnalysisError, AnalysisKind, AnalysisSettings,
+    Names, ShareMeta, TableView,
 };
 use crate::data::{
     feature_concern, join_column, looks_like_counts_table, matching_columns, DataError,
     FeatureConcern, FileReader, IngestOptions, ParsedTable, Roles,
 };
-use crate::examples::{gallery_entry, Atom, GALLERY};
+use crate::examples::{gallery_entry, Atom, LessonError, LinearGaussian, GALLERY};
 use crate::pid::batch::BatchConfig;
 use crate::rigor::{
     observe, replicate_jobs, replicates, summarise, Replicate, ReplicateJob, Samples,
@@ -42,6 +43,8 @@ enum BoundaryError {
     Analysis(#[from] AnalysisError),
     #[error(transparent)]
     Share(#[from] ShareError),
+    #[error(transparent)]
+    Lesson(#[from] LessonError),
     #[error("unknown example '{0}'")]
     UnknownExample(String),
     #[error("shape must have 3 entries (n1, n2, ny), got {0}")]
@@ -75,7 +78,7 @@ impl BoundaryError {
             BoundaryError::Analysis(AnalysisError::SlowSolve { .. }) => "SlowSolveError",
             BoundaryError::Analysis(_) => "AnalysisError",
             BoundaryError::Share(_) => "ShareError",
-            BoundaryError::UnknownExample(_) => "ExampleError",
+            BoundaryError::UnknownExample(_) | BoundaryError::Lesson(_) => "ExampleError",
             BoundaryError::Request(_) | BoundaryError::Serialize(_) => "InternalError",
         }
     }
@@ -279,6 +282,16 @@ struct ScenarioEntry {
     intended: Option<Atom>,
     seed: u64,
     samples: usize,
+}
+
+/// Learn mode's Gaussian example: the exact covariance of the slider settings `model`
+/// ([`LinearGaussian`]) and its Gaussian PID (bits, with the solve's measures).
+#[wasm_bindgen(js_name = gaussianLesson)]
+pub fn gaussian_lesson(model: JsValue) -> JsResult {
+    boundary(|| {
+        let model: LinearGaussian = from_js(model)?;
+        to_js(&model.solve()?)
+    })
 }
 
 fn preset(id: &str) -> Result<Scenario> {
@@ -565,6 +578,16 @@ impl Workspace {
                 .filter_map(|t| Some((t.name.clone(), t.samples.clone()?)))
                 .collect();
             to_js(&analysis)
+        })
+    }
+
+    /// Analyses the loaded files with the Gaussian estimator ([`analyse_gaussian`]): the
+    /// PID of the samples' covariance, with the bias-corrected information terms.
+    #[wasm_bindgen(js_name = estimateGaussian)]
+    pub fn estimate_gaussian(&self, roles: JsValue, settings: JsValue) -> JsResult {
+        boundary(|| {
+            let (roles, settings) = roles_and_settings(roles, settings)?;
+            to_js(&analyse_gaussian(&self.tables, Some(&roles), &settings)?)
         })
     }
 
@@ -902,6 +925,38 @@ pub fn bench_cvx(n1: usize, n2: usize, ny: usize, seed: u64, kind: &str) -> JsVa
         Err(e) => set("error", JsValue::from_str(&e.to_string())),
     }
     out.into()
+}
+
+/// Benchmark of the Gaussian solve (`scripts/bench-wasm.mjs --gaussian`): the PID of a
+/// seeded random covariance of dimensions `d1 + d2 + dy`
+/// ([`crate::pid::random::random_covariance`], seed 1 as `examples/gaussian_timing.rs`),
+/// `repeats` times; returns `{ms: [...], iterations, stop, redundancy}` or `{error}`.
+#[cfg(feature = "bench")]
+#[wasm_bindgen]
+pub fn bench_gaussian(d1: usize, d2: usize, dy: usize, repeats: usize) -> JsValue {
+    use crate::pid::gaussian::{pid_gaussian, Dims, SolverOptions};
+    let dims = Dims {
+        x1: d1,
+        x2: d2,
+        y: dy,
+    };
+    let cov = crate::pid::random::random_covariance(dims.total(), 1);
+    let mut ms = Vec::new();
+    let mut last = None;
+    for _ in 0..repeats.max(1) {
+        let t0 = js_sys::Date::now();
+        last = Some(pid_gaussian(&cov, dims, &SolverOptions::default()));
+        ms.push(js_sys::Date::now() - t0);
+    }
+    let out = match last {
+        Some(Ok(p)) => serde_json::json!({
+            "ms": ms, "iterations": p.iterations, "stop": p.stop, "redundancy": p.pid.redundancy,
+            "synergy": p.pid.synergy,
+        }),
+        Some(Err(e)) => serde_json::json!({ "error": e.to_string() }),
+        None => serde_json::json!({ "error": "no repeat" }),
+    };
+    to_js(&out).unwrap_or(JsValue::NULL)
 }
 
 /// Benchmark of BATCH (`scripts/bench-wasm.mjs --batch`): `gate` "xor" or "and";

@@ -142,3 +142,60 @@ fn bad_batch_settings_become_js_errors() {
         String::from(err.message())
     );
 }
+
+#[wasm_bindgen_test]
+fn the_gaussian_estimator_runs_on_a_workspace_and_refuses_a_counts_table() {
+    // Both inputs copy Y's bit; the label's values are numbers (0, 1), used as they are.
+    let workspace = workspace_with_copies(400);
+    let roles =
+        json(r#"{"x1":["cam_0","cam_1"],"x2":["lidar_0","lidar_1"],"y":"label","yhat":[]}"#);
+    let a = workspace
+        .estimate_gaussian(roles, json("{}"))
+        .expect("the Gaussian estimator runs");
+    let term = |name: &str| get(&a, &["pid", name]).as_f64().unwrap();
+    let (i1, i2) = (term("mi_x1_y"), term("mi_x2_y"));
+    // A one-dimensional Y: R = min(I1, I2) (Barrett 2015), solved to rounding.
+    assert!((term("redundancy") - i1.min(i2)).abs() < 1e-9);
+    assert!(i1 > 1.0, "I(X1;Y) = {i1}");
+    assert_eq!(
+        get(&a, &["target_encoding"]).as_string().as_deref(),
+        Some("numeric")
+    );
+    assert_eq!(get(&a, &["samples"]).as_f64(), Some(400.0));
+    assert!(get(&a, &["corrected", "mi_joint"]).as_f64().unwrap() < term("mi_joint"));
+
+    let mut counts = wasm::Workspace::new();
+    counts.start_file("counts.csv").unwrap();
+    counts
+        .push(b"x1,x2,y,count\n0,0,0,1\n0,1,1,1\n1,0,1,1\n1,1,0,1\n")
+        .unwrap();
+    counts.finish_file().unwrap();
+    let roles = json(r#"{"x1":["x1"],"x2":["x2"],"y":"y","yhat":[]}"#);
+    let err: js_sys::Error = counts
+        .estimate_gaussian(roles, json("{}"))
+        .unwrap_err()
+        .into();
+    assert_eq!(String::from(err.name()), "AnalysisError");
+    assert!(String::from(err.message()).contains("needs samples"));
+}
+
+#[wasm_bindgen_test]
+fn the_gaussian_lesson_solves_the_exact_covariance_and_names_a_bad_slider() {
+    let model =
+        json(r#"{"noise1":0.5,"noise2":1.0,"correlation":0.0,"weight1":1.0,"weight2":1.0}"#);
+    let lesson = wasm::gaussian_lesson(model).expect("a valid model");
+    let term = |name: &str| get(&lesson, &["pid", name]).as_f64().unwrap();
+    // Var Y = 2.25; I(Xi;Y) = −½ log2(1 − 1/(Var Xi · Var Y)).
+    let i1 = -0.5 * (1.0 - 1.0 / (1.25 * 2.25f64)).log2();
+    let i2 = -0.5 * (1.0 - 1.0 / (2.0 * 2.25f64)).log2();
+    assert!((term("mi_x1_y") - i1).abs() < 1e-12);
+    assert!((term("mi_x2_y") - i2).abs() < 1e-12);
+    assert!((term("redundancy") - i2).abs() < 1e-9);
+    let err: js_sys::Error = wasm::gaussian_lesson(json(
+        r#"{"noise1":0.5,"noise2":1.0,"correlation":1.0,"weight1":1.0,"weight2":1.0}"#,
+    ))
+    .unwrap_err()
+    .into();
+    assert_eq!(String::from(err.name()), "ExampleError");
+    assert!(String::from(err.message()).contains("the correlation"));
+}

@@ -6,7 +6,7 @@ import { lossCurve, lossPoints, thinned } from './charts/lossCurve.js';
 import { h, showBanner } from './dom.js';
 import { assignRole, dropZone, filePreview, rolePicker } from './views/input.js';
 import { resultCard } from './views/results.js';
-import { batchConfig, DEFAULT_SETTINGS, settingsForm } from './views/settings.js';
+import { batchConfig, DEFAULT_SETTINGS, estimatorName, estimatorsOf, settingsForm } from './views/settings.js';
 import { learnView } from './learn/view.js';
 import { shareBox } from './views/share.js';
 import { formatDuration } from './format.js';
@@ -192,38 +192,66 @@ function drawInput() {
 
 // ---------- estimating ----------
 
+/**
+ * One estimator's run of an estimate: its card on screen, with `compareWith` (the columns
+ * of the estimators that ran before it) on the last card of a side-by-side run.
+ * @typedef {{roles: object, title: string, files: string[], allowSlow: boolean, compareWith: object[] | null, signal: AbortSignal, onProgress: (p: object) => void}} RunContext
+ * @type {Record<'cvx' | 'gaussian' | 'batch', (run: RunContext) => Promise<EngineValue>>}
+ */
+const RUNS = {
+  async cvx({ roles, title, files, allowSlow, compareWith, signal, onProgress }) {
+    const settings = estimateSettings(allowSlow);
+    const cvx = await bridge.call('estimate', { roles, settings, title }, { signal, onProgress });
+    const entry = addAnalysis({ ...cvx, files, compareWith });
+    await addUncertainty(entry, settings, signal, onProgress);
+    await addFidelity(entry, settings, signal, onProgress);
+    return entry;
+  },
+  async gaussian({ roles, title, files, compareWith, signal, onProgress }) {
+    const result = await bridge.call('estimateGaussian', { roles, settings: estimateSettings(), title }, { signal, onProgress });
+    return addAnalysis({ ...result, files, compareWith });
+  },
+  async batch({ roles, title, files, compareWith, signal, onProgress }) {
+    liveLoss.start();
+    const settings = estimateSettings();
+    const config = batchConfig(settings);
+    const result = await bridge.call('estimateBatch', { roles, settings, config, title }, { signal, onProgress });
+    const entry = addAnalysis({ ...result, files, compareWith });
+    liveLoss.stop();
+    await addBatchFloor(entry, { roles, settings, config }, signal, onProgress);
+    return entry;
+  },
+};
+
+/** A finished estimate as a column of a later side-by-side card. */
+function sideColumn(entry, estimator) {
+  const title = estimator === 'cvx' ? `CVX, ${state.settings.clusters} clusters` : estimatorName(estimator);
+  return { estimator, title, pid: entry.pid, uncertainty: entry.uncertainty, fidelity: entry.fidelity, target_encoding: entry.target_encoding, y_binned: entry.report?.y_binned };
+}
+
 /** @param {{allowSlow?: boolean} | Event} [options] `allowSlow`: solve a table estimated to be slow (asked first) */
 async function estimate(options) {
   const allowSlow = !(options instanceof Event) && options?.allowSlow === true;
   const title = state.files.map((f) => f.summary.name).join(' + ');
   const files = state.files.map((f) => f.summary.name);
-  const { estimator } = state.settings;
+  let chosen = estimatorsOf(state.settings.estimator);
   const counts = state.files.find((f) => f.summary.kind === 'counts');
-  if (estimator !== 'cvx' && counts) {
-    showBanner(`BATCH learns from samples (one row per observation); ${counts.summary.name} is a counts table, so only CVX can analyse it.`);
-    if (estimator === 'batch') return;
+  const needSamples = chosen.filter((e) => e !== 'cvx');
+  if (counts && needSamples.length) {
+    const names = needSamples.map(estimatorName).join(' and ');
+    showBanner(`${names} ${needSamples.length > 1 ? 'need' : 'needs'} samples (one row per observation); ${counts.summary.name} is a counts table, so only CVX can analyse it.`);
+    chosen = chosen.filter((e) => e === 'cvx');
+    if (!chosen.length) return;
   }
-  const batch = estimator !== 'cvx' && !counts;
+  const sideBySide = chosen.length > 1;
   try {
     await exclusive('estimating', async (signal, onProgress) => {
       await ensureFilesLoaded(signal, onProgress);
-      let cvx = null;
-      if (estimator !== 'batch') {
-        const settings = estimateSettings(allowSlow);
-        cvx = await bridge.call('estimate', { roles: state.roles, settings, title: batch ? `${title} (CVX)` : title }, { signal, onProgress });
-        const entry = addAnalysis({ ...cvx, files });
-        await addUncertainty(entry, settings, signal, onProgress);
-        await addFidelity(entry, settings, signal, onProgress);
-        cvx = entry;
-      }
-      if (batch) {
-        liveLoss.start();
-        const settings = estimateSettings();
-        const config = batchConfig(settings);
-        const result = await bridge.call('estimateBatch', { roles: state.roles, settings, config, title: `${title} (BATCH)` }, { signal, onProgress });
-        const entry = addAnalysis({ ...result, files, compareWith: cvx && { title: `CVX, ${settings.clusters} clusters`, pid: cvx.pid, uncertainty: cvx.uncertainty, fidelity: cvx.fidelity } });
-        liveLoss.stop();
-        await addBatchFloor(entry, { roles: state.roles, settings, config }, signal, onProgress);
+      const done = [];
+      for (const [i, estimator] of chosen.entries()) {
+        const last = i === chosen.length - 1;
+        const run = { roles: state.roles, title: sideBySide ? `${title} (${estimatorName(estimator)})` : title, files, allowSlow, compareWith: sideBySide && last ? [...done] : null, signal, onProgress };
+        done.push(sideColumn(await RUNS[estimator](run), estimator));
       }
     });
     $('results').firstElementChild?.scrollIntoView({ behavior: 'smooth', block: 'start' });

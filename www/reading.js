@@ -103,28 +103,84 @@ const DISAGREEMENT_SPREADS = META.defaults.disagreement_spreads;
 const DISAGREEMENT_MIN_BITS = META.defaults.disagreement_min_bits;
 
 /**
- * The atoms on which CVX and BATCH disagree beyond their intervals: CVX's bootstrap
- * interval of its corrected value (its plug-in value when there is none) and BATCH's
- * value ± DISAGREEMENT_SPREADS standard deviations across test batches do not overlap,
- * and the two values differ by more than DISAGREEMENT_MIN_BITS.
- * @param {any} cvx {pid, uncertainty?} CVX's result
- * @param {any} batch BATCH's pid (with `spread`)
- * @returns {{key: string, cvx: number, batch: number, cvxRange: number[], batchRange: number[]}[]}
+ * A side-by-side column's value of an atom and the range the disagreement check allows
+ * it: BATCH its value ± DISAGREEMENT_SPREADS standard deviations across test batches;
+ * CVX its bootstrap interval of the corrected value, or its plug-in value (a point)
+ * without one; the Gaussian estimator its plug-in value, a point (it has no intervals yet).
+ * `interval` says whether the range comes from a measure of noise.
+ * @param {{estimator: string, pid: any, uncertainty?: any}} column
+ * @param {string} key
+ * @returns {{value: number, range: number[], interval: boolean}}
  */
-export function disagreements(cvx, batch) {
+export function atomRange(column, key) {
+  const value = column.pid[key];
+  if (column.estimator === 'batch') {
+    const s = DISAGREEMENT_SPREADS * (column.pid.spread?.[key] ?? 0);
+    return { value, range: [value - s, value + s], interval: true };
+  }
+  const u = column.uncertainty?.[key];
+  if (u && u.low !== null && u.low !== undefined) return { value: u.corrected, range: [u.low, u.high], interval: true };
+  return { value, range: [value, value], interval: false };
+}
+
+/**
+ * The atoms on which two side-by-side columns disagree beyond their intervals: their
+ * ranges ({@link atomRange}) do not overlap and their values differ by more than
+ * DISAGREEMENT_MIN_BITS. Every pair of columns is checked, except a pair of which
+ * neither has an interval of its own making (the Gaussian beside a CVX run without
+ * resamples): nothing then says how far apart noise could put two points. BATCH's
+ * spread counts as an interval even when it is 0 (one test batch), as it always has.
+ * @param {{estimator: string, title: string, pid: any, uncertainty?: any}[]} columns
+ * @returns {{key: string, estimators: string[], titles: string[], values: number[], ranges: number[][]}[]}
+ */
+export function disagreements(columns) {
   const out = [];
-  for (const key of ATOM_KEYS) {
-    const u = cvx.uncertainty?.[key];
-    const hasInterval = u && u.low !== null && u.low !== undefined;
-    const c = hasInterval ? u.corrected : cvx.pid[key];
-    const cvxRange = hasInterval ? [u.low, u.high] : [c, c];
-    const b = batch[key];
-    const s = DISAGREEMENT_SPREADS * (batch.spread?.[key] ?? 0);
-    const batchRange = [b - s, b + s];
-    const apart = cvxRange[1] < batchRange[0] || batchRange[1] < cvxRange[0];
-    if (apart && Math.abs(b - c) > DISAGREEMENT_MIN_BITS) out.push({ key, cvx: c, batch: b, cvxRange, batchRange });
+  const hasIntervals = (c) => c.estimator === 'batch' || ATOM_KEYS.some((k) => atomRange(c, k).interval);
+  for (const [i, a] of columns.entries()) {
+    for (const b of columns.slice(i + 1)) {
+      if (!hasIntervals(a) && !hasIntervals(b)) continue;
+      for (const key of ATOM_KEYS) {
+        const ra = atomRange(a, key);
+        const rb = atomRange(b, key);
+        const apart = ra.range[1] < rb.range[0] || rb.range[1] < ra.range[0];
+        if (apart && Math.abs(ra.value - rb.value) > DISAGREEMENT_MIN_BITS) {
+          out.push({ key, estimators: [a.estimator, b.estimator], titles: [a.title, b.title], values: [ra.value, rb.value], ranges: [ra.range, rb.range] });
+        }
+      }
+    }
   }
   return out;
+}
+
+/** The disagreements between two estimators, in either order. */
+export const between = (disagreeing, one, other) => disagreeing.filter((d) => d.estimators.includes(one) && d.estimators.includes(other) && one !== other);
+
+/**
+ * What a side-by-side reading says of the Gaussian column, beside the column it
+ * follows: whether the two differ, and that a class label makes the Gaussian model an
+ * approximation. The reading never follows the Gaussian column when CVX or BATCH is
+ * there: it has no intervals yet, and it sees only the linear-Gaussian part of the
+ * relation, which no check on the page tests.
+ * @param {{estimator: string, target_encoding?: string, y_binned?: {bins: number}}} gaussian the Gaussian column
+ * @param {{estimator: string, title: string, pid: any, uncertainty?: any}} followed the column the reading follows
+ * @param {ReturnType<typeof disagreements>} disagreeing
+ * @param {(key: string) => string} short
+ * @param {(estimator: string) => string} name an estimator's name on the page
+ * @returns {string}
+ */
+export function gaussianRemark(gaussian, followed, disagreeing, short, name) {
+  const other = name(followed.estimator);
+  const apart = between(disagreeing, 'gaussian', followed.estimator);
+  const hasInterval = followed.estimator === 'batch' || ATOM_KEYS.some((k) => atomRange(followed, k).interval);
+  const base = !hasInterval
+    ? `The Gaussian column is not checked against ${other}: neither has an interval here (the Gaussian atoms have none yet; ${other}'s come with resamples).`
+    : apart.length
+      ? `The Gaussian column differs from ${other} on ${apart.map((d) => short(d.key)).join(', ')} beyond ${other}'s interval (it has none of its own yet): it is exact only for a Gaussian model of the data, which sees only the linear part of the relation.`
+      : `The Gaussian column agrees with ${other} within ${other}'s interval (the Gaussian atoms have no intervals yet, so this rests on ${other}'s alone).`;
+  if (gaussian.target_encoding === 'one_hot') return `${base} Y is a class label, so the Gaussian model of it is only an approximation.`;
+  // A scalar Y: CVX and BATCH see it cut into bins, which loses information the Gaussian column keeps.
+  if (gaussian.y_binned) return `${base} It also sees Y's values as they are, where CVX and BATCH see Y cut into ${gaussian.y_binned.bins} bins, so its information terms can be larger.`;
+  return base;
 }
 
 /**

@@ -120,6 +120,11 @@ function batchForPage({ dataset, uncertainty, ...rest }, title) {
   return { ...rest, kind: 'batch', title, target: rest.names.y, pid: dataset, batchUncertainty: uncertainty };
 }
 
+/** The page's view of a Gaussian estimate: its atoms as `pid`, like a CVX analysis. */
+function gaussianForPage(analysis, title) {
+  return { ...analysis, kind: 'gaussian', title, target: analysis.names.y };
+}
+
 /** An alignment epoch costs about ten classifier epochs (docs/batch.md's benchmark). */
 const ALIGNMENT_EPOCH_COST = 10;
 
@@ -168,6 +173,11 @@ const methods = {
     });
     return batchForPage(analysis, title);
   },
+  // One pass for the covariance, then the solve: milliseconds, so one progress line before it.
+  estimateGaussian: ({ roles, settings, title }, progress) => {
+    progress({ stage: 'gaussian', message: 'Gaussian: the covariance of the samples, then the solve', fraction: null });
+    return gaussianForPage(workspace.estimateGaussian(roles, settings), title);
+  },
   // BATCH's bias floor: the same training on shuffled labels (run `index`), after the estimate is shown.
   estimateBatchNull: ({ roles, settings, config, index }, progress) => {
     const report = throttled(progress);
@@ -188,6 +198,7 @@ const methods = {
   uncertaintySummarise: ({ input, settings, records }) => core.uncertaintySummarise(input, settings, records),
   uncertaintyMismatches: ({ stored, recomputed }) => core.uncertaintyMismatches(stored, recomputed),
   gallery: () => core.gallery(),
+  gaussianLesson: ({ model }) => core.gaussianLesson(model),
   scenarios: () => core.scenarioList(),
   runScenario: ({ id, seed }, progress) => {
     const report = throttled(progress);

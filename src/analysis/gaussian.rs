@@ -149,7 +149,18 @@ pub fn analyse_gaussian(
         },
     })?;
     let pid = pid_gaussian(&correlation, dims, &SolverOptions::default())?;
-    let mut notes = data_notes(Some(&dataset.report), &[]);
+    // The assembly cut a scalar Y into bins for CVX and BATCH; here its values are used.
+    let unbinned = AssemblyReport {
+        y_binned: None,
+        ..dataset.report.clone()
+    };
+    let mut notes = data_notes(Some(&unbinned), &[]);
+    if let (Some(b), TargetEncoding::Numeric) = (&dataset.report.y_binned, encoding) {
+        notes.push(format!(
+            "Y ('{}') is a scalar target ({} distinct values): the Gaussian estimator uses its values as they are (CVX and BATCH would cut it into {} quantile bins).",
+            b.column, b.distinct, b.bins
+        ));
+    }
     if encoding == TargetEncoding::OneHot {
         notes.push(format!(
             "Y ('{}') is a class label: it enters the Gaussian model one-hot encoded ({} indicator columns), so the Gaussian PID is only an approximation of its PID",

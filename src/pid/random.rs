@@ -14,6 +14,22 @@ pub enum TableKind {
     NearDeterministic,
 }
 
+/// A random covariance A Aᵀ of side `n` (row-major), A an n×(n + 3) matrix of seeded
+/// standard normals: positive definite, with every block correlated (the Gaussian
+/// solver's benchmarks: `examples/gaussian_timing.rs`, the wasm `bench_gaussian`).
+pub fn random_covariance(n: usize, seed: u64) -> Vec<f64> {
+    let k = n + 3;
+    let mut rng = SplitMix64::new(seed);
+    let a: Vec<f64> = (0..n * k).map(|_| rng.normal()).collect();
+    let mut cov = vec![0.0; n * n];
+    for i in 0..n {
+        for j in 0..n {
+            cov[i * n + j] = (0..k).map(|t| a[i * k + t] * a[j * k + t]).sum();
+        }
+    }
+    cov
+}
+
 /// A random joint table of shape `[n1, n2, ny]` drawn with `seed` (never all zero).
 pub fn random_table(shape: [usize; 3], kind: TableKind, seed: u64) -> JointTable {
     let mut rng = SplitMix64::new(seed);

@@ -820,7 +820,7 @@ mod properties {
                 weight,
             });
         (
-            prop::option::of(prop_oneof![Just(Estimator::Cvx), Just(Estimator::Batch)]),
+            prop::option::of(prop::sample::select(Estimator::ALL.to_vec())),
             prop::option::of([1u32..100, 1u32..100]),
             prop::option::of(1u32..50),
             prop::option::of(any::<u64>()),

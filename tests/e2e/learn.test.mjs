@@ -193,3 +193,41 @@ test('learn mode is legible at 390 and 1440 px: no overflow, in-bar labels fit, 
     await context.close();
   }
 });
+
+test('the Gaussian example: moving a slider by keyboard moves the atoms, which keep the closed form; legible at 360 px', async () => {
+  const { page, context, record } = await openLearn(360);
+  const lesson = page.getByTestId('gaussian-lesson');
+  const value = async (key) => Number.parseFloat(await lesson.getByTestId(`gauss-learn-${key}`).textContent());
+  await lesson.getByTestId('gauss-learn-redundancy').waitFor();
+  const before = Object.fromEntries(await Promise.all(['redundancy', 'synergy', 'mi_x1_y', 'mi_x2_y'].map(async (k) => [k, await value(k)])));
+  // The start: σ1 = 0.5, σ2 = 1, ρ = 0, w1 = w2 = 1, σy = 0.5, so Var Y = 2.25 and
+  // I(X1;Y) = −½ log2(1 − 1/(1.25 · 2.25)), I(X2;Y) = −½ log2(1 − 1/(2 · 2.25)).
+  assert.ok(Math.abs(before.mi_x1_y - -0.5 * Math.log2(1 - 1 / (1.25 * 2.25))) < 1e-4, `I(X1;Y) ${before.mi_x1_y}`);
+  assert.ok(Math.abs(before.mi_x2_y - -0.5 * Math.log2(1 - 1 / (2 * 2.25))) < 1e-4, `I(X2;Y) ${before.mi_x2_y}`);
+  assert.ok(Math.abs(before.redundancy - Math.min(before.mi_x1_y, before.mi_x2_y)) < 2e-4);
+  // Keyboard only: focus the labelled slider, arrow right 20 steps of 0.05 (σ1 0.5 → 1.5).
+  const slider = page.getByLabel('Noise of X1 (σ1)');
+  await slider.focus();
+  for (let i = 0; i < 20; i += 1) await page.keyboard.press('ArrowRight');
+  assert.equal(await lesson.getByTestId('gauss-noise1-value').textContent(), '1.50');
+  await page.waitForFunction((r) => document.querySelector('[data-testid=gauss-learn-mi_x1_y]')?.textContent !== r, `${before.mi_x1_y.toFixed(4)} bits`);
+  // Settle on the last move (the latest move wins), then check the closed form again.
+  const expected = -0.5 * Math.log2(1 - 1 / ((1 + 1.5 ** 2) * 2.25));
+  await page.waitForFunction((e) => Math.abs(Number.parseFloat(document.querySelector('[data-testid=gauss-learn-mi_x1_y]')?.textContent ?? '') - e) < 1e-4, expected);
+  const after = Object.fromEntries(await Promise.all(['redundancy', 'mi_x1_y', 'mi_x2_y'].map(async (k) => [k, await value(k)])));
+  assert.ok(after.mi_x1_y < before.mi_x1_y - 0.1, 'a noisier X1 says less about Y');
+  assert.ok(Math.abs(after.redundancy - Math.min(after.mi_x1_y, after.mi_x2_y)) < 2e-4, 'R = min(I1, I2) after the move');
+  assert.notEqual(after.redundancy, before.redundancy);
+  assert.match(await lesson.getByTestId('gaussian-lesson-status').textContent(), /^Redundancy \d\.\d{3} bits, Unique to X1/);
+  assert.match(await lesson.getByTestId('gaussian-lesson-time').textContent(), /^Updated in \d+(\.\d)? ms/);
+  // Every slider has a name and a description; nothing is wider than a 360 px phone.
+  for (const input of await lesson.locator('input[type=range]').all()) {
+    assert.ok((await input.evaluate((el) => el.labels?.[0]?.textContent ?? '')).length > 5, 'a visible label');
+    assert.ok(await input.getAttribute('aria-describedby'));
+  }
+  assert.deepEqual(await overflowing(page), [], 'nothing wider than the page at 360 px');
+  await lesson.scrollIntoViewIfNeeded();
+  await shot(page, 'learn-gaussian', lesson);
+  assert.deepEqual(record.pageErrors, []);
+  await context.close();
+});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compareModel, disagreements, followedEstimator, readResult } from '../../www/reading.js';
+import { compareModel, disagreements, followedEstimator, gaussianRemark, readResult } from '../../www/reading.js';
 
 const pid = (redundancy, unique1, unique2, synergy) => ({ redundancy, unique1, unique2, synergy, mi_joint: redundancy + unique1 + unique2 + synergy });
 
@@ -65,19 +65,42 @@ test('without uncertainty the plug-in reading is unchanged', () => {
 
 const batchPid = (atoms, spread) => ({ ...pid(...atoms), spread: { redundancy: spread, unique1: spread, unique2: spread, synergy: spread } });
 
+const cvxColumn = (value, uncertainty) => ({ estimator: 'cvx', title: 'CVX', pid: value, uncertainty });
+const batchColumn = (atoms, spread) => ({ estimator: 'batch', title: 'BATCH', pid: batchPid(atoms, spread) });
+const gaussianColumn = (atoms) => ({ estimator: 'gaussian', title: 'Gaussian', pid: pid(...atoms) });
+
 test('disagreements: non-overlapping intervals and a real gap are flagged, overlaps are not', () => {
-  const cvx = { pid: pid(0.01, 0.03, 0, 0.02) };
-  const far = disagreements(cvx, batchPid([0, 0.86, 0, 0.86], 0.05));
+  const cvx = cvxColumn(pid(0.01, 0.03, 0, 0.02));
+  const far = disagreements([cvx, batchColumn([0, 0.86, 0, 0.86], 0.05)]);
   assert.deepEqual(far.map((d) => d.key), ['unique1', 'synergy']);
-  assert.deepEqual(far[0].cvxRange, [0.03, 0.03], 'no uncertainty: the plug-in value is a point');
+  assert.deepEqual(far[0].ranges[0], [0.03, 0.03], 'no uncertainty: the plug-in value is a point');
+  assert.deepEqual(far[0].estimators, ['cvx', 'batch']);
   // Within 2 spreads: not flagged.
-  assert.deepEqual(disagreements(cvx, batchPid([0, 0.1, 0, 0.02], 0.05)), []);
+  assert.deepEqual(disagreements([cvx, batchColumn([0, 0.1, 0, 0.02], 0.05)]), []);
   // A gap under the minimum is never flagged, however small the spreads.
-  assert.deepEqual(disagreements(cvx, batchPid([0.01, 0.045, 0, 0.02], 0)), []);
+  assert.deepEqual(disagreements([cvx, batchColumn([0.01, 0.045, 0, 0.02], 0)]), []);
   // CVX's bootstrap interval counts: a wide one covers BATCH's value.
   const interval = { corrected: 0.03, low: -0.1, high: 0.95 };
-  const withInterval = { pid: cvx.pid, uncertainty: { redundancy: null, unique1: interval, unique2: null, synergy: interval } };
-  assert.deepEqual(disagreements(withInterval, batchPid([0, 0.86, 0, 0.86], 0.01)), []);
+  const withInterval = cvxColumn(cvx.pid, { redundancy: null, unique1: interval, unique2: null, synergy: interval });
+  assert.deepEqual(disagreements([withInterval, batchColumn([0, 0.86, 0, 0.86], 0.01)]), []);
+});
+
+test('disagreements with the Gaussian column: its value is a point, never set against another bare point', () => {
+  const gaussian = gaussianColumn([0.4, 0.0, 0.0, 1.2]);
+  // CVX without intervals and the Gaussian: two points, nothing to judge noise by.
+  assert.deepEqual(disagreements([cvxColumn(pid(0.1, 0.3, 0, 0.2)), gaussian]), []);
+  // Against CVX's interval: flagged where the Gaussian value lies outside it.
+  const tight = { corrected: 0.1, low: 0.05, high: 0.15 };
+  const wide = { corrected: 0.2, low: 0, high: 2 };
+  const cvx = cvxColumn(pid(0.1, 0.3, 0, 0.2), { redundancy: tight, unique1: wide, unique2: wide, synergy: wide });
+  assert.deepEqual(disagreements([cvx, gaussian]).map((d) => [d.key, ...d.estimators]), [['redundancy', 'cvx', 'gaussian']]);
+  // Against BATCH's spread, in a three-way comparison: every pair is checked.
+  const three = disagreements([cvx, gaussian, batchColumn([0.4, 0.0, 0.0, 0.5], 0.05)]);
+  assert.deepEqual(three.map((d) => `${d.key}:${d.estimators.join('-')}`), ['redundancy:cvx-gaussian', 'redundancy:cvx-batch', 'synergy:gaussian-batch']);
+  const name = (e) => ({ cvx: 'CVX', batch: 'BATCH' })[e];
+  const short = (k) => ({ redundancy: 'R', synergy: 'S' })[k] ?? k;
+  assert.match(gaussianRemark(gaussian, batchColumn([0.4, 0, 0, 0.5], 0.05), three, short, name), /^The Gaussian column differs from BATCH on S beyond BATCH's interval/);
+  assert.match(gaussianRemark({ ...gaussian, target_encoding: 'one_hot' }, cvxColumn(pid(0.1, 0.3, 0, 0.2)), [], short, name), /not checked against CVX: neither has an interval.*only an approximation/);
 });
 
 test('followedEstimator names the estimator and why', () => {

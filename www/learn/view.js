@@ -1,5 +1,6 @@
 // Learn mode: a gallery of toy distributions, predict-then-reveal, a live editable
-// table whose PID follows every edit, and scenarios generated in the browser.
+// table whose PID follows every edit, a Gaussian example with sliders (gaussian.js), and
+// scenarios generated in the browser.
 import { atomsBar } from '../charts/atomsBar.js';
 import { ATOMS } from '../charts/atoms.js';
 import { pidDiagram } from '../charts/pidDiagram.js';
@@ -7,6 +8,7 @@ import { h } from '../dom.js';
 import { download } from '../export.js';
 import { formatInfo } from '../format.js';
 import { reshape, setCell, MAX_STATES } from './editor.js';
+import { gaussianLesson } from './gaussian.js';
 
 const labelsFor = (shape) => shape.map((n) => Array.from({ length: n }, (_, i) => String(i)));
 
@@ -47,6 +49,7 @@ export function learnView({ bridge, unit, shareControls, renderResult, report })
   // What an edit did to the other cells: never renormalised without a word.
   const editNote = h('p', { class: 'status', role: 'status', dataset: { testid: 'edit-note' } });
   const scenarios = h('div', { class: 'scenarios' });
+  const gaussian = gaussianLesson({ bridge, unit, report });
 
   // ---- solving, latest edit wins ----
   async function solve() {
@@ -287,6 +290,7 @@ export function learnView({ bridge, unit, shareControls, renderResult, report })
       );
       const list = await bridge.call('scenarios');
       scenarios.replaceChildren(...list.map(scenarioCard));
+      gaussian.start();
       if (entries.length) await choose(entries[0]);
     } catch (error) {
       report(error, 'Learn mode could not start');
@@ -332,9 +336,14 @@ export function learnView({ bridge, unit, shareControls, renderResult, report })
     h('p', { class: 'status' }, 'Each example is a small joint distribution p(x1, x2, y). Predict which part dominates, then edit the table and watch the atoms move: every number is computed by the same exact solver the analysis uses.'),
     gallery,
     h('article', { class: 'lesson' }, title, setup, predict, explanation, h('div', { class: 'editor' }, shapeControls, grid, editNote, timing), liveStatus, live),
+    gaussian,
     h('h3', {}, 'Scenarios generated in your browser'),
     h('p', { class: 'status' }, 'Seeded generators produce samples that go through the same path as your files: clustering, then the exact PID.'),
     scenarios,
   );
-  return Object.assign(view, { load, redraw: drawLive });
+  const redraw = () => {
+    drawLive();
+    gaussian.redraw();
+  };
+  return Object.assign(view, { load, redraw });
 }

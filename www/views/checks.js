@@ -1,9 +1,10 @@
 // What the checks beside an estimate say on its card: the fidelity of the discrete table
-// (docs/fidelity.md) and, in "Both", the atoms on which CVX and BATCH disagree.
+// (docs/fidelity.md) and, side by side, the atoms on which the estimators disagree.
 import { ATOMS } from '../charts/atoms.js';
 import { h } from '../dom.js';
 import { formatInfo } from '../format.js';
 import META from '../meta.js';
+import { estimatorName } from './settings.js';
 
 const percent = (r) => (r === null || r === undefined ? '—' : `${Math.round(r * 100)}%`);
 
@@ -36,24 +37,41 @@ export function fidelityNote(fidelity, unit) {
 /** An atom's short name (R, U1, U2, S). */
 export const shortName = (key) => ATOMS.find((a) => a.key === key)?.short ?? key;
 
+/** How each estimator's range was made, for the note (only those on the card). */
+const RANGE_WORDS = {
+  cvx: 'CVX: its bootstrap interval, or its value without one',
+  batch: `BATCH: ± ${META.defaults.disagreement_spreads} standard deviations across test batches`,
+  gaussian: 'Gaussian: its value alone, since its atoms have no intervals yet (it is not compared with a CVX run that has none either)',
+};
+
 /**
- * "Both": which atoms differ by more than their intervals allow.
+ * Side by side: which atoms differ by more than their intervals allow.
  * @param {ReturnType<typeof import('../reading.js').disagreements>} disagreeing
+ * @param {{estimator: string}[]} columns the card's columns
  * @param {import('../format.js').Unit} unit
  */
-export function disagreementNote(disagreeing, unit) {
-  if (!disagreeing.length) return h('p', { class: 'stats', dataset: { testid: 'disagreement', count: '0' } }, 'CVX and BATCH agree within their intervals on every atom.');
+export function disagreementNote(disagreeing, columns, unit) {
+  const how = `(${columns.map((c) => RANGE_WORDS[c.estimator] ?? c.estimator).join('; ')}.)`;
+  /** @param {string[]} estimators */
+  const list = (estimators) => {
+    const n = [...new Set(estimators)].map(estimatorName);
+    return n.length > 1 ? `${n.slice(0, -1).join(', ')} and ${n[n.length - 1]}` : n.join('');
+  };
+  if (!disagreeing.length) return h('p', { class: 'stats', dataset: { testid: 'disagreement', count: '0' } }, `${list(columns.map((c) => c.estimator))} agree within their intervals on every atom. ${how}`);
   /** @param {number[]} r */
   const range = ([low, high]) => (low === high ? formatInfo(low, unit, 3) : `[${formatInfo(low, unit, 3)}, ${formatInfo(high, unit, 3)}]`);
+  // One clause per atom: every estimator in one of its flagged pairs, with its range once.
+  const byAtom = new Map();
+  const order = (d) => ATOMS.findIndex((a) => a.key === d.key);
+  for (const d of [...disagreeing].sort((a, b) => order(a) - order(b))) {
+    const ranges = byAtom.get(d.key) ?? new Map();
+    d.estimators.forEach((e, i) => ranges.set(e, d.ranges[i]));
+    byAtom.set(d.key, ranges);
+  }
+  const clauses = [...byAtom].map(([key, ranges]) => `${shortName(key)}: ${[...ranges].map(([e, r]) => `${estimatorName(e)} ${range(r)}`).join(', ')}`);
   return h(
     'div',
-    { class: 'stats warn', dataset: { testid: 'disagreement', count: String(disagreeing.length) } },
-    h(
-      'p',
-      { role: 'note' },
-      `⚠ CVX and BATCH disagree beyond their intervals on ${disagreeing.map((d) => shortName(d.key)).join(', ')}: ` +
-        disagreeing.map((d) => `${shortName(d.key)} CVX ${range(d.cvxRange)}, BATCH ${range(d.batchRange)}`).join('; ') +
-        `. (CVX: its bootstrap interval, or its value without one; BATCH: ± ${META.defaults.disagreement_spreads} standard deviations across test batches.)`,
-    ),
+    { class: 'stats warn', dataset: { testid: 'disagreement', count: String(byAtom.size) } },
+    h('p', { role: 'note' }, `⚠ ${list(disagreeing.flatMap((d) => d.estimators))} disagree beyond their intervals on ${[...byAtom.keys()].map(shortName).join(', ')}: ${clauses.join('; ')}. ${how}`),
   );
 }

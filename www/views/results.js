@@ -8,18 +8,31 @@ import { tableHeatmaps } from '../charts/tableHeatmaps.js';
 import { h } from '../dom.js';
 import { download, pngBlob, safeName, svgText, toCsv } from '../export.js';
 import { formatInfo, fromBits } from '../format.js';
-import { detectedPid, disagreements, followedEstimator, isSignificant, readResult } from '../reading.js';
+import { between, detectedPid, disagreements, followedEstimator, gaussianRemark, isSignificant, readResult } from '../reading.js';
 import { disagreementNote, fidelityNote, shortName } from './checks.js';
 import { modelComparison } from './models.js';
+import { estimatorName } from './settings.js';
 import { sharedCheck, shareBox } from './share.js';
 import META from '../meta.js';
 
 
 const isBatch = (analysis) => analysis.kind === 'batch';
+const isGaussian = (analysis) => analysis.kind === 'gaussian';
+/** Which estimator made an analysis: 'batch', 'gaussian' or 'cvx' (a table, an example, a shared link). */
+const estimatorOf = (analysis) => (isBatch(analysis) ? 'batch' : isGaussian(analysis) ? 'gaussian' : 'cvx');
+
+/** The Gaussian estimate's extra quantities: bias-corrected information terms and the solve's measures. */
+function gaussianQuantities({ pid, corrected }) {
+  return [
+    ...TERMS.map((t) => [`${t.key}_corrected`, corrected[t.key]]),
+    ...['union_bits', 'iterations', 'last_decrease_bits', 'gradient_norm', 'scalar_gap_bits', 'ridge'].map((key) => [key, pid[key] ?? '']),
+  ];
+}
 
 /** The quantities exported per PID: BATCH has no certificate but a spread across test batches. */
 function quantities(analysis, pid) {
   const base = [...ATOMS, ...TERMS].map((t) => t.key);
+  if (isGaussian(analysis)) return [...base.map((key) => [key, pid[key]]), ...gaussianQuantities(analysis)];
   if (!isBatch(analysis)) return base.map((key) => [key, pid[key]]);
   return [
     ...base.map((key) => [key, pid[key]]),
@@ -35,7 +48,7 @@ export function resultRows(analysis) {
   const rows = [];
   for (const [target, pid, u] of pidsOf(analysis)) {
     for (const [key, value] of quantities(analysis, pid)) rows.push([analysis.title, target, key, value]);
-    if (!isBatch(analysis)) rows.push([analysis.title, target, 'certificate_bits', pid.certificate_bits]);
+    if (estimatorOf(analysis) === 'cvx') rows.push([analysis.title, target, 'certificate_bits', pid.certificate_bits]);
     if (u) {
       for (const key of [...ATOMS, ...TERMS].map((t) => t.key)) {
         const t = u[key];
@@ -58,18 +71,34 @@ function modelsOf(analysis) {
 }
 
 /**
- * The atoms and terms; with `compareWith` (CVX on the same roles) a column each, side by
- * side. BATCH values carry their spread (s.d. across test batches).
+ * The side-by-side columns of a card: the estimators that ran before it on the same
+ * roles (`compareWith`), then its own; one column alone when it ran by itself.
+ * @returns {{estimator: string, title: string, pid: any, uncertainty?: any, fidelity?: any, target_encoding?: string}[]}
  */
-function numbersTable(analysis, unit, flagged = new Set()) {
+function columnsOf(analysis) {
+  const own = { estimator: estimatorOf(analysis), title: estimatorName(estimatorOf(analysis)), pid: analysis.pid, uncertainty: analysis.uncertainty, fidelity: analysis.fidelity, target_encoding: analysis.target_encoding, y_binned: analysis.report?.y_binned };
+  return [...(analysis.compareWith ?? []), own];
+}
+
+/**
+ * The atoms and terms; with `compareWith` (the estimators before it, on the same roles)
+ * a column each, side by side. BATCH values carry their spread (s.d. across test
+ * batches); a Gaussian estimate alone adds its bias-corrected information terms.
+ * @param {Map<string, string>} flagged the disagreeing atoms, each with what disagrees
+ */
+function numbersTable(analysis, unit, flagged = new Map()) {
   const columns = [
-    ...(analysis.compareWith ? [{ name: analysis.compareWith.title, pid: analysis.compareWith.pid, prefix: 'cvx-' }] : []),
-    { name: isBatch(analysis) ? 'BATCH' : 'value', pid: analysis.pid, prefix: '', spread: analysis.pid.spread, batches: analysis.pid.test_batches },
+    ...(analysis.compareWith ?? []).map((c) => ({ name: c.title, pid: c.pid, prefix: `${c.estimator}-`, spread: c.pid.spread, batches: c.pid.test_batches })),
+    { name: analysis.compareWith ? estimatorName(estimatorOf(analysis)) : 'value', pid: analysis.pid, prefix: '', spread: analysis.pid.spread, batches: analysis.pid.test_batches },
   ];
+  const gc = isGaussian(analysis) && !analysis.compareWith ? analysis.corrected : null;
+  const correctedCell = (key) => (gc?.[key] === undefined ? h('td', {}) : h('td', { class: 'value', dataset: { testid: `gc-${key}`, label: 'bias-corrected' } }, formatInfo(gc[key], unit, 4)));
+  // Beside another column, each value names its own (shown on a phone, where the header row is not).
+  const labelled = columns.length > 1 || gc;
   const cell = (column, key) =>
     h(
       'td',
-      { class: 'value', dataset: { testid: `${column.prefix}${key}` } },
+      { class: 'value', dataset: labelled ? { testid: `${column.prefix}${key}`, label: gc ? 'plug-in' : column.name } : { testid: `${column.prefix}${key}` } },
       formatInfo(column.pid[key], unit, 4),
       column.spread && column.batches > 1 ? h('span', { class: 'spread', title: 'standard deviation across test batches' }, ` ± ${formatInfo(column.spread[key], unit, 3)}`) : null,
     );
@@ -94,17 +123,18 @@ function numbersTable(analysis, unit, flagged = new Set()) {
   const row = (key, label, meaning) =>
     h(
       'tr',
-      flagged.has(key) ? { class: 'disagree', dataset: { disagree: 'true' }, title: 'CVX and BATCH disagree beyond their intervals' } : {},
+      flagged.has(key) ? { class: 'disagree', dataset: { disagree: 'true' }, title: `${flagged.get(key)} disagree beyond their intervals` } : {},
       h('th', { scope: 'row' }, flagged.has(key) ? `≠ ${label}` : label),
       columns.map((c) => cell(c, key)),
       u ? uncertaintyCell(key) : null,
       bu ? batchCell(key) : null,
+      gc ? correctedCell(key) : null,
       h('td', {}, meaning),
     );
   return h(
     'table',
     { class: 'terms', 'aria-label': `PID of ${analysis.title}` },
-    columns.length > 1 || u || bu
+    columns.length > 1 || u || bu || gc
       ? h(
           'thead',
           {},
@@ -112,9 +142,10 @@ function numbersTable(analysis, unit, flagged = new Set()) {
             'tr',
             {},
             h('th', {}, ''),
-            columns.map((c) => h('th', { scope: 'col' }, u ? 'plug-in' : c.name)),
+            columns.map((c) => h('th', { scope: 'col' }, u || gc ? 'plug-in' : c.name)),
             u ? h('th', { scope: 'col' }, `corrected (${unit}) [${Math.round(u.confidence * 100)}% interval] p`) : null,
             bu ? h('th', { scope: 'col' }, `minus the shuffled-label floor (${unit}) [read-out interval]${bu.null_runs >= 20 ? ' p' : ''}`) : null,
+            gc ? h('th', { scope: 'col' }, `bias-corrected (${unit})`) : null,
             h('th', {}, ''),
           ),
         )
@@ -169,6 +200,34 @@ function batchUncertaintyNote(bu, pending) {
     : 'There is one test batch, so no interval (more samples, or a smaller batch size, give more). ';
   const test = bu.null_runs >= 20 ? 'p is the share of shuffled-label runs at least as large.' : 'With fewer than 20 shuffled-label runs there is no p-value, so no atom is tested.';
   return h('p', { dataset: { testid: 'batch-uncertainty-note' } }, floor + interval + test);
+}
+
+/** What a Gaussian estimate rests on: samples, dimensions, Y's encoding and the solve's convergence measure. */
+function gaussianNote({ pid, samples, target_encoding: encoding, columns }) {
+  const { dims } = pid;
+  const gap = pid.scalar_gap_bits;
+  const measure =
+    gap !== null && gap !== undefined
+      ? `Y is one-dimensional, so the exact union information is max(I1, I2) (Barrett 2015) and the solver's gap to it, ${gap.toExponential(1)} bits, bounds its error`
+      : `the union information fell by ${pid.last_decrease_bits.toExponential(1)} bits over the solver's last iterations (stop: ${pid.stop.replace('_', ' ')}); for a multi-dimensional Y there is no certificate`;
+  const ok = pid.converged !== false;
+  const encoded =
+    encoding === 'one_hot'
+      ? `Y is a class label, one-hot encoded (${columns.y.length} indicator column${columns.y.length === 1 ? '' : 's'}): the Gaussian model is then only an approximation of its PID; prefer CVX or BATCH for a class.`
+      : 'Y is numeric and enters the model as it is.';
+  return h(
+    'div',
+    { class: ok ? 'certificate' : 'certificate warn', dataset: { testid: 'gaussian-note' } },
+    h(
+      'p',
+      {},
+      `Exact PID of the Gaussian model fitted to ${samples.toLocaleString()} samples (their covariance; dimensions X1 ${dims.x1}, X2 ${dims.x2}, Y ${dims.y}). ` +
+        `${ok ? 'Converged' : 'NOT converged (iteration limit)'} after ${pid.iterations} iterations: ${measure}.`,
+    ),
+    h('p', { dataset: { testid: 'gaussian-encoding' } }, encoded),
+    h('p', {}, 'These are plug-in values of the sample covariance; the bias-corrected column subtracts each information term’s analytic bias (Cai et al. 2015). The atoms are not corrected and have no intervals or p-values yet (docs/gaussian.md).'),
+    pid.ridge > 0 ? h('p', { role: 'note', class: 'warn', dataset: { testid: 'gaussian-ridge' } }, `⚠ A ridge of ${pid.ridge.toExponential(0)} × the mean variance was added: the features are collinear or duplicated.`) : null,
+  );
 }
 
 function certificateNote(pid) {
@@ -237,18 +296,20 @@ function chartBlock(figure, baseName) {
 export function resultCard(analysis, { unit = 'bits', share } = {}) {
   const base = safeName(analysis.title);
   const names = analysis.names ?? {};
-  // "Both": the atoms CVX and BATCH disagree on, and which of the two the reading follows.
-  const disagreeing = analysis.compareWith ? disagreements(analysis.compareWith, analysis.pid) : [];
-  const followed = analysis.compareWith ? followedEstimator(analysis.compareWith.fidelity, disagreeing, shortName) : null;
-  const source = followed?.estimator === 'cvx' ? analysis.compareWith : analysis;
+  // Side by side: the atoms any two estimators disagree on, and which one the reading follows.
+  const columns = columnsOf(analysis);
+  const disagreeing = analysis.compareWith ? disagreements(columns) : [];
+  const followed = analysis.compareWith ? followedColumn(columns, disagreeing) : null;
+  const source = followed?.column ?? analysis;
   const reading = readResult(source.pid, { x1: names.x1 ?? 'X1', x2: names.x2 ?? 'X2', y: names.y ?? 'Y', hY: analysis.info?.h_y, uncertainty: source.uncertainty });
-  if (followed) reading.unshift(followed.why);
+  if (followed) reading.unshift(...followed.why);
+  if (isGaussian(analysis) && analysis.target_encoding === 'one_hot') reading.push('Caution: Y is a class label, so this Gaussian reading is only an approximation (see below).');
   if (analysis.fidelity?.warning) reading.push('Caution: this reading describes the clustered table, which lost information (see the fidelity check below).');
-  const bars = analysis.compareWith
-    ? [{ name: analysis.compareWith.title, pid: analysis.compareWith.pid, uncertainty: analysis.compareWith.uncertainty }, { name: 'BATCH', pid: analysis.pid }]
-    : [{ name: analysis.title, pid: analysis.pid, uncertainty: analysis.uncertainty }];
+  const bars = analysis.compareWith ? columns.map((c) => ({ name: c.title, pid: c.pid, uncertainty: c.uncertainty })) : [{ name: analysis.title, pid: analysis.pid, uncertainty: analysis.uncertainty }];
+  const flagged = new Map();
+  for (const d of disagreeing) flagged.set(d.key, [...new Set([...(flagged.get(d.key)?.split(' and ') ?? []), ...d.estimators.map(estimatorName)])].join(' and '));
   const charts = [
-    chartBlock(atomsBar(bars, { unit, title: analysis.compareWith ? `CVX and BATCH, same roles: ${analysis.title}` : `PID of I(X1,X2;Y): ${analysis.title}` }), `${base}-pid-bar`),
+    chartBlock(atomsBar(bars, { unit, title: analysis.compareWith ? `${columns.map((c) => estimatorName(c.estimator)).join(', ')}, same roles: ${analysis.title}` : `PID of I(X1,X2;Y): ${analysis.title}` }), `${base}-pid-bar`),
     chartBlock(pidDiagram(detectedPid(analysis.pid, analysis.uncertainty), { unit, uncertainty: analysis.uncertainty }), `${base}-pid-diagram`),
   ];
   const models = modelsOf(analysis);
@@ -288,23 +349,39 @@ export function resultCard(analysis, { unit = 'bits', share } = {}) {
     analysis.subtitle ? h('p', { class: 'status' }, analysis.subtitle) : null,
     sharedCheck(analysis.shared),
     h('div', { class: 'reading', dataset: { testid: 'reading' } }, reading.map((s) => h('p', {}, s))),
-    h('div', { class: 'terms-scroll' }, numbersTable(analysis, unit, new Set(disagreeing.map((d) => d.key)))),
-    analysis.compareWith ? disagreementNote(disagreeing, unit) : null,
-    isBatch(analysis) ? batchNote(analysis) : certificateNote(analysis.pid),
+    h('div', { class: 'terms-scroll' }, numbersTable(analysis, unit, flagged)),
+    analysis.compareWith ? disagreementNote(disagreeing, columns, unit) : null,
+    { batch: () => batchNote(analysis), gaussian: () => gaussianNote(analysis), cvx: () => certificateNote(analysis.pid) }[estimatorOf(analysis)](),
     statsNote(analysis.stats, analysis.uncertainty),
     dataNotes(analysis.notes),
     uncertaintyNote(analysis.uncertainty),
-    !isBatch(analysis) && !analysis.stats ? h('p', { class: 'stats', dataset: { testid: 'no-sample-size' } }, `No intervals or p-values: ${META.messages.no_sample_size}.`) : null,
+    estimatorOf(analysis) === 'cvx' && !analysis.stats ? h('p', { class: 'stats', dataset: { testid: 'no-sample-size' } }, `No intervals or p-values: ${META.messages.no_sample_size}.`) : null,
     fidelityNote(analysis.fidelity, unit),
     modelView?.section,
     h('div', { class: 'charts' }, charts),
     exports,
-    isBatch(analysis)
-      ? h('p', { class: 'help', dataset: { testid: 'batch-share' } }, 'A BATCH result cannot be shared as a link: it is learned from your samples, which never leave this browser. Download the results JSON to pass it on.')
+    estimatorOf(analysis) !== 'cvx'
+      ? h('p', { class: 'help', dataset: { testid: 'batch-share' } }, `A ${estimatorName(estimatorOf(analysis))} result cannot be shared as a link: it is computed from your samples, which never leave this browser. Download the results JSON to pass it on.`)
       : share
         ? shareBox(analysis, share)
         : null,
   );
+}
+
+/**
+ * Which column a side-by-side reading follows, and why: between CVX and BATCH as
+ * {@link followedEstimator} decides; the Gaussian column is remarked on, never followed
+ * while another is there ({@link gaussianRemark}).
+ * @returns {{column: any, why: string[]}}
+ */
+function followedColumn(columns, disagreeing) {
+  const of = (estimator) => columns.find((c) => c.estimator === estimator);
+  const [cvx, batch, gaussian] = ['cvx', 'batch', 'gaussian'].map(of);
+  const choice = cvx && batch ? followedEstimator(cvx.fidelity, between(disagreeing, 'cvx', 'batch'), shortName) : null;
+  const column = choice ? of(choice.estimator) : columns.find((c) => c.estimator !== 'gaussian') ?? columns[columns.length - 1];
+  const why = choice ? [choice.why] : [`This reading follows ${estimatorName(column.estimator)}.`];
+  if (gaussian && column !== gaussian) why.push(gaussianRemark(gaussian, column, disagreeing, shortName, estimatorName));
+  return { column, why };
 }
 
 /** What the JSON export holds: the numbers, the settings, the table; never raw rows. */

@@ -2,7 +2,11 @@
 import { h } from '../dom.js';
 import META from '../meta.js';
 
-/** @typedef {'cvx' | 'batch' | 'both'} Estimator the core's two, or both side by side */
+/**
+ * One of the core's estimators (src/meta.rs `Estimator`: META.estimators), or a set of
+ * them side by side: 'both' (CVX and BATCH) or 'all' (CVX, Gaussian and BATCH).
+ * @typedef {'cvx' | 'batch' | 'gaussian' | 'both' | 'all'} Estimator
+ */
 
 /**
  * The page's settings: meta.json's defaults, whose enum names the JSON types as strings,
@@ -55,11 +59,33 @@ const UNCERTAINTY_FIELDS = [
   spec('permutations', 'Permutations', `Surrogate datasets with the link to Y broken: their mean is the bias subtracted from each atom, and the share as large as the observed one is its p-value (default ${defaults.permutations}; 0 turns it off).`),
 ];
 
+// The core's estimators (META.estimators) with the page's words, then the side-by-side sets.
+const WORDS = {
+  cvx: ['CVX', 'exact PID of the clustered features'],
+  batch: ['BATCH', 'neural estimate on the continuous features (slower; trains in your browser)'],
+  gaussian: ['Gaussian', 'exact PID of a Gaussian model of the features and Y, from their covariance (fast; a scalar Y as it is)'],
+};
+/** The estimators each choice runs, in the order they run: the last one's card shows every column. */
+const SETS = {
+  ...Object.fromEntries(META.estimators.map((e) => [e, [e]])),
+  both: ['cvx', 'batch'],
+  all: ['cvx', 'gaussian', 'batch'],
+};
 const ESTIMATORS = [
-  ['cvx', 'CVX', 'exact PID of the clustered features'],
-  ['batch', 'BATCH', 'neural estimate on the continuous features (slower; trains in your browser)'],
-  ['both', 'Both, side by side', 'CVX, then BATCH on the same roles'],
+  ...META.estimators.map((e) => [e, ...WORDS[e]]),
+  ['both', 'Both, side by side (CVX and BATCH)', 'CVX, then BATCH on the same roles'],
+  ['all', 'All three, side by side (CVX, Gaussian, BATCH)', 'CVX, then the Gaussian estimator, then BATCH on the same roles'],
 ];
+
+/**
+ * The core's estimators a choice runs, in order.
+ * @param {Estimator} choice
+ * @returns {('cvx' | 'batch' | 'gaussian')[]}
+ */
+export const estimatorsOf = (choice) => SETS[choice] ?? ['cvx'];
+
+/** An estimator's name on the page. @param {string} estimator */
+export const estimatorName = (estimator) => WORDS[estimator]?.[0] ?? estimator;
 
 /** A number input that accepts only valid values: `set(value)` after each, else it reverts to `get()`. */
 function numberField(get, set, [key, label, min, max, help, parse = integer, step = 1]) {
@@ -97,17 +123,18 @@ export function settingsForm(settings, onChange) {
     onChange(next);
   };
   const field = (spec) => numberField(() => current[spec[0]], (value) => change({ ...current, [spec[0]]: value }), spec);
-  const batchGroup = h('fieldset', { class: 'group', id: 'batch-settings', hidden: settings.estimator === 'cvx' }, h('legend', {}, 'BATCH (neural estimator)'), BATCH_FIELDS.map(field));
+  const usesBatch = (choice) => estimatorsOf(choice).includes('batch');
+  const batchGroup = h('fieldset', { class: 'group', id: 'batch-settings', hidden: !usesBatch(settings.estimator) }, h('legend', {}, 'BATCH (neural estimator)'), BATCH_FIELDS.map(field));
   const estimator = radioGroup(
     'Estimator',
     'estimator',
     ESTIMATORS,
     settings.estimator,
     (value) => {
-      batchGroup.hidden = value === 'cvx';
+      batchGroup.hidden = !usesBatch(value);
       change({ ...current, estimator: value });
     },
-    'CVX clusters each modality and computes the exact PID of the table; BATCH learns the PID from the continuous features with small neural networks (Liang et al. 2023), and takes longer.',
+    'CVX clusters each modality and computes the exact PID of the table; BATCH learns the PID from the continuous features with small neural networks (Liang et al. 2023), and takes longer; Gaussian computes the exact PID of the Gaussian model fitted to the samples (their covariance), which sees only linear relations, and uses a scalar Y as it is.',
   );
   const units = radioGroup('Units', 'units', [['bits', 'bits'], ['nats', 'nats']], settings.units, (unit) => change({ ...current, units: unit }), 'Bits use log base 2 (the paper’s convention); nats use the natural log.');
   const surrogates = radioGroup(
