@@ -9,6 +9,7 @@ import { resultCard } from './views/results.js';
 import { batchConfig, DEFAULT_SETTINGS, settingsForm } from './views/settings.js';
 import { learnView } from './learn/view.js';
 import { shareBox } from './views/share.js';
+import { runSweep } from './sweepRun.js';
 import META from './meta.js';
 
 // The single-file build carries the worker's code and starts it from a blob (a classic
@@ -207,8 +208,10 @@ async function estimate(options) {
     await exclusive('estimating', async (signal, onProgress) => {
       await ensureFilesLoaded(signal, onProgress);
       let cvx = null;
+      let cvxSettings = null;
       if (estimator !== 'batch') {
         const settings = estimateSettings(allowSlow);
+        cvxSettings = settings;
         cvx = await bridge.call('estimate', { roles: state.roles, settings, title: batch ? `${title} (CVX)` : title }, { signal, onProgress });
         const entry = addAnalysis({ ...cvx, files });
         await addUncertainty(entry, settings, signal, onProgress);
@@ -224,6 +227,8 @@ async function estimate(options) {
         liveLoss.stop();
         await addBatchFloor(entry, { roles: state.roles, settings, config }, signal, onProgress);
       }
+      // Last, so every estimate is on screen before it (it repeats the analysis many times).
+      if (cvx) await addSweep(cvx, cvxSettings, signal, onProgress);
     });
     $('results').firstElementChild?.scrollIntoView({ behavior: 'smooth', block: 'start' });
   } catch (error) {
@@ -341,6 +346,29 @@ async function addFidelity(entry, settings, signal, onProgress) {
     entry.fidelity = { skipped: error.message };
   }
   drawResults();
+}
+
+/**
+ * "How stable is this?": the sensitivity sweep of a CVX estimate of samples (sweepRun.js),
+ * each point's replicates over the pool as for the result itself; drawn point by point.
+ * @param {EngineValue} entry the analysis on screen, given `sweep`
+ * @param {import('./views/settings.js').Settings} settings
+ * @param {AbortSignal} signal
+ * @param {(p: object) => void} onProgress
+ */
+async function addSweep(entry, settings, signal, onProgress) {
+  if (entry.kind !== 'samples') return;
+  const onUpdate = (sweep) => {
+    entry.sweep = { ...sweep, axes: sweep.axes.map((a) => ({ ...a, points: [...a.points] })) };
+    drawResults();
+  };
+  try {
+    await runSweep({ engine: bridge, replicates: replicatesOnPool, roles: state.roles, settings, signal, onProgress, onUpdate });
+  } catch (error) {
+    if (error.name !== 'AnalysisError') throw error;
+    entry.sweep = { error: error.message };
+    drawResults();
+  }
 }
 
 /**

@@ -11,6 +11,7 @@ mod gaussian;
 mod notes;
 mod report;
 mod share;
+mod sweep;
 mod uncertainty;
 
 pub use fidelity::analyse_fidelity;
@@ -20,6 +21,11 @@ pub use report::{
     Analysis, AnalysisKind, BatchAnalysis, ModalitySummary, Names, TableView, TargetAnalysis,
 };
 pub use share::{open_shared, ShareMeta, SharedAnalysis};
+pub use sweep::{
+    nested_rows, run_sweep, sweep_dataset, sweep_plan, sweep_reading, sweep_table,
+    sweep_uncertainty_counts, AtomPoint, SweepAtoms, SweepAxis, SweepPoint, SweepSetting,
+    SweepTable,
+};
 pub use uncertainty::{target_uncertainty, uncertainty_samples};
 
 use serde::{Deserialize, Serialize};

@@ -12,6 +12,7 @@ import { detectedPid, disagreements, followedEstimator, isSignificant, readResul
 import { disagreementNote, fidelityNote, shortName } from './checks.js';
 import { modelComparison } from './models.js';
 import { sharedCheck, shareBox } from './share.js';
+import { sweepSection } from './sweep.js';
 import META from '../meta.js';
 
 
@@ -298,6 +299,7 @@ export function resultCard(analysis, { unit = 'bits', share } = {}) {
     fidelityNote(analysis.fidelity, unit),
     modelView?.section,
     h('div', { class: 'charts' }, charts),
+    sweepSection(analysis, { unit, block: chartBlock, base }),
     exports,
     isBatch(analysis)
       ? h('p', { class: 'help', dataset: { testid: 'batch-share' } }, 'A BATCH result cannot be shared as a link: it is learned from your samples, which never leave this browser. Download the results JSON to pass it on.')
