@@ -5,7 +5,7 @@ import { atomsBar } from './charts/atomsBar.js';
 import { lossCurve, lossPoints, thinned } from './charts/lossCurve.js';
 import { h, showBanner } from './dom.js';
 import { assignRole, dropZone, filePreview, rolePicker } from './views/input.js';
-import { resultCard } from './views/results.js';
+import { resultCard, sweepSlot } from './views/results.js';
 import { batchConfig, DEFAULT_SETTINGS, settingsForm } from './views/settings.js';
 import { learnView } from './learn/view.js';
 import { shareBox } from './views/share.js';
@@ -358,9 +358,12 @@ async function addFidelity(entry, settings, signal, onProgress) {
  */
 async function addSweep(entry, settings, signal, onProgress) {
   if (entry.kind !== 'samples') return;
+  // Only the card's sweep section is redrawn: the rest of the card keeps its state.
   const onUpdate = (sweep) => {
     entry.sweep = { ...sweep, axes: sweep.axes.map((a) => ({ ...a, points: [...a.points] })) };
-    drawResults();
+    const slot = document.querySelector(`#results [data-analysis-id="${entry.id}"] .sweep-slot`);
+    if (slot) slot.replaceChildren(sweepSlot(entry, state.settings.units));
+    else drawResults();
   };
   try {
     await runSweep({ engine: bridge, replicates: replicatesOnPool, roles: state.roles, settings, signal, onProgress, onUpdate });
