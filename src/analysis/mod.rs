@@ -408,15 +408,12 @@ pub fn fit(
     settings: &AnalysisSettings,
     progress: &mut dyn FnMut(Stage),
 ) -> Result<Fitted, AnalysisError> {
-    settings.validate()?;
-    if let Some(counts) = counts_file(tables) {
-        return Err(AnalysisError::InvalidSetting(format!(
-            "'{}' is a counts table: there are no rows to fit a discretiser to",
-            counts.name()
-        )));
-    }
-    let roles = resolve_roles(tables, roles, settings)?;
-    let dataset = crate::data::assemble(tables, &roles, &settings.assemble_options())?;
+    let (roles, dataset) = samples_dataset(
+        tables,
+        roles,
+        settings,
+        "there are no rows to fit a discretiser to",
+    )?;
     let options = settings.discretize_options();
     let discrete = discretize(&dataset, None, &options, &mut |p| {
         progress(Stage::Clustering(p))
@@ -429,6 +426,26 @@ pub fn fit(
         discrete,
         model,
     })
+}
+
+/// The roles (given, or guessed) and the assembled rows of samples files, after checking
+/// the settings; a counts table is refused, saying `why_not` it cannot serve.
+pub(crate) fn samples_dataset(
+    tables: &[ParsedTable],
+    roles: Option<&Roles>,
+    settings: &AnalysisSettings,
+    why_not: &str,
+) -> Result<(Roles, Dataset), AnalysisError> {
+    settings.validate()?;
+    if let Some(counts) = counts_file(tables) {
+        return Err(AnalysisError::InvalidSetting(format!(
+            "'{}' is a counts table: {why_not}",
+            counts.name()
+        )));
+    }
+    let roles = resolve_roles(tables, roles, settings)?;
+    let dataset = crate::data::assemble(tables, &roles, &settings.assemble_options())?;
+    Ok((roles, dataset))
 }
 
 /// The roles given, or guessed from the column names when `None` (never the column

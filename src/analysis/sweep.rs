@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::{
     Dataset, Labels, Modality, ModalityFeatures, ModelConditionals, ParsedTable, Roles,
 };
-use crate::discretize::{discretize, DiscretizeOptions};
+use crate::discretize::discretize;
 use crate::meta;
 use crate::pid::{pid_cvx, Decomposition};
 use crate::rigor::{
@@ -26,7 +26,7 @@ use crate::table::TableStats;
 mod reading;
 pub use reading::sweep_reading;
 
-use super::{check_solve_cost, counts_file, resolve_roles, AnalysisError, AnalysisSettings};
+use super::{check_solve_cost, samples_dataset, AnalysisError, AnalysisSettings};
 
 /// The setting a sweep varies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,19 +121,8 @@ pub fn sweep_dataset(
     roles: Option<&Roles>,
     settings: &AnalysisSettings,
 ) -> Result<Dataset, AnalysisError> {
-    settings.validate()?;
-    if let Some(counts) = counts_file(tables) {
-        return Err(AnalysisError::InvalidSetting(format!(
-            "'{}' is a counts table: its cells are fixed, so there is no clustering or PCA to vary and no rows to subsample; a sweep needs the samples",
-            counts.name()
-        )));
-    }
-    let roles = resolve_roles(tables, roles, settings)?;
-    Ok(crate::data::assemble(
-        tables,
-        &roles,
-        &settings.assemble_options(),
-    )?)
+    let why_not = "its cells are fixed, so there is no clustering or PCA to vary and no rows to subsample; a sweep needs the samples";
+    Ok(samples_dataset(tables, roles, settings, why_not)?.1)
 }
 
 /// Most numeric features of a modality (0: both are categorical).
@@ -303,13 +292,7 @@ pub fn sweep_table(dataset: &Dataset, setting: &SweepSetting) -> Result<SweepTab
     } else {
         dataset
     };
-    let options = DiscretizeOptions {
-        clusters: settings.clusters,
-        pca_components: settings.pca,
-        seed: settings.seed,
-        ..DiscretizeOptions::default()
-    };
-    let discrete = discretize(data, None, &options, &mut |_| {})?;
+    let discrete = discretize(data, None, &settings.discretize_options(), &mut |_| {})?;
     check_solve_cost(&discrete.table, settings)?;
     let pid = pid_cvx(&discrete.table)?;
     let shape = [
