@@ -142,6 +142,19 @@ pub const DISAGREEMENT_SPREADS: f64 = 2.0;
 /// … and differ by more than this many bits.
 pub const DISAGREEMENT_MIN_BITS: f64 = 0.02;
 
+/// Sensitivity sweep ("How stable is this?"): the clusters per modality tried (the
+/// analysis's own K is added when it is not among them).
+pub const SWEEP_CLUSTERS: [usize; 7] = [2, 3, 5, 8, 12, 20, 30];
+/// Sensitivity sweep: the PCA components tried (those above a modality's feature count
+/// are left out: PCA keeps at most one component per feature).
+pub const SWEEP_PCA: [usize; 7] = [1, 2, 3, 5, 8, 12, 20];
+/// Sensitivity sweep: the sample sizes tried, as divisors of the row count (¼, ½, all).
+pub const SWEEP_SAMPLE_DIVISORS: [usize; 3] = [4, 2, 1];
+/// Sensitivity sweep: bootstrap replicates per point, fewer than a single analysis's
+/// [`RESAMPLES`] so that a sweep of seven points takes seconds; no permutations (the
+/// sweep asks how the estimate moves, not whether it is noise). docs/rigor.md, "Sweep".
+pub const SWEEP_RESAMPLES: usize = 50;
+
 /// A CVX solve estimated to take longer than this many seconds (native; the page's
 /// wasm is slower) is not started unless asked for: the CLI refuses and names
 /// `--allow-slow`, the page asks ([`crate::pid::SolveCost::seconds`]).
@@ -278,6 +291,16 @@ pub struct Meta {
     /// The estimators ([`Estimator::ALL`]), as the page names them in Settings.
     pub estimators: [Estimator; 3],
     pub messages: Messages,
+    pub sweep: SweepGrid,
+}
+
+/// The sensitivity sweep's settings ([`SWEEP_CLUSTERS`] and the others).
+#[derive(Debug, Clone, Serialize)]
+pub struct SweepGrid {
+    pub clusters: &'static [usize],
+    pub pca: &'static [usize],
+    pub sample_divisors: &'static [usize],
+    pub resamples: usize,
 }
 
 /// What a table without whole counts is told, on the card and in the CLI: probabilities
@@ -340,6 +363,12 @@ pub fn meta() -> Meta {
         estimators: Estimator::ALL,
         messages: Messages {
             no_sample_size: NO_SAMPLE_SIZE,
+        },
+        sweep: SweepGrid {
+            clusters: &SWEEP_CLUSTERS,
+            pca: &SWEEP_PCA,
+            sample_divisors: &SWEEP_SAMPLE_DIVISORS,
+            resamples: SWEEP_RESAMPLES,
         },
     }
 }

@@ -6,6 +6,8 @@
 
 use std::sync::Mutex;
 
+mod sweep;
+
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -461,6 +463,8 @@ pub struct Workspace {
     /// The discrete rows behind each target of the last CVX estimate (Y, then each Ŷ),
     /// for its uncertainty.
     samples: Vec<(String, Samples)>,
+    /// The rows of the last planned sensitivity sweep (`wasm/sweep.rs`).
+    sweep: Option<crate::data::Dataset>,
 }
 
 impl Default for Workspace {
@@ -477,6 +481,7 @@ impl Workspace {
             tables: Vec::new(),
             reading: None,
             samples: Vec::new(),
+            sweep: None,
         }
     }
 
@@ -484,6 +489,7 @@ impl Workspace {
     pub fn clear(&mut self) {
         self.tables.clear();
         self.reading = None;
+        self.sweep = None;
     }
 
     /// Starts reading a file; its bytes follow through [`Workspace::push`].

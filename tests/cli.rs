@@ -769,3 +769,85 @@ fn an_uncertainty_pass_estimated_to_be_slow_is_skipped_with_a_note() {
     );
     let _ = std::fs::remove_file(path);
 }
+
+#[test]
+fn a_clusters_sweep_is_a_json_array_of_the_grid_with_intervals_and_a_table_in_text() {
+    let path = samples_csv(1500, true, 21);
+    let file = path.to_str().unwrap();
+    let out = pidscope(&[
+        "estimate",
+        file,
+        "--clusters",
+        "7",
+        "--sweep",
+        "clusters",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let points: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    // The grid, with the analysis's own K = 7 added in order and marked.
+    let mut grid: Vec<u64> = meta::SWEEP_CLUSTERS.iter().map(|&k| k as u64).collect();
+    grid.push(7);
+    grid.sort_unstable();
+    let values: Vec<u64> = points
+        .iter()
+        .map(|p| p["value"].as_u64().unwrap())
+        .collect();
+    assert_eq!(values, grid);
+    let current: Vec<u64> = points
+        .iter()
+        .filter(|p| p["current"] == true)
+        .map(|p| p["value"].as_u64().unwrap())
+        .collect();
+    assert_eq!(current, vec![7]);
+    for p in &points {
+        assert_eq!(p["axis"], "clusters");
+        assert_eq!(p["units"], "bits");
+        assert_eq!(p["rows"], 1500);
+        assert_eq!(p["resamples"], meta::SWEEP_RESAMPLES);
+        assert!(p["samples_per_cell"].as_f64().unwrap() > 0.0);
+        assert!(p["reliability"].is_string());
+        for term in TERMS.iter().filter(|t| t.atom) {
+            let atom = &p["atoms"][term.key];
+            let (low, high) = (
+                atom["low"].as_f64().unwrap(),
+                atom["high"].as_f64().unwrap(),
+            );
+            assert!(low <= high, "{p}");
+            assert!(
+                atom["plug_in"].is_f64() && atom["corrected"].is_f64(),
+                "{p}"
+            );
+        }
+    }
+    // The XOR of two signs: synergy is clearly there once each sign has its own cluster.
+    let synergy = |k: u64| {
+        points.iter().find(|p| p["value"] == k).unwrap()["atoms"]["synergy"]["low"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!(synergy(8) > 0.1, "{}", synergy(8));
+
+    let table = pidscope(&["estimate", file, "--sweep", "samples"]);
+    assert!(table.status.success(), "{}", text(&table.stderr));
+    let printed = text(&table.stdout);
+    assert!(
+        printed.contains("(375 rows)") && printed.contains("(750 rows)"),
+        "{printed}"
+    );
+    assert!(printed.contains("* all (1500 rows)"), "{printed}");
+    assert!(
+        printed.contains("as the sample size goes 375→1500"),
+        "{printed}"
+    );
+
+    let counts = xor_counts();
+    let refused = pidscope(&["estimate", counts.to_str().unwrap(), "--sweep", "clusters"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        text(&refused.stderr).contains("counts table"),
+        "{}",
+        text(&refused.stderr)
+    );
+    let _ = std::fs::remove_file(path);
+}

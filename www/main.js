@@ -5,11 +5,12 @@ import { atomsBar } from './charts/atomsBar.js';
 import { lossCurve, lossPoints, thinned } from './charts/lossCurve.js';
 import { h, showBanner } from './dom.js';
 import { assignRole, dropZone, filePreview, rolePicker } from './views/input.js';
-import { resultCard } from './views/results.js';
+import { resultCard, sweepSlot } from './views/results.js';
 import { batchConfig, DEFAULT_SETTINGS, estimatorName, estimatorsOf, settingsForm } from './views/settings.js';
 import { learnView } from './learn/view.js';
 import { shareBox } from './views/share.js';
 import { formatDuration } from './format.js';
+import { runSweep } from './sweepRun.js';
 import META from './meta.js';
 
 // The single-file build carries the worker's code and starts it from a blob (a classic
@@ -248,11 +249,16 @@ async function estimate(options) {
     await exclusive('estimating', async (signal, onProgress) => {
       await ensureFilesLoaded(signal, onProgress);
       const done = [];
+      let cvx = null;
       for (const [i, estimator] of chosen.entries()) {
         const last = i === chosen.length - 1;
         const run = { roles: state.roles, title: sideBySide ? `${title} (${estimatorName(estimator)})` : title, files, allowSlow, compareWith: sideBySide && last ? [...done] : null, signal, onProgress };
-        done.push(sideColumn(await RUNS[estimator](run), estimator));
+        const entry = await RUNS[estimator](run);
+        if (estimator === 'cvx') cvx = entry;
+        done.push(sideColumn(entry, estimator));
       }
+      // Last, so every estimate is on screen before it (it repeats the analysis many times).
+      if (cvx) await addSweep(cvx, estimateSettings(allowSlow), signal, onProgress);
     });
     $('results').firstElementChild?.scrollIntoView({ behavior: 'smooth', block: 'start' });
   } catch (error) {
@@ -373,6 +379,32 @@ async function addFidelity(entry, settings, signal, onProgress) {
     entry.fidelity = { skipped: error.message };
   }
   drawResults();
+}
+
+/**
+ * "How stable is this?": the sensitivity sweep of a CVX estimate of samples (sweepRun.js),
+ * each point's replicates over the pool as for the result itself; drawn point by point.
+ * @param {EngineValue} entry the analysis on screen, given `sweep`
+ * @param {import('./views/settings.js').Settings} settings
+ * @param {AbortSignal} signal
+ * @param {(p: object) => void} onProgress
+ */
+async function addSweep(entry, settings, signal, onProgress) {
+  if (entry.kind !== 'samples') return;
+  // Only the card's sweep section is redrawn: the rest of the card keeps its state.
+  const onUpdate = (sweep) => {
+    entry.sweep = { ...sweep, axes: sweep.axes.map((a) => ({ ...a, points: [...a.points] })) };
+    const slot = document.querySelector(`#results [data-analysis-id="${entry.id}"] .sweep-slot`);
+    if (slot) slot.replaceChildren(sweepSlot(entry, state.settings.units));
+    else drawResults();
+  };
+  try {
+    await runSweep({ engine: bridge, replicates: replicatesOnPool, roles: state.roles, settings, signal, onProgress, onUpdate });
+  } catch (error) {
+    if (error.name !== 'AnalysisError') throw error;
+    entry.sweep = { error: error.message };
+    drawResults();
+  }
 }
 
 /**

@@ -197,6 +197,11 @@ const methods = {
   uncertaintyReplicates: ({ input, settings, job }) => core.uncertaintyReplicates(input, settings, job),
   uncertaintySummarise: ({ input, settings, records }) => core.uncertaintySummarise(input, settings, records),
   uncertaintyMismatches: ({ stored, recomputed }) => core.uncertaintyMismatches(stored, recomputed),
+  // The sensitivity sweep (sweepRun.js): plan and tables in the Workspace, points and readings stateless.
+  sweepPlan: ({ roles, settings }) => workspace.sweepPlan(roles, settings),
+  sweepTable: ({ setting }) => workspace.sweepTable(setting),
+  sweepPoint: ({ table, uncertainty }) => core.sweepPoint(table, uncertainty ?? null),
+  sweepReading: ({ points, perBit, unit }) => core.sweepReading(points, Number(perBit), String(unit)),
   gallery: () => core.gallery(),
   gaussianLesson: ({ model }) => core.gaussianLesson(model),
   scenarios: () => core.scenarioList(),

@@ -11,6 +11,7 @@ mod gaussian;
 mod notes;
 mod report;
 mod share;
+mod sweep;
 mod uncertainty;
 
 pub use fidelity::analyse_fidelity;
@@ -20,6 +21,11 @@ pub use report::{
     Analysis, AnalysisKind, BatchAnalysis, ModalitySummary, Names, TableView, TargetAnalysis,
 };
 pub use share::{open_shared, ShareMeta, SharedAnalysis};
+pub use sweep::{
+    nested_rows, run_sweep, sweep_dataset, sweep_plan, sweep_reading, sweep_table,
+    sweep_uncertainty_counts, AtomPoint, SweepAtoms, SweepAxis, SweepPoint, SweepSetting,
+    SweepTable,
+};
 pub use uncertainty::{estimated_uncertainty_seconds, target_uncertainty, uncertainty_samples};
 
 use serde::{Deserialize, Serialize};
@@ -423,15 +429,12 @@ pub fn fit(
     settings: &AnalysisSettings,
     progress: &mut dyn FnMut(Stage),
 ) -> Result<Fitted, AnalysisError> {
-    settings.validate()?;
-    if let Some(counts) = counts_file(tables) {
-        return Err(AnalysisError::InvalidSetting(format!(
-            "'{}' is a counts table: there are no rows to fit a discretiser to",
-            counts.name()
-        )));
-    }
-    let roles = resolve_roles(tables, roles, settings)?;
-    let dataset = crate::data::assemble(tables, &roles, &settings.assemble_options())?;
+    let (roles, dataset) = samples_dataset(
+        tables,
+        roles,
+        settings,
+        "there are no rows to fit a discretiser to",
+    )?;
     let options = settings.discretize_options();
     let discrete = discretize(&dataset, None, &options, &mut |p| {
         progress(Stage::Clustering(p))
@@ -444,6 +447,26 @@ pub fn fit(
         discrete,
         model,
     })
+}
+
+/// The roles (given, or guessed) and the assembled rows of samples files, after checking
+/// the settings; a counts table is refused, saying `why_not` it cannot serve.
+pub(crate) fn samples_dataset(
+    tables: &[ParsedTable],
+    roles: Option<&Roles>,
+    settings: &AnalysisSettings,
+    why_not: &str,
+) -> Result<(Roles, Dataset), AnalysisError> {
+    settings.validate()?;
+    if let Some(counts) = counts_file(tables) {
+        return Err(AnalysisError::InvalidSetting(format!(
+            "'{}' is a counts table: {why_not}",
+            counts.name()
+        )));
+    }
+    let roles = resolve_roles(tables, roles, settings)?;
+    let dataset = crate::data::assemble(tables, &roles, &settings.assemble_options())?;
+    Ok((roles, dataset))
 }
 
 /// The roles given, or guessed from the column names when `None` (never the column

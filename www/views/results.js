@@ -13,6 +13,7 @@ import { disagreementNote, fidelityNote, shortName } from './checks.js';
 import { modelComparison } from './models.js';
 import { estimatorName } from './settings.js';
 import { sharedCheck, shareBox } from './share.js';
+import { sweepSection } from './sweep.js';
 import META from '../meta.js';
 
 
@@ -289,6 +290,17 @@ function chartBlock(figure, baseName) {
 }
 
 /**
+ * The card's "How stable is this?" section (views/sweep.js): redrawn alone, in its
+ * `.sweep-slot`, as the sweep's points arrive, so the rest of the card (an open share
+ * box, a chosen heatmap) stays as it is.
+ * @param {import('../bridge.js').EngineValue} analysis
+ * @param {import('../format.js').Unit} unit
+ */
+export function sweepSlot(analysis, unit) {
+  return sweepSection(analysis, { unit, block: chartBlock, base: safeName(analysis.title) }) ?? '';
+}
+
+/**
  * @param {import('../bridge.js').EngineValue} analysis what the worker returned, plus a `title`
  * @param {{unit?: import('../format.js').Unit, share?: import('./share.js').ShareActions}} [options]
  * @returns {HTMLElement}
@@ -359,6 +371,7 @@ export function resultCard(analysis, { unit = 'bits', share } = {}) {
     fidelityNote(analysis.fidelity, unit),
     modelView?.section,
     h('div', { class: 'charts' }, charts),
+    h('div', { class: 'sweep-slot' }, sweepSlot(analysis, unit)),
     exports,
     estimatorOf(analysis) !== 'cvx'
       ? h('p', { class: 'help', dataset: { testid: 'batch-share' } }, `A ${estimatorName(estimatorOf(analysis))} result cannot be shared as a link: it is computed from your samples, which never leave this browser. Download the results JSON to pass it on.`)

@@ -101,6 +101,9 @@ pub(crate) struct EstimateArgs {
     /// Skip the fidelity check (held-out classifiers on the continuous features, set against the table; docs/fidelity.md).
     #[arg(long)]
     no_fidelity: bool,
+    /// "How stable is this?": the corrected atoms and intervals as this setting varies (samples only, CVX; docs/rigor.md).
+    #[arg(long, value_enum, value_name = "SETTING", help_heading = "Output")]
+    pub(crate) sweep: Option<crate::sweep::SweepChoice>,
 }
 
 #[derive(Args)]
@@ -908,6 +911,14 @@ fn print_batch_uncertainty(u: &BatchUncertainty, units: Units) {
 }
 
 fn estimate(args: &EstimateArgs) -> Result<(), CliError> {
+    if let Some(axis) = args.sweep {
+        if !matches!(args.estimator.estimator, EstimatorChoice::Cvx) {
+            return Err(CliError::input(
+                "--sweep varies the clustering behind CVX: use it with --estimator cvx",
+            ));
+        }
+        return crate::sweep::estimate_sweep(args, axis);
+    }
     if matches!(args.estimator.estimator, EstimatorChoice::Gaussian) {
         return crate::gaussian::estimate_gaussian(args);
     }

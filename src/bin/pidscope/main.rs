@@ -13,6 +13,8 @@ mod open;
 #[cfg(not(target_arch = "wasm32"))]
 mod parallel;
 #[cfg(not(target_arch = "wasm32"))]
+mod sweep;
+#[cfg(not(target_arch = "wasm32"))]
 mod warehouse;
 
 #[cfg(not(target_arch = "wasm32"))]
