@@ -114,7 +114,7 @@ export function filePreview(file, { onRemove, choices = {}, onChoose = () => {} 
       'p',
       { class: 'file-summary' },
       h('strong', {}, name),
-      ` — ${size(bytes)}, ${rows.toLocaleString()} rows, ${columns.length} columns`,
+      ` — ${size(bytes)}, ${rows.toLocaleString()} rows, ${columns.length.toLocaleString('en')} columns`,
       kind === 'counts' ? ' · recognised as a counts table (x1, x2, y, count)' : '',
       missing ? ` · ${missing.toLocaleString()} missing values (rows with one in a used column are dropped)` : '',
       ' ',
@@ -122,7 +122,7 @@ export function filePreview(file, { onRemove, choices = {}, onChoose = () => {} 
     ),
     mixedColumnQuestions(file, choices, onChoose),
     h('div', { class: 'preview', tabindex: 0, 'aria-label': `First rows of ${name}` }, h('table', {}, h('thead', {}, head), h('tbody', {}, body))),
-    columns.length > PREVIEW_COLUMNS ? h('p', { class: 'help', dataset: { testid: 'preview-columns' } }, `The preview shows the first ${PREVIEW_COLUMNS} of ${columns.length} columns; every column has its role below.`) : null,
+    columns.length > PREVIEW_COLUMNS ? h('p', { class: 'help', dataset: { testid: 'preview-columns' } }, `The preview shows the first ${PREVIEW_COLUMNS} of ${columns.length.toLocaleString('en')} columns; every column has its role below.`) : null,
   );
 }
 
@@ -132,7 +132,7 @@ const bare = (column) => {
   return cut < 0 ? column : column.slice(cut + 2);
 };
 
-const listColumns = (cols) => (cols.length <= 4 ? cols.join(', ') : `${cols.slice(0, 2).join(', ')} … ${cols.at(-1)} (${cols.length} columns)`);
+const listColumns = (cols) => (cols.length <= 4 ? cols.join(', ') : `${cols.slice(0, 2).join(', ')} … ${cols.at(-1)} (${cols.length.toLocaleString('en')} columns)`);
 
 /** One line saying which columns play which role, as the estimate will use them. */
 export function rolesSummary(roles) {
@@ -154,6 +154,8 @@ export function rolesSummary(roles) {
 
 /** Roles the pattern box and the checked columns take: the ones several columns hold, or none. */
 const BULK_ROLES = ROLES.filter(([value]) => value === '' || LIST_ROLES.includes(value));
+/** Columns per page of the role table. */
+const ROLE_PAGE = 200;
 /** Keys that move a closed <select> to another option at once: such a move waits for Enter. */
 const MOVE_KEYS = new Set(['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Home', 'End', 'PageUp', 'PageDown']);
 
@@ -188,22 +190,30 @@ const CONCERNS = {
 export function rolePicker(columns, roles, { onAssign, match }) {
   const several = columns.some((c) => c.file);
   let current = roles;
-  const roleOf = (qualified) => {
-    for (const key of LIST_ROLES) if (current[key]?.includes(qualified)) return key;
-    for (const key of SINGLE_ROLES) if (current[key] === qualified) return key;
-    if (current.id && bare(current.id) === bare(qualified)) return 'id';
-    return '';
+  // Each column's role, rebuilt once per update: a lookup per row stays O(1) at 100,000 columns.
+  /** @type {Map<string, string>} */
+  let roleMap = new Map();
+  const mapRoles = () => {
+    roleMap = new Map();
+    for (const key of LIST_ROLES) for (const c of current[key] ?? []) roleMap.set(c, key);
+    for (const key of SINGLE_ROLES) if (current[key]) roleMap.set(current[key], key);
   };
+  const roleOf = (qualified) => roleMap.get(qualified) ?? (current.id && bare(current.id) === bare(qualified) ? 'id' : '');
   const options = (list) => list.map(([value, label]) => h('option', { value }, label));
   const summary = h('span', { class: 'status', dataset: { testid: 'roles-summary' } });
   const warnings = h('div', { class: 'role-warnings', role: 'status', dataset: { testid: 'role-warnings' } });
 
-  const rows = columns.map(({ qualified, name, file, kind, concern }, index) => {
-    const label = `${name}${file ? ` in ${file}` : ''}`;
+  const items = columns.map(({ qualified, name, file, concern }, index) => ({ qualified, name, file, concern, index, label: `${name}${file ? ` in ${file}` : ''}` }));
+  /** @type {Set<number>} the checked columns, on every page */
+  const checked = new Set();
+  /** One table row with its controls, built only while its page is shown. */
+  const buildRow = ({ qualified, name, file, concern, index, label }) => {
+    const { kind } = columns[index];
     const hintId = `role-hint-${index}`;
     const select = h('select', { 'aria-label': `Role of column ${label}`, 'aria-describedby': hintId, dataset: { column: qualified } }, options(ROLES));
     const hint = h('span', { class: 'pending-hint', id: hintId, dataset: { testid: 'role-pending' } });
     const check = h('input', { type: 'checkbox', 'aria-label': `Check column ${label}`, dataset: { index } });
+    check.checked = checked.has(index);
     let keyed = false;
     let pending = false;
     const settle = (apply) => {
@@ -233,29 +243,50 @@ export function rolePicker(columns, roles, { onAssign, match }) {
       keyed = false;
       if (pending) settle(false);
     });
-    // Shown while the column is a feature; the warning below says why in words.
-    const flag = concern ? h('span', { class: 'warn concern', title: CONCERNS[concern], 'aria-hidden': 'true', hidden: true }, ' ⚠') : null;
-    const row = h('tr', {}, h('td', {}, check), h('td', {}, name, flag), several ? h('td', {}, file ?? '') : null, h('td', { class: 'type-cell' }, kind === 'numeric' ? 'number' : 'text'), h('td', { class: 'role-cell' }, select, hint));
-    return { qualified, name, label, concern, flag, select, check, row, isPending: () => pending };
-  });
-
-  // Checking a range: Shift with a click (or with Space) checks every box from the last one.
-  let anchor = -1;
-  const checkedCount = h('span', { class: 'status', dataset: { testid: 'checked-count' } });
-  const countChecked = () => {
-    const n = rows.filter((r) => r.check.checked).length;
-    checkedCount.textContent = `${n} checked`;
-  };
-  for (const [index, { check }] of rows.entries()) {
+    // Checking a range: Shift with a click (or with Space) checks every box from the last one.
     check.addEventListener('click', (event) => {
-      if (event.shiftKey && anchor >= 0) {
-        const [from, to] = [Math.min(anchor, index), Math.max(anchor, index)];
-        for (const r of rows.slice(from, to + 1)) r.check.checked = check.checked;
+      const [from, to] = event.shiftKey && anchor >= 0 ? [Math.min(anchor, index), Math.max(anchor, index)] : [index, index];
+      for (let i = from; i <= to; i++) {
+        if (check.checked) checked.add(i);
+        else checked.delete(i);
       }
+      for (const r of shown) r.check.checked = checked.has(r.index);
       anchor = index;
       countChecked();
     });
-  }
+    // Shown while the column is a feature; the warning below says why in words.
+    const flag = concern ? h('span', { class: 'warn concern', title: CONCERNS[concern], 'aria-hidden': 'true', hidden: true }, ' ⚠') : null;
+    const row = h('tr', {}, h('td', {}, check), h('td', {}, name, flag), several ? h('td', {}, file ?? '') : null, h('td', { class: 'type-cell' }, kind === 'numeric' ? 'number' : 'text'), h('td', { class: 'role-cell' }, select, hint));
+    select.value = roleOf(qualified);
+    return { qualified, index, concern, flag, select, check, row, isPending: () => pending };
+  };
+
+  // Wide files show their columns a page at a time: 100,000 rows of controls would freeze the tab.
+  const pages = Math.ceil(items.length / ROLE_PAGE);
+  let page = 0;
+  /** @type {ReturnType<typeof buildRow>[]} */
+  let shown = [];
+  const tbody = h('tbody', {});
+  const pageStatus = h('span', { class: 'status', dataset: { testid: 'roles-page' } });
+  const pageButton = (label, step) => h('button', { type: 'button', onclick: () => showPage(page + step) }, label);
+  const previous = pageButton(`Previous ${ROLE_PAGE}`, -1);
+  const next = pageButton(`Next ${ROLE_PAGE}`, 1);
+  const showPage = (target) => {
+    page = Math.max(0, Math.min(pages - 1, target));
+    shown = items.slice(page * ROLE_PAGE, (page + 1) * ROLE_PAGE).map(buildRow);
+    tbody.replaceChildren(...shown.map((r) => r.row));
+    pageStatus.textContent = `columns ${page * ROLE_PAGE + 1}–${page * ROLE_PAGE + shown.length} of ${items.length.toLocaleString('en')}; the pattern box assigns many at once`;
+    previous.disabled = page === 0;
+    next.disabled = page >= pages - 1;
+    flagSuspects();
+  };
+  const pager = pages > 1 ? h('div', { class: 'role-pager' }, previous, next, pageStatus) : null;
+
+  let anchor = -1;
+  const checkedCount = h('span', { class: 'status', dataset: { testid: 'checked-count' } });
+  const countChecked = () => {
+    checkedCount.textContent = `${checked.size} checked`;
+  };
 
   const patternInput = h('input', { type: 'text', id: 'role-pattern', spellcheck: 'false', autocomplete: 'off', placeholder: 'cam_*, lidar_0', 'aria-describedby': 'role-pattern-help' });
   const patternRole = h('select', { id: 'role-pattern-role', 'aria-label': 'Role for the columns matched' }, options(BULK_ROLES));
@@ -269,14 +300,14 @@ export function rolePicker(columns, roles, { onAssign, match }) {
         event.preventDefault();
         const text = patternInput.value.trim();
         if (!text) return;
-        const hits = await match(text, rows.map((r) => r.name));
+        const hits = await match(text, items.map((r) => r.name));
         const role = patternRole.value;
         if (!hits.length) {
           patternStatus.textContent = `No column matches '${text}'.`;
           return;
         }
-        onAssign(hits.map((i) => rows[i].qualified), role);
-        patternStatus.textContent = `${hits.length} column${hits.length === 1 ? '' : 's'} set to ${BULK_ROLES.find(([v]) => v === role)?.[1]}: ${listColumns(hits.map((i) => rows[i].name))}.`;
+        onAssign(hits.map((i) => items[i].qualified), role);
+        patternStatus.textContent = `${hits.length} column${hits.length === 1 ? '' : 's'} set to ${BULK_ROLES.find(([v]) => v === role)?.[1]}: ${listColumns(hits.map((i) => items[i].name))}.`;
       },
     },
     h('label', { for: 'role-pattern' }, 'Columns'),
@@ -299,7 +330,7 @@ export function rolePicker(columns, roles, { onAssign, match }) {
       {
         type: 'button',
         onclick: () => {
-          const chosen = rows.filter((r) => r.check.checked).map((r) => r.qualified);
+          const chosen = [...checked].sort((a, b) => a - b).map((i) => items[i].qualified);
           if (chosen.length) onAssign(chosen, checkedRole.value);
         },
       },
@@ -311,7 +342,8 @@ export function rolePicker(columns, roles, { onAssign, match }) {
         type: 'button',
         class: 'link',
         onclick: () => {
-          for (const r of rows) r.check.checked = false;
+          checked.clear();
+          for (const r of shown) r.check.checked = false;
           anchor = -1;
           countChecked();
         },
@@ -321,24 +353,33 @@ export function rolePicker(columns, roles, { onAssign, match }) {
     h('span', { class: 'help' }, 'Shift-click (or Shift+Space) a box to check the range from the last one.'),
   );
 
-  const update = (next) => {
-    current = next;
-    for (const r of rows) if (!r.isPending()) r.select.value = roleOf(r.qualified);
+  const isFeature = (qualified) => ['x1', 'x2'].includes(roleMap.get(qualified) ?? '');
+  let suspect = new Set();
+  const flagSuspects = () => {
+    for (const r of shown) if (r.flag) r.flag.hidden = !suspect.has(r.qualified);
+  };
+  const update = (nextRoles) => {
+    current = nextRoles;
+    mapRoles();
+    for (const r of shown) if (!r.isPending()) r.select.value = roleOf(r.qualified);
     summary.textContent = rolesSummary(current) || 'none assigned yet';
-    const suspect = rows.filter((r) => r.concern && (current.x1.includes(r.qualified) || current.x2.includes(r.qualified)));
-    for (const r of rows) if (r.flag) r.flag.hidden = !suspect.includes(r);
+    const suspects = items.filter((r) => r.concern && isFeature(r.qualified));
+    suspect = new Set(suspects.map((r) => r.qualified));
+    flagSuspects();
     warnings.replaceChildren(
-      ...suspect.map((r) =>
+      ...suspects.map((r) =>
         h(
           'p',
           { class: 'warn', dataset: { testid: 'role-warning', column: r.qualified } },
-          `⚠ Column '${r.label}' is a feature of ${current.x1.includes(r.qualified) ? 'X1' : 'X2'}, but ${CONCERNS[r.concern]}. ` +
+          `⚠ Column '${r.label}' is a feature of ${roleMap.get(r.qualified) === 'x1' ? 'X1' : 'X2'}, but ${CONCERNS[r.concern]}. ` +
             (r.concern === 'constant' ? 'It adds nothing. ' : 'Clustering it gives every row a cluster of its own and inflates the information. '),
           h('button', { type: 'button', class: 'link', onclick: () => onAssign([r.qualified], '') }, `stop using ${r.name}`),
         ),
       ),
     );
   };
+  mapRoles();
+  showPage(0);
   update(roles);
   countChecked();
 
@@ -351,10 +392,11 @@ export function rolePicker(columns, roles, { onAssign, match }) {
       h('summary', {}, 'Column roles ', summary),
       byPattern,
       byChecks,
+      pager,
       h(
         'div',
         { class: 'roles-table' },
-        h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, h('span', { class: 'visually-hidden' }, 'check')), h('th', {}, 'column'), several ? h('th', {}, 'file') : null, h('th', { class: 'type-cell' }, 'type'), h('th', {}, 'role'))), h('tbody', {}, rows.map((r) => r.row))),
+        h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, h('span', { class: 'visually-hidden' }, 'check')), h('th', {}, 'column'), several ? h('th', {}, 'file') : null, h('th', { class: 'type-cell' }, 'type'), h('th', {}, 'role'))), tbody),
       ),
     ),
     warnings,
