@@ -72,7 +72,9 @@ test('a scalar target, all three estimators side by side: the Gaussian column is
   const at = (pattern) => stages.findIndex((s) => pattern.test(s));
   assert.ok(at(/^Gaussian: the covariance of the samples, then the solve$/) > at(/Solving the PID/), 'the Gaussian runs after CVX, with its own progress line');
   assert.ok(at(/^BATCH: training/) > at(/^Gaussian:/), 'then BATCH trains');
-  assert.equal(await page.locator('#progress').isHidden(), true, 'the progress bar goes when all three are done');
+  // The CVX card's sensitivity sweep runs last; then the progress bar goes.
+  await page.locator('#progress').waitFor({ state: 'hidden', timeout: 120_000 });
+  assert.equal(await page.locator('[data-testid=result] [data-testid=sweep]').first().getAttribute('data-running'), 'false', 'the progress bar goes when all three and the sweep are done');
   const [side, gaussianCard, cvxCard] = await page.getByTestId('result').all();
   assert.match(await side.locator('h2').textContent(), /sum\.csv \(BATCH\)/);
   assert.match(await gaussianCard.locator('h2').textContent(), /sum\.csv \(Gaussian\)/);

@@ -5,7 +5,7 @@ import { chartWidth, finishPlot } from './figure.js';
 
 /** Each axis's heading and the name of its setting on the x axis. */
 export const SWEEP_AXES = {
-  clusters: { title: 'Against K, the clusters per modality', x: 'clusters per modality K' },
+  clusters: { title: 'Against K, the clusters of each modality', x: 'K, clusters of each modality' },
   pca: { title: 'Against the PCA components kept', x: 'PCA components' },
   samples: { title: 'Against the sample size (nested subsets)', x: 'rows used' },
 };
