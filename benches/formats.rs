@@ -4,6 +4,8 @@
 //! mark above what was allocated before the read, from a counting allocator.
 //!
 //! Run with `cargo bench --bench formats` (release profile); figures in docs/ingest.md.
+//! `-- --keep DIR` leaves the files in DIR for the page's benchmark
+//! (`scripts/bench-formats-page.mjs DIR`).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::Read;
@@ -63,7 +65,14 @@ fn main() {
     let values: Vec<f64> = (0..ROWS * COLUMNS)
         .map(|_| ((rng.next_f64() * 200.0 - 100.0) * 1e6).round() / 1e6)
         .collect();
-    let dir = std::env::temp_dir().join(format!("pidscope-bench-formats-{}", std::process::id()));
+    let args: Vec<String> = std::env::args().collect();
+    let keep = args
+        .iter()
+        .position(|a| a == "--keep")
+        .map(|i| std::path::PathBuf::from(&args[i + 1]));
+    let dir = keep.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("pidscope-bench-formats-{}", std::process::id()))
+    });
     std::fs::create_dir_all(&dir).unwrap();
     let mut csv = (0..COLUMNS)
         .map(|c| format!("f[{c}]"))
@@ -142,7 +151,11 @@ fn main() {
             (ROWS * COLUMNS) as f64 / best / 1e6,
             peak as f64 / 1e6
         );
-        std::fs::remove_file(&path).unwrap();
+        if keep.is_none() {
+            std::fs::remove_file(&path).unwrap();
+        }
     }
-    std::fs::remove_dir(&dir).unwrap();
+    if keep.is_none() {
+        std::fs::remove_dir(&dir).unwrap();
+    }
 }
