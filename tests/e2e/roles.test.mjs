@@ -153,6 +153,16 @@ test('a wide file shows its columns a page at a time, and a checked range spans 
   await page.getByRole('button', { name: 'Previous 200' }).click();
   assert.equal(await page.getByLabel('Role of column f195').inputValue(), '', 'and one on the page before');
   assert.equal(await page.getByLabel('Role of column f189').inputValue(), 'x1');
+  // Y, far down the list, by the pattern box: one column, no paging.
+  await page.locator('#role-pattern-role').selectOption('y');
+  await page.locator('#role-pattern').fill('f1*');
+  await page.getByRole('button', { name: 'Assign', exact: true }).click();
+  await page.getByTestId('pattern-status').filter({ hasText: /is one column/ }).waitFor();
+  assert.match(await page.getByTestId('pattern-status').textContent(), /Y \(label\) is one column, and 'f1\*' matches 1,111/);
+  await page.locator('#role-pattern').fill('f4999');
+  await page.getByRole('button', { name: 'Assign', exact: true }).click();
+  await page.getByTestId('pattern-status').filter({ hasText: /set to Y/ }).waitFor();
+  assert.match(await page.getByTestId('roles-summary').textContent(), /Y: f4999/);
   const worst = Math.max(...(await page.evaluate(() => window.__gaps)));
   assert.ok(worst < 2000, `the page's thread was blocked for ${worst.toFixed(0)} ms`);
   assert.deepEqual(record.pageErrors, []);

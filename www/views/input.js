@@ -289,7 +289,8 @@ export function rolePicker(columns, roles, { onAssign, match }) {
   };
 
   const patternInput = h('input', { type: 'text', id: 'role-pattern', spellcheck: 'false', autocomplete: 'off', placeholder: 'cam_*, lidar_0', 'aria-describedby': 'role-pattern-help' });
-  const patternRole = h('select', { id: 'role-pattern-role', 'aria-label': 'Role for the columns matched' }, options(BULK_ROLES));
+  // Every role: a single one (Y, weight, id) takes a pattern that matches one column, so a wide file's Y needs no paging.
+  const patternRole = h('select', { id: 'role-pattern-role', 'aria-label': 'Role for the columns matched' }, options(ROLES));
   patternRole.value = 'x1';
   const patternStatus = h('p', { class: 'help', id: 'role-pattern-help', role: 'status', dataset: { testid: 'pattern-status' } }, 'Names or prefixes ending in *, comma-separated, as on the command line.');
   const byPattern = h(
@@ -306,8 +307,13 @@ export function rolePicker(columns, roles, { onAssign, match }) {
           patternStatus.textContent = `No column matches '${text}'.`;
           return;
         }
+        const roleName = ROLES.find(([v]) => v === role)?.[1];
+        if (SINGLE_ROLES.includes(role) && hits.length > 1) {
+          patternStatus.textContent = `${roleName} is one column, and '${text}' matches ${hits.length.toLocaleString('en')}: ${listColumns(hits.map((i) => items[i].name))}. Give its full name.`;
+          return;
+        }
         onAssign(hits.map((i) => items[i].qualified), role);
-        patternStatus.textContent = `${hits.length} column${hits.length === 1 ? '' : 's'} set to ${BULK_ROLES.find(([v]) => v === role)?.[1]}: ${listColumns(hits.map((i) => items[i].name))}.`;
+        patternStatus.textContent = `${hits.length.toLocaleString('en')} column${hits.length === 1 ? '' : 's'} set to ${roleName}: ${listColumns(hits.map((i) => items[i].name))}.`;
       },
     },
     h('label', { for: 'role-pattern' }, 'Columns'),
