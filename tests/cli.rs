@@ -224,7 +224,10 @@ fn a_link_carries_the_uncertainty_and_open_checks_it() {
     let file = xor.to_str().unwrap();
     let settings = ["--resamples", "40", "--permutations", "30", "--seed", "5"];
     let url = link_of(&[&[file][..], &settings[..]].concat());
-    assert!(url.contains("#s=2."), "{url}");
+    assert!(
+        url.contains(&format!("#s={}.", pidscope::share::VERSION)),
+        "{url}"
+    );
     let opened = pidscope(&["open", &url]);
     assert!(opened.status.success(), "{}", text(&opened.stderr));
     let out = text(&opened.stdout);
