@@ -170,3 +170,27 @@ fn the_paper_preset_lands_within_the_paper_code_s_seed_spread() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+#[test]
+fn the_preset_sets_its_settings_and_restarts_are_bounded() {
+    let p = Preset::Paper.settings();
+    let mine = AnalysisSettings {
+        seed: 7,
+        resamples: 3,
+        ..AnalysisSettings::default()
+    }
+    .with_preset(Preset::Paper);
+    assert_eq!(
+        (mine.normalisation, mine.pca, mine.clusters, mine.restarts),
+        (p.normalisation, p.pca, p.clusters, p.restarts)
+    );
+    // What the preset does not name is kept.
+    assert_eq!((mine.seed, mine.resamples), (7, 3));
+    assert!(mine.validate().is_ok());
+    let none = AnalysisSettings {
+        restarts: 0,
+        ..AnalysisSettings::default()
+    };
+    let refused = none.validate().unwrap_err().to_string();
+    assert!(refused.contains("k-means restarts must be between 1 and"), "{refused}");
+}
