@@ -182,7 +182,7 @@ export function settingsForm(settings, onChange) {
       }
       change(next);
     },
-    'The paper’s released code L2-normalises each sample’s features (scikit-learn’s normalize) before PCA, keeps 2 components and keeps the best of 10 k-means runs; pidscope’s default standardises each feature instead, which does not depend on the features’ units. The card says which was used.',
+    `The paper’s released code L2-normalises each sample’s features (scikit-learn’s normalize) before PCA, keeps ${PAPER.pca} components and the best of ${PAPER.restarts} k-means runs; pidscope’s default standardises each feature instead, which does not depend on the features’ units. An explicit number below, typed after the choice, wins. The card says which was used.`,
   );
   const targetGroup = h('fieldset', { class: 'group', id: 'target-settings' }, h('legend', {}, 'Target Y'), target, field(Y_BINS));
   const uncertaintyGroup = h('fieldset', { class: 'group', id: 'uncertainty-settings' }, h('legend', {}, 'Uncertainty (CVX)'), UNCERTAINTY_FIELDS.map(field), surrogates);
