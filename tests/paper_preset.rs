@@ -192,5 +192,8 @@ fn the_preset_sets_its_settings_and_restarts_are_bounded() {
         ..AnalysisSettings::default()
     };
     let refused = none.validate().unwrap_err().to_string();
-    assert!(refused.contains("k-means restarts must be between 1 and"), "{refused}");
+    assert!(
+        refused.contains("k-means restarts must be between 1 and"),
+        "{refused}"
+    );
 }
