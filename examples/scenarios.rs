@@ -1,11 +1,13 @@
 //! Generates every preset scenario and prints its PID under the recommended settings
 //! (the figures in docs/scenarios.md):
-//! `cargo run --example scenarios -- [--clusters K] [SAMPLES] [SEED...]`
-//! (`--clusters` overrides every scenario's recommended cluster count).
+//! `cargo run --example scenarios -- [--clusters K] [--csv DIR] [SAMPLES] [SEED...]`
+//! (`--clusters` overrides every scenario's recommended cluster count; `--csv DIR` also
+//! writes each generated table as `DIR/<scenario>_seed<SEED>.csv`, the files
+//! `scripts/paper_reference.py` reads).
 
 use pidscope::analysis::analyse;
 use pidscope::examples::Atom;
-use pidscope::scenarios::{generate, Scenario, ScenarioSpec, DEFAULT_SAMPLES};
+use pidscope::scenarios::{generate, write_csv, Scenario, ScenarioSpec, DEFAULT_SAMPLES};
 
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
@@ -17,6 +19,11 @@ fn main() {
             .expect("K is a number");
         args.drain(i..i + 2);
         k
+    });
+    let csv_dir: Option<String> = args.iter().position(|a| a == "--csv").map(|i| {
+        let dir = args.get(i + 1).expect("--csv DIR").clone();
+        args.drain(i..i + 2);
+        dir
     });
     let mut args = args.into_iter();
     let samples = args
@@ -36,6 +43,10 @@ fn main() {
                 samples,
             };
             let mut generated = generate(&spec).expect("presets generate");
+            if let Some(dir) = &csv_dir {
+                let path = format!("{dir}/{}_seed{seed}.csv", scenario.name());
+                std::fs::write(&path, write_csv(&generated.tables[0])).expect("CSV written");
+            }
             if let Some(k) = clusters {
                 generated.recommended.clusters = k;
             }

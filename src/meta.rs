@@ -7,6 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// How numeric features are prepared for PCA (defined with the discretisation).
+pub use crate::discretize::Normalisation;
+
 /// A setting's default and its inclusive bounds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Bound<T> {
@@ -58,6 +61,51 @@ pub const PCA_COMPONENTS: Bound<usize> = Bound {
     min: 1,
     max: 64,
 };
+/// k-means runs per modality from different seeds, the one of least inertia kept
+/// (pidscope: 1; the paper's scikit-learn: 10).
+pub const RESTARTS: Bound<usize> = Bound {
+    default: 1,
+    min: 1,
+    max: 50,
+};
+
+/// A named set of discretisation settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Preset {
+    /// The paper's released code (DESIGN §4): each row L2-normalised (scikit-learn's
+    /// `normalize`), PCA to 2 components, k-means with K = 20 and 10 restarts.
+    Paper,
+}
+
+/// What a [`Preset`] sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PresetSettings {
+    pub preset: Preset,
+    pub normalisation: Normalisation,
+    pub pca: usize,
+    pub clusters: usize,
+    pub restarts: usize,
+}
+
+impl Preset {
+    /// Every preset, as the page lists them.
+    pub const ALL: [Preset; 1] = [Preset::Paper];
+
+    /// Its settings.
+    pub const fn settings(self) -> PresetSettings {
+        match self {
+            Preset::Paper => PresetSettings {
+                preset: Preset::Paper,
+                normalisation: Normalisation::NormaliseRows,
+                pca: 2,
+                clusters: 20,
+                restarts: 10,
+            },
+        }
+    }
+}
+
 /// The seed of every random choice (clustering starts, BATCH's split and training);
 /// at most 2^53 − 1 so that JavaScript numbers hold it exactly.
 pub const SEED: Bound<u64> = Bound {
@@ -232,6 +280,8 @@ pub struct Defaults {
     pub y_class_max_distinct: usize,
     pub y_integer_class_max_distinct: usize,
     pub pca: usize,
+    pub normalisation: Normalisation,
+    pub restarts: usize,
     pub seed: u64,
     pub estimator: Estimator,
     pub units: Units,
@@ -259,6 +309,7 @@ pub struct Limits {
     pub clusters: Bound<usize>,
     pub y_bins: Bound<usize>,
     pub pca: Bound<usize>,
+    pub restarts: Bound<usize>,
     pub seed: Bound<u64>,
     pub batch_size: Bound<usize>,
     pub classifier_epochs: Bound<usize>,
@@ -292,6 +343,8 @@ pub struct Meta {
     pub estimators: [Estimator; 3],
     pub messages: Messages,
     pub sweep: SweepGrid,
+    /// The discretisation presets and what each sets ([`Preset::settings`]).
+    pub presets: Vec<PresetSettings>,
 }
 
 /// The sensitivity sweep's settings ([`SWEEP_CLUSTERS`] and the others).
@@ -324,6 +377,8 @@ pub fn meta() -> Meta {
             y_class_max_distinct: Y_CLASS_MAX_DISTINCT,
             y_integer_class_max_distinct: Y_INTEGER_CLASS_MAX_DISTINCT,
             pca: PCA_COMPONENTS.default,
+            normalisation: Normalisation::default(),
+            restarts: RESTARTS.default,
             seed: SEED.default,
             estimator: Estimator::default(),
             units: Units::default(),
@@ -344,6 +399,7 @@ pub fn meta() -> Meta {
             clusters: CLUSTERS,
             y_bins: Y_BINS,
             pca: PCA_COMPONENTS,
+            restarts: RESTARTS,
             seed: SEED,
             batch_size: BATCH_SIZE,
             classifier_epochs: CLASSIFIER_EPOCHS,
@@ -370,6 +426,7 @@ pub fn meta() -> Meta {
             sample_divisors: &SWEEP_SAMPLE_DIVISORS,
             resamples: SWEEP_RESAMPLES,
         },
+        presets: Preset::ALL.iter().map(|p| p.settings()).collect(),
     }
 }
 
@@ -383,6 +440,11 @@ mod tests {
         assert!(Y_BINS.contains(Y_BINS.default));
         assert!(PCA_COMPONENTS.contains(PCA_COMPONENTS.default));
         assert!(SEED.contains(SEED.default));
+        assert!(RESTARTS.contains(RESTARTS.default));
+        for p in Preset::ALL.map(Preset::settings) {
+            assert!(PCA_COMPONENTS.contains(p.pca) && CLUSTERS.contains(p.clusters));
+            assert!(RESTARTS.contains(p.restarts));
+        }
         assert!(BATCH_SIZE.contains(BATCH_SIZE.default));
         assert!(CLASSIFIER_EPOCHS.contains(CLASSIFIER_EPOCHS.default));
         assert!(ALIGNMENT_EPOCHS.contains(ALIGNMENT_EPOCHS.default));
@@ -410,5 +472,9 @@ mod tests {
         assert_eq!(json["terms"][3]["key"], "synergy");
         assert_eq!(json["terms"].as_array().unwrap().len(), 7);
         assert_eq!(json["estimators"][2], "gaussian");
+        assert_eq!(json["defaults"]["normalisation"], "standardise_columns");
+        assert_eq!(json["presets"][0]["preset"], "paper");
+        assert_eq!(json["presets"][0]["normalisation"], "normalise_rows");
+        assert_eq!(json["presets"][0]["restarts"], 10);
     }
 }

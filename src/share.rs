@@ -53,8 +53,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// The format version this build writes. It also reads every older version still listed
-/// in its decoder table (today: versions 1 and 2).
-pub const VERSION: u32 = 2;
+/// in its decoder table (today: versions 1, 2 and 3).
+pub const VERSION: u32 = 3;
 
 /// The `format` field of a `.pidscope.json` analysis file.
 pub const FILE_FORMAT: &str = "pidscope-analysis";
@@ -231,47 +231,68 @@ type Decoder = fn(&[u8]) -> Result<ShareState, ShareError>;
 /// Every version this build reads, oldest first, with its decoder. Adding version
 /// N+1 (see `docs/share.md`): freeze version N's types in its own module, make its
 /// decoder migrate `vN -> vN+1`, and add `(N+1, vN+1::decode)` here.
-const DECODERS: &[(u32, Decoder)] = &[(1, v1::decode), (2, v2::decode)];
+const DECODERS: &[(u32, Decoder)] = &[(1, v1::decode), (2, v2::decode), (3, v3::decode)];
 
-/// Version 1: version 2 without the uncertainty. Version 2 only *added* optional
-/// fields, so a version 1 state is a version 2 state without them: decoding it is
-/// refusing those fields (as version 1's `deny_unknown_fields` did), then reading it
-/// as version 2. Nothing needs migrating.
-mod v1 {
-    use super::{from_json, ShareError, ShareState};
-    use serde_json::Value;
+/// The fields each version added (`[parent, field]` paths): an older version's link
+/// that carries one is refused naming it, as that version's `deny_unknown_fields` did.
+const ADDED_IN_V2: &[[&str; 2]] = &[
+    ["settings", "uncertainty"],
+    ["results", "uncertainty"],
+    ["model", "uncertainty"],
+];
+const ADDED_IN_V3: &[[&str; 2]] = &[["settings", "normalisation"], ["settings", "restarts"]];
 
-    /// The fields version 2 added, by path.
-    const ADDED_IN_V2: [[&str; 2]; 3] = [
-        ["settings", "uncertainty"],
-        ["results", "uncertainty"],
-        ["model", "uncertainty"],
-    ];
-
-    pub(super) fn decode(json: &[u8]) -> Result<ShareState, ShareError> {
-        // Only valid JSON reaches the check; anything else gets v2's own message.
-        if let Ok(value) = serde_json::from_slice::<Value>(json) {
-            for [parent, field] in ADDED_IN_V2 {
-                if value.get(parent).and_then(|p| p.get(field)).is_some() {
-                    return Err(ShareError::Malformed {
-                        field: parent.to_string(),
-                        detail: format!("unknown field `{field}` (not part of version 1)"),
-                    });
-                }
+/// Versions 2 and 3 only *added* optional fields, so an older state is the current one
+/// without them: decoding it is refusing those fields, then reading it with today's
+/// types. Nothing needs migrating.
+fn decode_without(
+    json: &[u8],
+    added: &[&[[&str; 2]]],
+    version: u32,
+) -> Result<ShareState, ShareError> {
+    // Only valid JSON reaches the check; anything else gets the current reader's message.
+    if let Ok(value) = serde_json::from_slice::<Value>(json) {
+        for [parent, field] in added.iter().flat_map(|a| a.iter()) {
+            if value.get(parent).and_then(|p| p.get(field)).is_some() {
+                return Err(ShareError::Malformed {
+                    field: parent.to_string(),
+                    detail: format!("unknown field `{field}` (not part of version {version})"),
+                });
             }
         }
-        from_json::<ShareState>(json)
+    }
+    from_json::<ShareState>(json)
+}
+
+/// Version 1: version 3 without the uncertainty (added in 2) and the discretisation's
+/// normalisation and restarts (added in 3).
+mod v1 {
+    use super::{decode_without, ShareError, ShareState, ADDED_IN_V2, ADDED_IN_V3};
+
+    pub(super) fn decode(json: &[u8]) -> Result<ShareState, ShareError> {
+        decode_without(json, &[ADDED_IN_V2, ADDED_IN_V3], 1)
     }
 }
 
-/// Version 2, the current one: version 1 plus the uncertainty (its settings, and the
-/// corrected values, intervals and p-values of the results and of the model).
+/// Version 2: version 1 plus the uncertainty (its settings, and the corrected values,
+/// intervals and p-values of the results and of the model).
 mod v2 {
+    use super::{decode_without, ShareError, ShareState, ADDED_IN_V3};
+
+    pub(super) fn decode(json: &[u8]) -> Result<ShareState, ShareError> {
+        decode_without(json, &[ADDED_IN_V3], 2)
+    }
+}
+
+/// Version 3, the current one: version 2 plus how samples were discretised when it was
+/// not pidscope's default (`settings.normalisation`, `settings.restarts`: the paper's
+/// preset).
+mod v3 {
     use super::{from_json, ShareError, ShareState};
 
-    /// The v2 schema. It is the current [`ShareState`] until version 3 exists; then
+    /// The v3 schema. It is the current [`ShareState`] until version 4 exists; then
     /// this alias becomes a frozen copy of today's types and `decode` ends with
-    /// `.map(migrate_v2_to_v3)`.
+    /// `.map(migrate_v3_to_v4)`.
     type State = ShareState;
 
     pub(super) fn decode(json: &[u8]) -> Result<ShareState, ShareError> {

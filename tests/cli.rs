@@ -224,7 +224,10 @@ fn a_link_carries_the_uncertainty_and_open_checks_it() {
     let file = xor.to_str().unwrap();
     let settings = ["--resamples", "40", "--permutations", "30", "--seed", "5"];
     let url = link_of(&[&[file][..], &settings[..]].concat());
-    assert!(url.contains("#s=2."), "{url}");
+    assert!(
+        url.contains(&format!("#s={}.", pidscope::share::VERSION)),
+        "{url}"
+    );
     let opened = pidscope(&["open", &url]);
     assert!(opened.status.success(), "{}", text(&opened.stderr));
     let out = text(&opened.stdout);
@@ -850,4 +853,98 @@ fn a_clusters_sweep_is_a_json_array_of_the_grid_with_intervals_and_a_table_in_te
         text(&refused.stderr)
     );
     let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn the_paper_preset_is_stated_in_json_and_text_and_an_explicit_pca_wins() {
+    let digits = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/digits_halves.csv");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "estimate",
+            digits,
+            "--x1",
+            "left_*",
+            "--x2",
+            "right_*",
+            "--y",
+            "label",
+            "--resamples",
+            "0",
+            "--permutations",
+            "0",
+            "--no-fidelity",
+        ];
+        args.extend_from_slice(extra);
+        let out = pidscope(&args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let json = |extra: &[&str]| -> serde_json::Value {
+        let mut args = extra.to_vec();
+        args.push("--json");
+        serde_json::from_str(&run(&args)).expect("JSON")
+    };
+    let paper = json(&["--preset", "paper"]);
+    let p = meta::Preset::Paper.settings();
+    assert_eq!(
+        paper["preprocessing"],
+        format!(
+            "each row L2-normalised (the paper's code) → PCA {} → k-means K = {} (best of {} runs)",
+            p.pca, p.clusters, p.restarts
+        )
+    );
+    assert_eq!(paper["settings"]["normalisation"], "normalise_rows");
+    assert_eq!(paper["settings"]["restarts"], p.restarts);
+    // An explicit --pca wins over the preset's; the rest of the preset stays.
+    let three = json(&["--preset", "paper", "--pca", "3"]);
+    assert_eq!(three["settings"]["pca"], 3);
+    assert_eq!(three["settings"]["normalisation"], "normalise_rows");
+    assert!(three["preprocessing"].as_str().unwrap().contains("PCA 3"));
+    let default = json(&[]);
+    assert_eq!(
+        default["preprocessing"],
+        format!(
+            "each feature standardised → PCA {} → k-means K = {} (1 run)",
+            meta::PCA_COMPONENTS.default,
+            meta::CLUSTERS.default
+        )
+    );
+    // The two discretisations give different tables, so different numbers.
+    assert_ne!(paper["synergy"], default["synergy"]);
+    assert!(run(&["--preset", "paper"]).contains("discretised: each row L2-normalised"));
+    // A counts table was not discretised: nothing to state.
+    let counts = xor_counts();
+    let out = pidscope(&["estimate", counts.to_str().unwrap(), "--json"]);
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(value["preprocessing"].is_null(), "{value}");
+    // The preset's saved discretiser is refused by the SQL export, in one line.
+    let model = std::env::temp_dir().join(format!("pidscope-paper-{}.json", std::process::id()));
+    let model = model.to_str().unwrap();
+    let fit = pidscope(&[
+        "fit",
+        digits,
+        "--x1",
+        "left_*",
+        "--x2",
+        "right_*",
+        "--y",
+        "label",
+        "--preset",
+        "paper",
+        "--save-model",
+        model,
+    ]);
+    assert!(fit.status.success(), "{}", text(&fit.stderr));
+    let sql = pidscope(&["sql", model, "--dialect", "duckdb", "--table", "t"]);
+    assert_eq!(sql.status.code(), Some(1));
+    let err = text(&sql.stderr);
+    assert!(
+        err.contains("L2-normalising each row") && err.trim().lines().count() == 1,
+        "{err}"
+    );
+    let help = text(&pidscope(&["estimate", "--help"]).stdout);
+    assert!(
+        help.contains("--preset <NAME>") && help.contains("an explicit value wins"),
+        "{help}"
+    );
 }

@@ -5,7 +5,8 @@ use pidscope::analysis::{fit, AnalysisSettings};
 use pidscope::data::{assemble, parse_csv, AssembleOptions, IngestOptions, ParsedTable, Roles};
 use pidscope::discretize::sql::{counts_query, number, Dialect};
 use pidscope::discretize::{
-    discretize, DiscretiserModel, DiscretizeOptions, ModalityRule, SingleColumnMethod,
+    discretize, DiscretiserModel, DiscretizeOptions, ModalityRule, Normalisation,
+    SingleColumnMethod, MODEL_VERSION,
 };
 use pidscope::rng::SplitMix64;
 
@@ -140,6 +141,35 @@ fn one_hot_categories_quantile_bins_and_weights_are_reproduced() {
 }
 
 #[test]
+fn a_row_normalised_model_reproduces_the_pipeline_and_sql_refuses_it() {
+    let table = digits();
+    let names = table.column_names();
+    let side =
+        |p: &str| -> Vec<&str> { names.iter().copied().filter(|n| n.starts_with(p)).collect() };
+    let roles = roles(&side("left_"), &side("right_"), "label", None);
+    let paper = DiscretizeOptions {
+        normalisation: Normalisation::NormaliseRows,
+        pca_components: 2,
+        restarts: 3,
+        ..DiscretizeOptions::default()
+    };
+    let model = assert_model_reproduces(&table, &roles, &paper);
+    assert!(model.x1.normalises_rows() && model.x2.normalises_rows());
+    // Written as version 2, which an older pidscope refuses rather than misreads; a
+    // standardised model stays version 1.
+    assert_eq!(model.version, MODEL_VERSION);
+    assert!(model.to_json().contains("\"normalise_rows\": true"));
+    let standard = assert_model_reproduces(&table, &roles, &DiscretizeOptions::default());
+    assert_eq!(standard.version, 1);
+    assert!(!standard.to_json().contains("normalise_rows"));
+    let refused = counts_query(&model, Dialect::DuckDb, "t")
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("L2-normalising each row"), "{refused}");
+    assert!(refused.starts_with("X1 "), "{refused}");
+}
+
+#[test]
 fn the_model_file_is_checked() {
     let table = digits();
     let fitted = fit(
@@ -151,7 +181,7 @@ fn the_model_file_is_checked() {
     .expect("guessed roles fit");
     let json = fitted.model.to_json();
     let error = |text: &str| DiscretiserModel::from_json(text).unwrap_err().to_string();
-    assert!(error(&json.replace("\"version\": 1", "\"version\": 2")).contains("version 2"));
+    assert!(error(&json.replace("\"version\": 1", "\"version\": 3")).contains("version 3"));
     assert!(error(&json.replace("pidscope-discretiser", "other")).contains("format 'other'"));
     assert!(error("{").contains("not a pidscope discretiser"));
     let mut broken: serde_json::Value = serde_json::from_str(&json).unwrap();

@@ -36,7 +36,7 @@ use crate::data::{
 };
 use crate::discretize::{
     constant_features, discretize, table_from_states, DiscretiserModel, DiscretizeError,
-    DiscretizeOptions, Discretized, Progress,
+    DiscretizeOptions, Discretized, Normalisation, Progress,
 };
 use crate::info::InfoTerms;
 use crate::meta;
@@ -107,6 +107,11 @@ pub struct AnalysisSettings {
     pub clusters: usize,
     /// PCA components kept per modality before clustering.
     pub pca: usize,
+    /// How numeric features are prepared for PCA: standardised columns, or the paper's
+    /// L2-normalised rows ([`meta::Preset::Paper`]).
+    pub normalisation: Normalisation,
+    /// k-means runs per modality, the one of least inertia kept.
+    pub restarts: usize,
     /// Seed of the clustering's random start.
     pub seed: u64,
     /// Join several files on this id column instead of aligning them row by row.
@@ -134,6 +139,8 @@ impl Default for AnalysisSettings {
         AnalysisSettings {
             clusters: meta::CLUSTERS.default,
             pca: meta::PCA_COMPONENTS.default,
+            normalisation: Normalisation::default(),
+            restarts: meta::RESTARTS.default,
             seed: meta::SEED.default,
             join_on: None,
             numeric_columns: Vec::new(),
@@ -149,6 +156,34 @@ impl Default for AnalysisSettings {
 }
 
 impl AnalysisSettings {
+    /// These settings with `preset`'s normalisation, PCA components, clusters and
+    /// restarts (what a caller sets afterwards, such as an explicit `--pca`, wins).
+    pub fn with_preset(self, preset: meta::Preset) -> Self {
+        let p = preset.settings();
+        AnalysisSettings {
+            normalisation: p.normalisation,
+            pca: p.pca,
+            clusters: p.clusters,
+            restarts: p.restarts,
+            ..self
+        }
+    }
+
+    /// The discretisation in words, for the card, the CLI and JSON:
+    /// `each feature standardised → PCA 5 → k-means K = 20 (1 run)`.
+    pub fn preprocessing(&self) -> String {
+        let runs = match self.restarts {
+            1 => "1 run".to_string(),
+            n => format!("best of {n} runs"),
+        };
+        format!(
+            "{} → PCA {} → k-means K = {} ({runs})",
+            self.normalisation.describe(),
+            self.pca,
+            self.clusters
+        )
+    }
+
     /// Checks every setting against its bounds in [`crate::meta`].
     pub fn validate(&self) -> Result<(), AnalysisError> {
         let invalid = AnalysisError::InvalidSetting;
@@ -157,6 +192,9 @@ impl AnalysisSettings {
             .map_err(invalid)?;
         meta::PCA_COMPONENTS
             .check("PCA components", self.pca)
+            .map_err(invalid)?;
+        meta::RESTARTS
+            .check("k-means restarts", self.restarts)
             .map_err(invalid)?;
         meta::SEED.check("the seed", self.seed).map_err(invalid)?;
         meta::Y_BINS.check("Y bins", self.y_bins).map_err(invalid)?;
@@ -200,6 +238,8 @@ impl AnalysisSettings {
             clusters: self.clusters,
             pca_components: self.pca,
             seed: self.seed,
+            normalisation: self.normalisation,
+            restarts: self.restarts,
             ..DiscretizeOptions::default()
         }
     }
@@ -293,6 +333,7 @@ pub fn analyse_joint_table(
         report: None,
         roles: None,
         settings: settings.clone(),
+        preprocessing: None,
         example: None,
     })
 }
@@ -405,6 +446,10 @@ pub fn analyse(
         x2: Some(x2),
         report: Some(dataset.report),
         roles: Some(roles),
+        preprocessing: [&discrete.x1, &discrete.x2]
+            .iter()
+            .any(|m| m.method == crate::discretize::Method::KMeans)
+            .then(|| settings.preprocessing()),
         settings: settings.clone(),
         example: None,
     })

@@ -177,6 +177,10 @@ pub struct Analysis {
     pub report: Option<crate::data::AssemblyReport>,
     pub roles: Option<Roles>,
     pub settings: AnalysisSettings,
+    /// How numeric features became states, in words
+    /// ([`AnalysisSettings::preprocessing`]); `None` when nothing was clustered.
+    #[serde(default)]
+    pub preprocessing: Option<String>,
     /// The gallery example analysed, for `example` analyses.
     #[serde(default)]
     pub example: Option<String>,

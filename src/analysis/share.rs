@@ -82,6 +82,12 @@ impl Analysis {
                     weight: r.weight.clone(),
                 }),
                 files: meta.files.clone(),
+                // Only what differs from the default, so a default link reads as before.
+                normalisation: (clustered
+                    && self.settings.normalisation != crate::discretize::Normalisation::default())
+                .then_some(self.settings.normalisation),
+                restarts: (clustered && self.settings.restarts > 1)
+                    .then_some(self.settings.restarts.min(u32::MAX as usize) as u32),
                 uncertainty: self
                     .dataset
                     .uncertainty
@@ -158,6 +164,16 @@ pub fn open_shared(state: &ShareState, allow_slow: bool) -> Result<SharedAnalysi
     }
     if let Some(seed) = state.settings.seed {
         analysis.settings.seed = seed;
+    }
+    if let Some(normalisation) = state.settings.normalisation {
+        analysis.settings.normalisation = normalisation;
+    }
+    if let Some(restarts) = state.settings.restarts {
+        analysis.settings.restarts = restarts as usize;
+    }
+    if state.settings.clusters.is_some() {
+        // The table came from clustering: say how, as the original card did.
+        analysis.preprocessing = Some(analysis.settings.preprocessing());
     }
     if let Some(u) = state.settings.uncertainty {
         analysis.settings.resamples = u.resamples as usize;

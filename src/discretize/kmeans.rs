@@ -20,6 +20,9 @@ pub struct KMeansResult {
     pub assigned_by: Vec<(u32, Vec<f64>)>,
     pub iterations: usize,
     pub converged: bool,
+    /// Σ_i w_i ‖p_i − c(p_i)‖², the (weighted) squared distance of every point to the
+    /// centre it is assigned by ([`KMeansResult::assigned_by`]): what restarts compare.
+    pub inertia: f64,
 }
 
 fn squared_distance(a: &[f64], b: &[f64]) -> f64 {
@@ -120,6 +123,7 @@ pub fn kmeans(
             assigned_by: Vec::new(),
             iterations: 0,
             converged: true,
+            inertia: 0.0,
         };
     }
     // One weight per point or none; a mismatched slice is ignored rather than indexed.
@@ -128,6 +132,62 @@ pub fn kmeans(
     let mut rng = SplitMix64::new(seed);
     let centres = seed_centres(points, dim, weights, k, &mut rng);
     lloyd(points, dim, weights, centres, max_iterations, report)
+}
+
+/// The seed of restart `r` of [`kmeans_best_of`]: restart 0 uses `seed` itself (so one
+/// restart is exactly [`kmeans`]), later ones the draws of a [`SplitMix64`] seeded by it.
+pub fn restart_seeds(seed: u64, restarts: usize) -> Vec<u64> {
+    let mut rng = SplitMix64::new(seed);
+    std::iter::once(seed)
+        .chain(std::iter::repeat_with(move || rng.next_u64()))
+        .take(restarts.max(1))
+        .collect()
+}
+
+/// [`kmeans`] from `restarts` seeds ([`restart_seeds`]) keeping the run of least
+/// [`KMeansResult::inertia`] (the first on ties), as scikit-learn's `n_init` does.
+/// Deterministic for a given seed; `restarts` 0 or 1 is one run.
+#[allow(clippy::too_many_arguments)]
+pub fn kmeans_best_of(
+    points: &[f64],
+    dim: usize,
+    weights: Option<&[f64]>,
+    k: usize,
+    seed: u64,
+    max_iterations: usize,
+    restarts: usize,
+    report: &mut dyn FnMut(DiscretizeStage),
+) -> KMeansResult {
+    let mut best: Option<KMeansResult> = None;
+    for s in restart_seeds(seed, restarts) {
+        let run = kmeans(points, dim, weights, k, s, max_iterations, report);
+        if best.as_ref().is_none_or(|b| run.inertia < b.inertia) {
+            best = Some(run);
+        }
+    }
+    best.expect("at least one restart")
+}
+
+/// Σ_i w_i ‖p_i − c_{a_i}‖² over the centres the assignment was made by (working order).
+fn inertia(
+    points: &[f64],
+    dim: usize,
+    weights: Option<&[f64]>,
+    assignment: &[u32],
+    centres: &[f64],
+) -> f64 {
+    assignment
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let c = c as usize;
+            weight_of(weights, i)
+                * squared_distance(
+                    &points[i * dim..(i + 1) * dim],
+                    &centres[c * dim..(c + 1) * dim],
+                )
+        })
+        .sum()
 }
 
 /// Lloyd iterations from the given initial `centres` (row-major, `dim` each).
@@ -207,14 +267,16 @@ fn lloyd(
             }
         }
     }
+    let inertia = inertia(points, dim, weights, &assignment, &assigned_by);
     relabel_by_first_appearance(assignment, &centres, &assigned_by, dim)
-        .with_progress(iterations, converged)
+        .with_progress(iterations, converged, inertia)
 }
 
 impl KMeansResult {
-    fn with_progress(mut self, iterations: usize, converged: bool) -> Self {
+    fn with_progress(mut self, iterations: usize, converged: bool, inertia: f64) -> Self {
         self.iterations = iterations;
         self.converged = converged;
+        self.inertia = inertia;
         self
     }
 }
@@ -254,6 +316,7 @@ fn relabel_by_first_appearance(
         assigned_by,
         iterations: 0,
         converged: false,
+        inertia: 0.0,
     }
 }
 
@@ -269,5 +332,39 @@ mod tests {
         assert!(result.converged);
         assert_eq!(result.assignment, [0, 0, 0, 1, 1]);
         assert!((result.centres[1][0] - 10.05).abs() < 1e-12);
+        // Inertia: 0.01 + 0 + 0.01 around 0.1, 0.0025 twice around 10.05.
+        assert!((result.inertia - 0.025).abs() < 1e-12, "{}", result.inertia);
+    }
+
+    /// Points in a few uneven blobs, where single k-means++ starts differ.
+    fn blobs(n: usize) -> Vec<f64> {
+        let mut rng = SplitMix64::new(3);
+        let centres = [[0.0, 0.0], [3.0, 0.0], [0.0, 3.0], [3.0, 3.0], [1.5, 6.0]];
+        (0..n)
+            .flat_map(|i| {
+                let c = centres[i % centres.len()];
+                [c[0] + 0.8 * rng.normal(), c[1] + 0.8 * rng.normal()]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_best_of_several_restarts_is_at_most_any_single_run() {
+        let points = blobs(600);
+        let single = |s| kmeans(&points, 2, None, 7, s, 100, &mut |_| {});
+        let seeds = restart_seeds(11, 10);
+        assert_eq!(seeds[0], 11, "restart 0 is the plain run");
+        let best = kmeans_best_of(&points, 2, None, 7, 11, 100, 10, &mut |_| {});
+        let runs: Vec<f64> = seeds.iter().map(|&s| single(s).inertia).collect();
+        let least = runs.iter().cloned().fold(f64::INFINITY, f64::min);
+        assert_eq!(best.inertia, least, "the best run is kept: {runs:?}");
+        assert!(best.inertia <= single(11).inertia);
+        // The starts do differ here, so the choice matters.
+        assert!(runs.iter().any(|&r| r > least), "{runs:?}");
+        // One restart is exactly the plain run.
+        assert_eq!(
+            kmeans_best_of(&points, 2, None, 7, 11, 100, 1, &mut |_| {}),
+            single(11)
+        );
     }
 }

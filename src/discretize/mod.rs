@@ -4,12 +4,15 @@
 //!
 //! Per modality:
 //! - a categorical modality passes through: its categories are the states;
-//! - numeric features are standardised (weighted mean 0, s.d. 1, invariant to the
+//! - numeric features are standardised (or, with [`Normalisation::NormaliseRows`], each
+//!   row scaled to unit length and each column centred, as the paper's code does;
+//!   `normalise.rs`) (weighted mean 0, s.d. 1, invariant to the
 //!   feature's scale and offset; features with one value only are dropped and named in
 //!   [`ModalityStates::constant_features`]), projected on the first `pca_components` principal components (fewer when
 //!   there are fewer features; Jacobi eigen-decomposition of the covariance up to
 //!   [`JACOBI_MAX_DIMENSION`] features, subspace iteration beyond), and clustered into at most `clusters` states by
-//!   Lloyd's k-means with k-means++ seeding from a seeded [`SplitMix64`](crate::rng::SplitMix64);
+//!   Lloyd's k-means with k-means++ seeding from a seeded [`SplitMix64`](crate::rng::SplitMix64),
+//!   the best of [`DiscretizeOptions::restarts`] runs by inertia ([`kmeans_best_of`]);
 //! - optionally a single numeric feature is cut into weighted quantile bins instead.
 //!
 //! Clusters are numbered by first appearance in row order and named `c0, c1, …`;
@@ -24,16 +27,18 @@
 
 mod kmeans;
 mod model;
+mod normalise;
 mod pca;
 mod quantile;
 pub mod sql;
 mod standardise;
 
-pub use kmeans::{kmeans, KMeansResult};
+pub use kmeans::{kmeans, kmeans_best_of, restart_seeds, KMeansResult};
 pub use model::{
     Centre, DiscretiserModel, Feature, FeatureSource, ModalityModel, ModalityRule, ModelError,
     TargetModel, MODEL_FORMAT, MODEL_VERSION,
 };
+pub use normalise::{centre_features, normalise_rows, row_divisor};
 pub use pca::{Pca, JACOBI_MAX_DIMENSION};
 pub use standardise::{standardise, standardise_features, Standardised, Standardiser};
 
@@ -55,6 +60,35 @@ pub enum SingleColumnMethod {
     QuantileBins,
 }
 
+/// How a numeric modality's features are prepared for PCA.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Normalisation {
+    /// Each feature (column) to weighted mean 0 and s.d. 1: invariant to every
+    /// feature's units (pidscope's default).
+    #[default]
+    StandardiseColumns,
+    /// Each sample (row) to unit L2 length, then each column centred (the paper's
+    /// released code: scikit-learn's `normalize` before PCA; [`normalise_rows`]).
+    NormaliseRows,
+}
+
+impl Normalisation {
+    /// Every choice, in the order the page offers them.
+    pub const ALL: [Normalisation; 2] = [
+        Normalisation::StandardiseColumns,
+        Normalisation::NormaliseRows,
+    ];
+
+    /// What it does, in a few words, for the card and the CLI.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Normalisation::StandardiseColumns => "each feature standardised",
+            Normalisation::NormaliseRows => "each row L2-normalised (the paper's code)",
+        }
+    }
+}
+
 /// Settings of the discretisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiscretizeOptions {
@@ -66,6 +100,17 @@ pub struct DiscretizeOptions {
     /// Cap on Lloyd iterations.
     pub max_iterations: usize,
     pub single_column: SingleColumnMethod,
+    /// How numeric features are prepared for PCA (older saved models: standardised).
+    #[serde(default)]
+    pub normalisation: Normalisation,
+    /// k-means runs from different seeds, the one of least inertia kept (the paper's
+    /// scikit-learn: 10); older saved models: 1.
+    #[serde(default = "one")]
+    pub restarts: usize,
+}
+
+fn one() -> usize {
+    1
 }
 
 impl Default for DiscretizeOptions {
@@ -76,6 +121,8 @@ impl Default for DiscretizeOptions {
             seed: 0x5EED,
             max_iterations: 100,
             single_column: SingleColumnMethod::KMeans,
+            normalisation: Normalisation::StandardiseColumns,
+            restarts: 1,
         }
     }
 }
@@ -163,9 +210,11 @@ pub struct ModalityStates {
     pub centres: Vec<Vec<f64>>,
     /// Per state: its centre in PCA space (empty unless k-means was used).
     pub pca_centres: Vec<Vec<f64>>,
-    /// Variance of the standardised features along each kept component.
+    /// Variance of the prepared (standardised, or row-normalised and centred) features
+    /// along each kept component.
     pub explained_variance: Vec<f64>,
-    /// Total variance of the standardised features (the number of non-constant ones).
+    /// Total variance of the prepared features (standardised: the number of non-constant
+    /// ones).
     pub total_variance: f64,
     /// Lloyd iterations run, and whether the assignment stopped changing.
     pub iterations: usize,
@@ -412,8 +461,8 @@ pub fn constant_features(modality: &Modality) -> Vec<String> {
     }
 }
 
-/// Standardise → PCA → k-means for one numeric modality (`names` and `sources`: its
-/// features' names and where they come from, for the rule).
+/// Standardise (or normalise rows and centre) → PCA → k-means for one numeric modality
+/// (`names` and `sources`: its features' names and where they come from, for the rule).
 fn cluster_states(
     columns: &[Vec<f64>],
     names: &[String],
@@ -427,7 +476,10 @@ fn cluster_states(
         columns: standardised,
         mut standardisers,
         constant,
-    } = standardise_features(columns, weights);
+    } = match options.normalisation {
+        Normalisation::StandardiseColumns => standardise_features(columns, weights),
+        Normalisation::NormaliseRows => centre_features(&normalise_rows(columns), weights),
+    };
     report(DiscretizeStage::Pca);
     let pca = Pca::fit(&standardised, weights, options.pca_components);
     let points = pca.project(&standardised);
@@ -447,7 +499,9 @@ fn cluster_states(
             },
         })
         .collect();
+    let normalise_rows = options.normalisation == Normalisation::NormaliseRows;
     let rule = |centres: Vec<model::Centre>| ModalityRule::KMeans {
+        normalise_rows,
         features,
         components: pca.components.clone(),
         centres,
@@ -467,13 +521,14 @@ fn cluster_states(
             ..ModalityStates::new(Method::KMeans, vec!["c0".into()], assignment)
         };
     }
-    let result = kmeans(
+    let result = kmeans_best_of(
         &points,
         dim,
         weights,
         options.clusters,
         options.seed,
         options.max_iterations,
+        options.restarts,
         report,
     );
     let centres = group_means(columns, &result.assignment, result.centres.len(), weights);

@@ -18,8 +18,11 @@ use serde::{Deserialize, Serialize};
 
 /// The `format` field of a saved model.
 pub const MODEL_FORMAT: &str = "pidscope-discretiser";
-/// The version of the saved form this code writes and reads.
-pub const MODEL_VERSION: u32 = 1;
+/// The newest version of the saved form this code writes and reads (it reads every
+/// version from 1). Version 2 added row normalisation (`normalise_rows`); a model
+/// without it is still written as version 1, so an older pidscope reads it, and one
+/// with it as version 2, which an older pidscope refuses instead of misreading.
+pub const MODEL_VERSION: u32 = 2;
 
 /// A fitted discretiser: how X1, X2 and Y of a row become the cell of the counts table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -58,8 +61,13 @@ pub enum ModalityRule {
         /// The source columns (several: a joint category).
         sources: Vec<String>,
     },
-    /// Standardise every feature, project on `components`, take the nearest centre.
+    /// Standardise every feature (or divide the row by its L2 norm, then centre every
+    /// feature), project on `components`, take the nearest centre.
     KMeans {
+        /// Each row divided by its L2 norm over all `features` first
+        /// ([`super::row_divisor`]); the standardisers then only centre.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        normalise_rows: bool,
         /// Every feature in the pipeline's order (constant ones have no standardiser
         /// and are left out of the projection).
         features: Vec<Feature>,
@@ -159,12 +167,18 @@ impl DiscretiserModel {
                 rule,
             })
         };
+        let x1 = modality(&discrete.x1, &dataset.x1)?;
+        let x2 = modality(&discrete.x2, &dataset.x2)?;
         Ok(DiscretiserModel {
             format: MODEL_FORMAT.into(),
-            version: MODEL_VERSION,
+            version: if x1.normalises_rows() || x2.normalises_rows() {
+                MODEL_VERSION
+            } else {
+                1
+            },
             options: *options,
-            x1: modality(&discrete.x1, &dataset.x1)?,
-            x2: modality(&discrete.x2, &dataset.x2)?,
+            x1,
+            x2,
             y: TargetModel {
                 column: dataset.y.name.clone(),
                 numeric: dataset.y_values.is_some(),
@@ -189,7 +203,7 @@ impl DiscretiserModel {
             return Err(ModelError::Format(format.to_string()));
         }
         let found = value.get("version").and_then(|v| v.as_u64()).unwrap_or(0);
-        if found != u64::from(MODEL_VERSION) {
+        if !(1..=u64::from(MODEL_VERSION)).contains(&found) {
             return Err(ModelError::Version {
                 found: found.min(u64::from(u32::MAX)) as u32,
             });
@@ -233,6 +247,17 @@ impl DiscretiserModel {
 }
 
 impl ModalityModel {
+    /// Whether rows are L2-normalised before the features are centred.
+    pub fn normalises_rows(&self) -> bool {
+        matches!(
+            self.rule,
+            ModalityRule::KMeans {
+                normalise_rows: true,
+                ..
+            }
+        )
+    }
+
     /// The state of one row's numeric features (in the pipeline's feature order);
     /// `None` for a categorical modality.
     pub fn assign_features(&self, features: &[f64]) -> Option<u32> {
@@ -244,14 +269,25 @@ impl ModalityModel {
                 Some(bin.unwrap_or(upper.len().saturating_sub(1)) as u32)
             }
             ModalityRule::KMeans {
+                normalise_rows,
                 features: model,
                 components,
                 centres,
             } => {
+                // As `normalise_rows`: squares summed in feature order from 0.
+                let divisor = if *normalise_rows {
+                    super::row_divisor(features.iter().fold(0.0, |s, v| s + v * v))
+                } else {
+                    1.0
+                };
                 let z: Vec<f64> = model
                     .iter()
                     .zip(features)
-                    .filter_map(|(f, &v)| f.standardise.map(|s| s.apply(v)))
+                    .filter_map(|(f, &v)| {
+                        // v / 1 is v exactly: standardised rows keep their bits.
+                        let v = if *normalise_rows { v / divisor } else { v };
+                        f.standardise.map(|s| s.apply(v))
+                    })
                     .collect();
                 // As `Pca::project`: each coordinate summed over features in order from 0.
                 let point: Vec<f64> = components
@@ -306,6 +342,7 @@ impl ModalityModel {
                 features,
                 components,
                 centres,
+                ..
             } => {
                 let used = features.iter().filter(|f| f.standardise.is_some()).count();
                 if let Some(c) = components.iter().find(|c| c.len() != used) {

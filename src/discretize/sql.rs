@@ -69,6 +69,10 @@ pub fn number(x: f64) -> String {
 pub enum SqlError {
     #[error("{axis} is the joint category of several columns ({columns}); the SQL export handles one categorical column per modality")]
     JointCategory { axis: &'static str, columns: String },
+    /// Row normalisation (the paper's preset) is not written as SQL: refused rather than
+    /// written as a query whose cells would differ from pidscope's.
+    #[error("{axis} is clustered after L2-normalising each row (the paper's preprocessing, --preset paper); the SQL export writes only standardised features. Fit the model without row normalisation (the default) to export it")]
+    RowNormalisation { axis: &'static str },
 }
 
 /// The query over `table` (see the module docs), one line per select expression.
@@ -199,9 +203,14 @@ impl Query {
                 self.carry.push(name.into());
             }
             ModalityRule::KMeans {
+                normalise_rows: true,
+                ..
+            } => return Err(SqlError::RowNormalisation { axis }),
+            ModalityRule::KMeans {
                 features,
                 components,
                 centres,
+                ..
             } => {
                 if let [only] = centres.as_slice() {
                     self.base.push(format!("{} AS {name}", label(only.state)));

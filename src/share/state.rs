@@ -111,6 +111,13 @@ pub struct Settings {
     /// How the stored uncertainty was estimated (version 2 on).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uncertainty: Option<UncertaintySettings>,
+    /// How numeric features were prepared before PCA, when not pidscope's default
+    /// (version 3 on; absent: each feature standardised).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub normalisation: Option<crate::meta::Normalisation>,
+    /// k-means runs per modality, the best kept, when more than one (version 3 on).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restarts: Option<u32>,
 }
 
 impl Settings {
@@ -300,6 +307,9 @@ impl Settings {
         if let Some([k1, k2]) = self.clusters {
             positive("settings.clusters[0]", k1)?;
             positive("settings.clusters[1]", k2)?;
+        }
+        if let Some(restarts) = self.restarts {
+            positive("settings.restarts", restarts)?;
         }
         if let Some(pca) = self.pca_components {
             positive("settings.pca_components", pca)?;

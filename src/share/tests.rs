@@ -236,15 +236,40 @@ fn version_prefix_must_be_present_and_numeric() {
 }
 
 #[test]
+fn version_3_carries_the_normalisation_and_older_versions_refuse_it() {
+    let mut state = xor_state();
+    state.settings.clusters = Some([20, 20]);
+    state.settings.pca_components = Some(2);
+    state.settings.normalisation = Some(crate::meta::Normalisation::NormaliseRows);
+    state.settings.restarts = Some(10);
+    let link = encode_link(&state);
+    assert!(link.starts_with("3."), "{link}");
+    assert_eq!(decode_link(&link), Ok(state.clone()));
+    assert_eq!(decode_file(&encode_file(&state)), Ok(state.clone()));
+    let json = canonical_json(&state);
+    for old in ["1", "2"] {
+        let refused = message(&link_with_json(old, &json));
+        assert!(
+            refused.contains(&format!(
+                "unknown field `normalisation` (not part of version {old})"
+            )),
+            "{refused}"
+        );
+    }
+    state.settings.restarts = Some(0);
+    assert!(message(&encode_link(&state)).contains("settings.restarts"));
+}
+
+#[test]
 fn future_and_unknown_versions_say_which() {
     assert_eq!(
-        message("3.q1bKL8pRslIq"),
-        "this link was made by a newer pidscope (version 3); this page reads up to 2: open it with a newer pidscope"
+        message("4.q1bKL8pRslIq"),
+        "this link was made by a newer pidscope (version 4); this page reads up to 3: open it with a newer pidscope"
     );
     assert!(message("99999999999999999999999.x").contains("version 18446744073709551615"));
     assert_eq!(
         message("0.q1bKL8pRslIq"),
-        "this link has version 0, which this pidscope does not know (it reads versions 1 to 2)"
+        "this link has version 0, which this pidscope does not know (it reads versions 1 to 3)"
     );
 }
 
@@ -512,7 +537,7 @@ fn settings_and_results_are_checked() {
 fn analysis_files_are_checked() {
     let state = xor_state();
     let file = encode_file(&state);
-    assert!(file.starts_with("{\n  \"format\": \"pidscope-analysis\",\n  \"version\": 2,\n"));
+    assert!(file.starts_with("{\n  \"format\": \"pidscope-analysis\",\n  \"version\": 3,\n"));
     assert!(file.contains("\n        \"weights\": [1, 0, 0, 1, 0, 1, 1, 0]\n"));
     let expect_err = |text: &str| decode_file(text).expect_err("refused").to_string();
     assert!(expect_err("not json")
@@ -523,7 +548,7 @@ fn analysis_files_are_checked() {
     );
     assert!(expect_err(&file.replace("pidscope-analysis", "other")).contains("`format` is not"));
     assert!(
-        expect_err(&file.replace("\"version\": 2", "\"version\": 7"))
+        expect_err(&file.replace("\"version\": 3", "\"version\": 7"))
             .contains("this analysis file was made by a newer pidscope (version 7)")
     );
     assert!(expect_err(&file.replace("\"crc32:", "\"md5:")).contains("no `checksum`"));
@@ -613,11 +638,13 @@ fn version_2_carries_the_uncertainty_and_version_1_refuses_it() {
     state.results.uncertainty = Some(realistic_uncertainty());
     state.model = Some(state.results);
     let link = encode_link(&state);
-    assert!(link.starts_with("2."));
+    assert!(link.starts_with(&format!("{VERSION}.")));
     assert_eq!(decode_link(&link), Ok(state.clone()));
+    // The same content labelled version 2 reads.
+    let json = canonical_json(&state);
+    assert_eq!(decode_link(&link_with_json("2", &json)), Ok(state.clone()));
     assert_eq!(decode_file(&encode_file(&state)), Ok(state.clone()));
     // The same content labelled version 1 is refused, naming the field.
-    let json = canonical_json(&state);
     let old = message(&link_with_json("1", &json));
     assert!(
         old.contains("unknown field `uncertainty` (not part of version 1)"),
@@ -661,6 +688,7 @@ fn link_lengths() {
         }),
         files: vec!["hallway.csv".into()],
         uncertainty: None,
+        ..Settings::default()
     };
     let gate = |g: Gate| {
         let t = g.table();
@@ -850,6 +878,8 @@ mod properties {
                             seed,
                         }
                     }),
+                    // Version 3's fields are exercised by `version_3_carries_the_normalisation`.
+                    ..Settings::default()
                 },
             )
     }

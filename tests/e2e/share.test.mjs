@@ -31,7 +31,7 @@ test('a link made by the CLI opens in the browser with the CLI’s numbers', asy
   writeFileSync(file, noisyAndCsv(400, 11));
   const cli = JSON.parse(execFileSync(CLI, ['estimate', file, '--clusters', '2', '--json']).toString());
   const url = execFileSync(CLI, ['link', file, '--clusters', '2', '--base', `${session.origin}/`, '--title', 'noisy AND']).toString().trim();
-  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/#s=2\.[A-Za-z0-9_-]+$/);
+  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/#s=3\.[A-Za-z0-9_-]+$/);
   const { page, context, record } = await openAt(url.slice(session.origin.length));
   const card = page.getByTestId('result').first();
   assert.equal(await card.getByRole('heading', { level: 2 }).first().textContent(), 'Shared: noisy AND');

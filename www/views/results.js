@@ -364,6 +364,7 @@ export function resultCard(analysis, { unit = 'bits', share } = {}) {
     h('div', { class: 'terms-scroll' }, numbersTable(analysis, unit, flagged)),
     analysis.compareWith ? disagreementNote(disagreeing, columns, unit) : null,
     { batch: () => batchNote(analysis), gaussian: () => gaussianNote(analysis), cvx: () => certificateNote(analysis.pid) }[estimatorOf(analysis)](),
+    analysis.preprocessing ? h('p', { class: 'status', dataset: { testid: 'preprocessing' } }, `Discretised: ${analysis.preprocessing}.`) : null,
     statsNote(analysis.stats, analysis.uncertainty),
     dataNotes(analysis.notes),
     uncertaintyNote(analysis.uncertainty),

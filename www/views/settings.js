@@ -37,8 +37,19 @@ const { defaults } = META;
 const spec = (key, label, help, parse, step) => [key, label, limits[key].min, limits[key].max, help, parse, step];
 const CVX_FIELDS = [
   spec('clusters', 'Clusters per modality', `Numeric features of each modality are grouped into this many clusters (k-means) before the exact PID (default ${defaults.clusters}).`),
-  spec('pca', 'PCA components', `Features are standardised and reduced to this many principal components before clustering (default ${defaults.pca}).`),
+  spec('pca', 'PCA components', `Features are standardised (or, with the paper’s settings, each row L2-normalised) and reduced to this many principal components before clustering (default ${defaults.pca}).`),
 ];
+// The discretisation presets (src/meta.rs `Preset`), with what each sets; 'default' is the core's defaults.
+const PAPER = META.presets.find((p) => p.preset === 'paper');
+const DISCRETISATIONS = [
+  ['default', `pidscope’s: each feature standardised (PCA ${defaults.pca}, K = ${defaults.clusters})`],
+  ['paper', `paper’s settings: each row L2-normalised, PCA ${PAPER.pca}, K = ${PAPER.clusters}, best of ${PAPER.restarts} k-means runs`],
+];
+/** What choosing a discretisation sets. @param {string} choice */
+const discretisation = (choice) => {
+  const { normalisation, pca, clusters, restarts } = choice === 'paper' ? PAPER : defaults;
+  return { normalisation, pca, clusters, restarts };
+};
 const Y_BINS = spec('y_bins', 'Y bins', `A scalar Y (a measurement, not a class) is cut into this many quantile bins of about equal counts for CVX and BATCH (default ${defaults.y_bins}).`);
 const TARGET_KINDS = [
   ['auto', 'decide from its values'],
@@ -156,7 +167,24 @@ export function settingsForm(settings, onChange) {
     (value) => change({ ...current, target_kind: value }),
     `Decided from its values: a class when it has at most ${defaults.y_class_max_distinct} distinct values, or only whole numbers and at most ${defaults.y_integer_class_max_distinct}; otherwise a scalar. The card says which was used.`,
   );
+  const cvxFields = CVX_FIELDS.map(field);
+  const preprocessing = radioGroup(
+    'Discretisation',
+    'discretisation',
+    DISCRETISATIONS,
+    settings.normalisation === PAPER.normalisation ? 'paper' : 'default',
+    (choice) => {
+      const next = { ...current, ...discretisation(choice) };
+      // The number fields show what the choice set (they can still be edited after it).
+      for (const key of /** @type {const} */ (['clusters', 'pca'])) {
+        const input = /** @type {HTMLInputElement | undefined} */ (cvxFields.map((div) => div.querySelector(`#setting-${key}`)).find(Boolean));
+        if (input) input.value = String(next[key]);
+      }
+      change(next);
+    },
+    `The paper’s released code L2-normalises each sample’s features (scikit-learn’s normalize) before PCA, keeps ${PAPER.pca} components and the best of ${PAPER.restarts} k-means runs; pidscope’s default standardises each feature instead, which does not depend on the features’ units. An explicit number below, typed after the choice, wins. The card says which was used.`,
+  );
   const targetGroup = h('fieldset', { class: 'group', id: 'target-settings' }, h('legend', {}, 'Target Y'), target, field(Y_BINS));
   const uncertaintyGroup = h('fieldset', { class: 'group', id: 'uncertainty-settings' }, h('legend', {}, 'Uncertainty (CVX)'), UNCERTAINTY_FIELDS.map(field), surrogates);
-  return h('div', { class: 'settings' }, estimator, h('fieldset', { class: 'group' }, h('legend', {}, 'CVX (clustering)'), CVX_FIELDS.map(field)), targetGroup, uncertaintyGroup, batchGroup, field(SEED), units);
+  return h('div', { class: 'settings' }, estimator, h('fieldset', { class: 'group' }, h('legend', {}, 'CVX (clustering)'), preprocessing, cvxFields), targetGroup, uncertaintyGroup, batchGroup, field(SEED), units);
 }

@@ -205,10 +205,15 @@ struct EstimatorArgs {
     /// Which estimator computes the PID.
     #[arg(long, value_enum, default_value = "cvx")]
     estimator: EstimatorChoice,
-    #[arg(long, value_name = "K", default_value_t = meta::CLUSTERS.default,
+    /// A named discretisation: `paper` is the paper's released code (each row
+    /// L2-normalised, PCA 2, K = 20, best of 10 k-means runs); an explicit --pca or
+    /// --clusters wins over the preset's.
+    #[arg(long, value_enum, value_name = "NAME")]
+    preset: Option<PresetChoice>,
+    #[arg(long, value_name = "K",
           value_parser = |s: &str| bounded(s, &meta::CLUSTERS),
-          help = ranged("Clusters per numeric modality", &meta::CLUSTERS))]
-    clusters: usize,
+          help = preset_ranged("Clusters per numeric modality", &meta::CLUSTERS, meta::Preset::Paper.settings().clusters))]
+    clusters: Option<usize>,
     /// Solve even a table estimated to take longer than 30 s (otherwise refused, saying so).
     #[arg(long = "allow-slow")]
     allow_slow: bool,
@@ -216,10 +221,10 @@ struct EstimatorArgs {
           value_parser = |s: &str| bounded(s, &meta::Y_BINS),
           help = ranged("Quantile bins of a scalar Y (cvx, batch)", &meta::Y_BINS))]
     y_bins: usize,
-    #[arg(long, value_name = "N", default_value_t = meta::PCA_COMPONENTS.default,
+    #[arg(long, value_name = "N",
           value_parser = |s: &str| bounded(s, &meta::PCA_COMPONENTS),
-          help = ranged("PCA components before clustering", &meta::PCA_COMPONENTS))]
-    pca: usize,
+          help = preset_ranged("PCA components before clustering", &meta::PCA_COMPONENTS, meta::Preset::Paper.settings().pca))]
+    pca: Option<usize>,
     #[arg(long, value_name = "N", default_value_t = meta::SEED.default,
           value_parser = |s: &str| bounded(s, &meta::SEED),
           help = ranged("Seed of the clustering and of BATCH's training", &meta::SEED))]
@@ -265,6 +270,12 @@ struct EstimatorArgs {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum PresetChoice {
+    /// The paper's released code: each row L2-normalised (scikit-learn's `normalize`), PCA 2, K = 20, 10 k-means restarts.
+    Paper,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum SurrogateChoice {
     /// Rows are independent samples.
     Shuffle,
@@ -288,6 +299,16 @@ where
     }
 }
 
+/// The help line of an option a preset also sets: its range, its default and the
+/// preset's value (an explicit value wins over the preset's).
+fn preset_ranged(what: &str, bound: &Bound<usize>, paper: usize) -> String {
+    format!(
+        "{}; --preset paper sets {paper}, an explicit value wins [default: {}]",
+        ranged(what, bound),
+        bound.default
+    )
+}
+
 /// An option's help line with its range (the default is added by clap).
 fn ranged<T: std::fmt::Display>(what: &str, bound: &Bound<T>) -> String {
     format!("{what}; {}–{}", bound.min, bound.max)
@@ -304,12 +325,18 @@ impl EstimateArgs {
                 .as_deref()
                 .map_or_else(Vec::new, |p| expand(p, tables))
         };
+        let base = match self.estimator.preset {
+            Some(PresetChoice::Paper) => {
+                AnalysisSettings::default().with_preset(meta::Preset::Paper)
+            }
+            None => AnalysisSettings::default(),
+        };
         AnalysisSettings {
             join_on: self.roles.join_on(tables),
             numeric_columns: list(&self.roles.numeric),
             text_columns: list(&self.roles.text),
-            clusters: self.estimator.clusters,
-            pca: self.estimator.pca,
+            clusters: self.estimator.clusters.unwrap_or(base.clusters),
+            pca: self.estimator.pca.unwrap_or(base.pca),
             seed: self.estimator.seed,
             resamples: self.estimator.resamples,
             permutations: self.estimator.permutations,
@@ -324,7 +351,7 @@ impl EstimateArgs {
             },
             y_bins: self.estimator.y_bins,
             allow_slow: self.estimator.allow_slow,
-            ..AnalysisSettings::default()
+            ..base
         }
     }
 
@@ -593,6 +620,7 @@ fn print_json_with(analysis: &Analysis, units: Units, fidelity: &crate::fidelity
         out.insert("rows".into(), json!(report));
     }
     out.insert("settings".into(), json!(analysis.settings));
+    out.insert("preprocessing".into(), json!(analysis.preprocessing));
     crate::fidelity::insert_json(fidelity, &mut out);
     out.insert("notes".into(), json!(analysis.notes));
     println!("{}", Value::Object(out));
@@ -632,6 +660,9 @@ pub(crate) fn print_table(analysis: &Analysis, files: &[String], units: Units) {
             "{} samples used of {} rows ({} dropped for missing values, {} unmatched)",
             report.rows_used, report.rows_in, report.rows_dropped_missing, report.rows_unmatched
         );
+    }
+    if let Some(preprocessing) = &analysis.preprocessing {
+        println!("discretised: {preprocessing}");
     }
     for note in &analysis.notes {
         println!("note: {note}");
