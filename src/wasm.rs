@@ -798,10 +798,23 @@ pub fn uncertainty_mismatches_js(stored: JsValue, recomputed: JsValue) -> JsResu
 }
 
 /// The page's roles and settings as the core takes them (an id column means a join).
+/// The most a wasm32 heap can hold, and what an analysis leaves free for the rest.
+const PAGE_MEMORY_BYTES: u64 = 4 << 30;
+const PAGE_MEMORY_MARGIN: u64 = 256 << 20;
+
 fn roles_and_settings(roles: JsValue, settings: JsValue) -> Result<(Roles, AnalysisSettings)> {
     let page_roles: PageRoles = from_js(roles)?;
     let mut settings: AnalysisSettings = from_js(settings)?;
     settings.join_on = page_roles.id.clone();
+    // What the wasm heap can still grow by: wasm32 addresses 4 GiB, less a margin for
+    // the solver and the results.
+    let used = (wasm_bindgen::memory()
+        .unchecked_into::<js_sys::WebAssembly::Memory>()
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length()) as u64;
+    settings.memory_limit_bytes =
+        Some((PAGE_MEMORY_BYTES - PAGE_MEMORY_MARGIN).saturating_sub(used));
     let roles = Roles {
         x1: page_roles.x1,
         x2: page_roles.x2,

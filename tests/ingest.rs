@@ -1021,3 +1021,26 @@ fn batch_uses_a_models_own_probabilities_instead_of_training_classifiers() {
     assert!(pid.mi_x1_y.abs() < 0.01 && pid.mi_x2_y.abs() < 0.01);
     assert!(pid.synergy > 0.95, "S = {}", pid.synergy);
 }
+
+#[test]
+fn an_analysis_beyond_the_memory_left_is_refused_before_it_starts() {
+    // 1,000 rows × 4 features: 1.5 × 1,000 × 4 × 8 = 48,000 bytes of working copies.
+    let mut csv = String::from("a,b,c,d,label\n");
+    for i in 0..1000 {
+        csv += &format!("{i},{},{},{},{}\n", i % 7, i % 5, i % 3, i % 2);
+    }
+    let table = parse(csv.as_bytes()).unwrap();
+    let mut settings = pidscope::analysis::AnalysisSettings {
+        memory_limit_bytes: Some(40_000),
+        ..Default::default()
+    };
+    let err =
+        pidscope::analysis::analyse(&[table.clone()], None, &settings, &mut |_| {}).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("1000 rows × 4 features") && message.contains("pidscope estimate"),
+        "{message}"
+    );
+    settings.memory_limit_bytes = Some(50_000);
+    assert!(pidscope::analysis::analyse(&[table], None, &settings, &mut |_| {}).is_ok());
+}

@@ -30,7 +30,8 @@ pub fn analyse_fidelity(
     }
     settings.validate()?;
     let roles = resolve_roles(tables, roles, settings)?;
-    let dataset = crate::data::assemble(tables, &roles, &settings.assemble_options())?;
+    let dataset =
+        super::assemble_within_memory(tables, &roles, settings, &settings.assemble_options())?;
     if !has_numeric_features(&dataset) {
         return Ok(None);
     }

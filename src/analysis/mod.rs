@@ -89,6 +89,15 @@ pub enum AnalysisError {
         limit: f64,
     },
     #[error(
+        "{rows} rows × {features} features: the analysis needs about {megabytes:.0} MB of working memory beyond the files, and the page has {available:.0} MB left (a page can use at most 4 GB). Use fewer rows or features, or the CLI (pidscope estimate), which has no such limit"
+    )]
+    OutOfMemory {
+        rows: usize,
+        features: usize,
+        megabytes: f64,
+        available: f64,
+    },
+    #[error(
         "this table has {labels} target classes: its solver would need {megabytes:.0} MB, more than the {limit:.0} MB it may use. Merge rare classes, or use fewer clusters or classes"
     )]
     SolverMemory {
@@ -132,6 +141,12 @@ pub struct AnalysisSettings {
     pub y_bins: usize,
     /// Solve even when the estimated time exceeds [`meta::SLOW_SOLVE_SECONDS`].
     pub allow_slow: bool,
+    /// Memory the analysis may still allocate, in bytes, when it is bounded (the page:
+    /// what the wasm heap can still grow by); an analysis estimated to need more is
+    /// refused before it starts ([`check_working_memory`]). Set by the caller, never
+    /// read from a user's settings.
+    #[serde(skip)]
+    pub memory_limit_bytes: Option<u64>,
 }
 
 impl Default for AnalysisSettings {
@@ -151,6 +166,7 @@ impl Default for AnalysisSettings {
             target_kind: TargetKind::Auto,
             y_bins: meta::Y_BINS.default,
             allow_slow: false,
+            memory_limit_bytes: None,
         }
     }
 }
@@ -510,8 +526,50 @@ pub(crate) fn samples_dataset(
         )));
     }
     let roles = resolve_roles(tables, roles, settings)?;
-    let dataset = crate::data::assemble(tables, &roles, &settings.assemble_options())?;
+    let dataset = assemble_within_memory(tables, &roles, settings, &settings.assemble_options())?;
     Ok((roles, dataset))
+}
+
+/// Working copies of the feature columns an analysis makes beyond the parsed files (the
+/// assembled rows, then the standardised ones; PCA and k-means are small beside them):
+/// measured as a peak of 2.5× the features' 8 bytes per number, parse included, on
+/// 50,000 rows × (768 + 768) (`/usr/bin/time -v pidscope estimate`; docs/scale.md).
+const WORKING_COPIES: f64 = 1.5;
+
+/// The assembled rows, after [`check_working_memory`].
+pub(crate) fn assemble_within_memory(
+    tables: &[ParsedTable],
+    roles: &Roles,
+    settings: &AnalysisSettings,
+    options: &crate::data::AssembleOptions,
+) -> Result<Dataset, AnalysisError> {
+    check_working_memory(tables, roles, settings)?;
+    Ok(crate::data::assemble(tables, roles, options)?)
+}
+
+/// Refuses an analysis of samples whose working copies of the features
+/// ([`WORKING_COPIES`] × rows × features × 8 bytes) exceed
+/// `settings.memory_limit_bytes`, before anything is allocated.
+pub fn check_working_memory(
+    tables: &[ParsedTable],
+    roles: &Roles,
+    settings: &AnalysisSettings,
+) -> Result<(), AnalysisError> {
+    let Some(limit) = settings.memory_limit_bytes else {
+        return Ok(());
+    };
+    let rows = tables.iter().map(ParsedTable::rows).max().unwrap_or(0);
+    let features = roles.x1.len() + roles.x2.len();
+    let needed = WORKING_COPIES * (rows * features * std::mem::size_of::<f64>()) as f64;
+    if needed > limit as f64 {
+        return Err(AnalysisError::OutOfMemory {
+            rows,
+            features,
+            megabytes: needed / 1e6,
+            available: limit as f64 / 1e6,
+        });
+    }
+    Ok(())
 }
 
 /// The roles given, or guessed from the column names when `None` (never the column
@@ -572,7 +630,7 @@ pub fn analyse_batch(
     }
     settings.validate()?;
     let roles = resolve_roles(tables, roles, settings)?;
-    let dataset = crate::data::assemble(tables, &roles, &settings.assemble_options())?;
+    let dataset = assemble_within_memory(tables, &roles, settings, &settings.assemble_options())?;
     // A model's own probabilities, when their columns are given, replace the classifiers.
     let pid = pid_batch(
         &dataset,
@@ -617,7 +675,7 @@ pub fn analyse_batch_null(
     }
     settings.validate()?;
     let roles = resolve_roles(tables, roles, settings)?;
-    let dataset = crate::data::assemble(tables, &roles, &settings.assemble_options())?;
+    let dataset = assemble_within_memory(tables, &roles, settings, &settings.assemble_options())?;
     if dataset.conditionals.is_some() {
         return Ok(None);
     }
