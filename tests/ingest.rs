@@ -1035,7 +1035,8 @@ fn an_analysis_beyond_the_memory_left_is_refused_before_it_starts() {
         ..Default::default()
     };
     let err =
-        pidscope::analysis::analyse(&[table.clone()], None, &settings, &mut |_| {}).unwrap_err();
+        pidscope::analysis::analyse(std::slice::from_ref(&table), None, &settings, &mut |_| {})
+            .unwrap_err();
     let message = err.to_string();
     assert!(
         message.contains("1000 rows × 4 features") && message.contains("pidscope estimate"),
