@@ -548,7 +548,7 @@ pub(crate) fn assemble_within_memory(
 }
 
 /// Refuses an analysis of samples whose working copies of the features
-/// ([`WORKING_COPIES`] × rows × features × 8 bytes) exceed
+/// (1.5 × rows × features × 8 bytes) exceed
 /// `settings.memory_limit_bytes`, before anything is allocated.
 pub fn check_working_memory(
     tables: &[ParsedTable],
