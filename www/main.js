@@ -38,7 +38,7 @@ bridge.addEventListener('crash', (event) => {
 
 /** @typedef {import('./bridge.js').EngineValue} EngineValue */
 
-const EMPTY_ROLES = { x1: [], x2: [], y: null, yhat: [], weight: null, id: null, p_x1: [], p_x2: [], p_joint: [] };
+const EMPTY_ROLES = { x1: [], x2: [], y: null, y_extra: [], yhat: [], weight: null, id: null, p_x1: [], p_x2: [], p_joint: [] };
 /**
  * The page's state; what the engine sent is kept as it came (EngineValue).
  * @typedef {object} PageState

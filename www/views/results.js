@@ -215,7 +215,9 @@ function gaussianNote({ pid, samples, target_encoding: encoding, columns }) {
   const encoded =
     encoding === 'one_hot'
       ? `Y is a class label, one-hot encoded (${columns.y.length} indicator column${columns.y.length === 1 ? '' : 's'}): the Gaussian model is then only an approximation of its PID; prefer CVX or BATCH for a class.`
-      : 'Y is numeric and enters the model as it is.';
+      : columns.y.length > 1
+        ? `Y is multivariate: ${columns.y.length} numeric target columns (${columns.y.join(', ')}), entering the model as they are.`
+        : 'Y is numeric and enters the model as it is.';
   return h(
     'div',
     { class: ok ? 'certificate' : 'certificate warn', dataset: { testid: 'gaussian-note' } },

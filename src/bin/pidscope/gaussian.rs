@@ -35,6 +35,7 @@ fn gaussian_json(result: &GaussianAnalysis, units: Units) -> Value {
     out.insert("samples".into(), json!(result.samples));
     out.insert("columns".into(), json!(result.columns));
     out.insert("target_encoding".into(), json!(result.target_encoding));
+    out.insert("copula".into(), json!(result.copula));
     out.insert("units".into(), json!(units));
     out.insert("names".into(), json!(result.names));
     out.insert("rows".into(), json!(result.report));
@@ -46,8 +47,8 @@ fn gaussian_json(result: &GaussianAnalysis, units: Units) -> Value {
 pub fn estimate_gaussian(args: &EstimateArgs) -> Result<(), CliError> {
     let (tables, roles) = read_inputs(args)?;
     let settings = args.settings(&tables);
-    let result =
-        analyse_gaussian(&tables, roles.as_ref(), &settings).map_err(CliError::analysis)?;
+    let result = analyse_gaussian(&tables, roles.as_ref(), &settings, &args.gaussian_options())
+        .map_err(CliError::analysis)?;
     let units = args.units();
     if args.json {
         println!("{}", gaussian_json(&result, units));
@@ -55,7 +56,8 @@ pub fn estimate_gaussian(args: &EstimateArgs) -> Result<(), CliError> {
     }
     let p = &result.pid;
     println!(
-        "Gaussian PID of {} — X1: {}, X2: {}, Y: {}",
+        "Gaussian{} PID of {} — X1: {}, X2: {}, Y: {}",
+        if result.copula { " copula" } else { "" },
         args.files.join(" + "),
         result.names.x1,
         result.names.x2,
