@@ -209,7 +209,9 @@ const RUNS = {
     return entry;
   },
   async gaussian({ roles, title, files, compareWith, signal, onProgress }) {
-    const result = await bridge.call('estimateGaussian', { roles, settings: estimateSettings(), title }, { signal, onProgress });
+    const settings = estimateSettings();
+    const gaussian = { copula: settings.gaussian_copula };
+    const result = await bridge.call('estimateGaussian', { roles, settings, gaussian, title }, { signal, onProgress });
     return addAnalysis({ ...result, files, compareWith });
   },
   async batch({ roles, title, files, compareWith, signal, onProgress }) {

@@ -23,8 +23,9 @@ const isGaussian = (analysis) => analysis.kind === 'gaussian';
 const estimatorOf = (analysis) => (isBatch(analysis) ? 'batch' : isGaussian(analysis) ? 'gaussian' : 'cvx');
 
 /** The Gaussian estimate's extra quantities: bias-corrected information terms and the solve's measures. */
-function gaussianQuantities({ pid, corrected }) {
+function gaussianQuantities({ pid, corrected, copula }) {
   return [
+    ['copula', copula ? 1 : 0],
     ...TERMS.map((t) => [`${t.key}_corrected`, corrected[t.key]]),
     ...['union_bits', 'iterations', 'last_decrease_bits', 'gradient_norm', 'scalar_gap_bits', 'ridge'].map((key) => [key, pid[key] ?? '']),
   ];
@@ -204,7 +205,7 @@ function batchUncertaintyNote(bu, pending) {
 }
 
 /** What a Gaussian estimate rests on: samples, dimensions, Y's encoding and the solve's convergence measure. */
-function gaussianNote({ pid, samples, target_encoding: encoding, columns }) {
+function gaussianNote({ pid, samples, target_encoding: encoding, columns, copula }) {
   const { dims } = pid;
   const gap = pid.scalar_gap_bits;
   const measure =
@@ -228,6 +229,7 @@ function gaussianNote({ pid, samples, target_encoding: encoding, columns }) {
         `${ok ? 'Converged' : 'NOT converged (iteration limit)'} after ${pid.iterations} iterations: ${measure}.`,
     ),
     h('p', { dataset: { testid: 'gaussian-encoding' } }, encoded),
+    copula ? h('p', { dataset: { testid: 'gaussian-copula' } }, 'Gaussian copula: every column was replaced by the normal scores of its ranks before the covariance, so this is the PID of a Gaussian copula of the data, unchanged by any strictly increasing transform of a column.') : null,
     h('p', {}, 'These are plug-in values of the sample covariance; the bias-corrected column subtracts each information term’s analytic bias (Cai et al. 2015). The atoms are not corrected and have no intervals or p-values yet (docs/gaussian.md).'),
     pid.ridge > 0 ? h('p', { role: 'note', class: 'warn', dataset: { testid: 'gaussian-ridge' } }, `⚠ A ridge of ${pid.ridge.toExponential(0)} × the mean variance was added: the features are collinear or duplicated.`) : null,
   );
