@@ -12,8 +12,9 @@ use super::{data_notes, is_counts_input, resolve_roles, AnalysisError, AnalysisS
 use crate::data::{AssemblyReport, Labels, Modality, ModalityFeatures, ParsedTable, Roles};
 use crate::numeric::normal::normal_scores;
 use crate::pid::gaussian::{
-    corrected_information, pid_gaussian, CorrectedInformation, CovarianceError, Dims,
-    GaussianError, GaussianPid, SolverOptions, StreamingCovariance,
+    corrected_information, gaussian_uncertainty, pid_gaussian, CorrectedInformation,
+    CovarianceError, Dims, GaussianError, GaussianPid, GaussianUncertainty, SolverOptions,
+    StreamingCovariance, UncertaintyOptions,
 };
 
 /// How Y entered the covariance.
@@ -53,6 +54,10 @@ pub struct GaussianAnalysis {
     /// I(X1;Y), I(X2;Y), I(X1,X2;Y) with the analytic bias correction of Cai et al.
     /// (2015), bits ([`corrected_information`]; docs/gaussian.md, "Bias").
     pub corrected: CorrectedInformation,
+    /// Intervals and p-values of every term by a parametric (Wishart) bootstrap of the
+    /// covariance, with `settings.resamples` and `settings.permutations` draws (`None`
+    /// when both are 0; docs/gaussian.md, "Intervals and p-values").
+    pub uncertainty: Option<GaussianUncertainty>,
     /// Rows in the covariance.
     pub samples: usize,
     pub columns: GaussianColumns,
@@ -189,6 +194,17 @@ pub fn analyse_gaussian(
         },
     })?;
     let pid = pid_gaussian(&correlation, dims, &SolverOptions::default())?;
+    let uncertainty = (settings.resamples > 0 || settings.permutations > 0)
+        .then(|| {
+            let options = UncertaintyOptions {
+                resamples: settings.resamples,
+                permutations: settings.permutations,
+                seed: settings.seed,
+                confidence: crate::rigor::Settings::default().confidence,
+            };
+            gaussian_uncertainty(&correlation, dims, samples, &pid.pid, &options)
+        })
+        .transpose()?;
     // The assembly cut a scalar Y into bins for CVX and BATCH; here its values are used.
     let unbinned = AssemblyReport {
         y_binned: None,
@@ -234,6 +250,7 @@ pub fn analyse_gaussian(
     Ok(GaussianAnalysis {
         names: Names::of_roles(&roles.x1, &roles.x2, &target_names(&roles)),
         corrected: corrected_information(&pid.pid, dims, samples as f64),
+        uncertainty,
         pid,
         samples,
         columns: GaussianColumns {

@@ -106,9 +106,10 @@ test('a scalar target, all three estimators side by side: the Gaussian column is
     assert.equal(await number(side, `cvx-${key}`), await number(cvxCard, key), `CVX ${key}`);
     assert.ok(Number.isFinite(await number(side, key)), `BATCH ${key}`);
   }
-  // The checks and the reading cover the Gaussian column, and say it has no intervals.
+  // The checks and the reading cover the Gaussian column, with its own intervals (40 resamples).
   const disagreement = await side.getByTestId('disagreement').textContent();
-  assert.match(disagreement, /Gaussian: its value alone, since its atoms have no intervals yet/);
+  assert.match(disagreement, /Gaussian: its parametric-bootstrap interval/);
+  assert.match(await gaussianCard.getByTestId('uncertainty-note').textContent(), /parametric bootstrap draws/);
   const reading = await side.getByTestId('reading').textContent();
   assert.match(reading, /^This reading follows (CVX|BATCH)/);
   assert.match(reading, /The Gaussian column (agrees with|differs from) (CVX|BATCH)/);

@@ -205,7 +205,7 @@ function batchUncertaintyNote(bu, pending) {
 }
 
 /** What a Gaussian estimate rests on: samples, dimensions, Y's encoding and the solve's convergence measure. */
-function gaussianNote({ pid, samples, target_encoding: encoding, columns, copula }) {
+function gaussianNote({ pid, samples, target_encoding: encoding, columns, copula, uncertainty }) {
   const { dims } = pid;
   const gap = pid.scalar_gap_bits;
   const measure =
@@ -230,7 +230,11 @@ function gaussianNote({ pid, samples, target_encoding: encoding, columns, copula
     ),
     h('p', { dataset: { testid: 'gaussian-encoding' } }, encoded),
     copula ? h('p', { dataset: { testid: 'gaussian-copula' } }, 'Gaussian copula: every column was replaced by the normal scores of its ranks before the covariance, so this is the PID of a Gaussian copula of the data, unchanged by any strictly increasing transform of a column.') : null,
-    h('p', {}, 'These are plug-in values of the sample covariance; the bias-corrected column subtracts each information term’s analytic bias (Cai et al. 2015). The atoms are not corrected and have no intervals or p-values yet (docs/gaussian.md).'),
+    h(
+      'p',
+      {},
+      `These are plug-in values of the sample covariance; the bias-corrected column subtracts each information term’s analytic bias (Cai et al. 2015). ${uncertainty ? 'Every term’s interval and p-value are from a parametric bootstrap (below).' : 'With no resamples or permutations there are no intervals or p-values (docs/gaussian.md).'}`,
+    ),
     pid.ridge > 0 ? h('p', { role: 'note', class: 'warn', dataset: { testid: 'gaussian-ridge' } }, `⚠ A ridge of ${pid.ridge.toExponential(0)} × the mean variance was added: the features are collinear or duplicated.`) : null,
   );
 }
@@ -247,8 +251,20 @@ function certificateNote(pid) {
   );
 }
 
-function uncertaintyNote(u) {
+function uncertaintyNote(u, gaussian = false) {
   if (!u) return null;
+  if (gaussian) {
+    return h(
+      'div',
+      { class: 'stats', dataset: { testid: 'uncertainty-note' } },
+      h(
+        'p',
+        {},
+        `Corrected values and ${Math.round(u.confidence * 100)}% intervals come from ${u.resamples} parametric bootstrap draws: sample covariances of as many Gaussian rows as the data, from the fitted covariance (Wishart). ` +
+          `p compares the value with ${u.permutations} draws of a Gaussian model in which the input concerned (or Y) is independent of the rest, as a shuffle of its rows would make it; an atom's p is also the bootstrap's (the larger of the two).`,
+      ),
+    );
+  }
   const parts = [
     u.stored ? 'As the link stores them: ' : '',
     `Corrected values subtract the bias that noise alone produces (the mean over ${u.permutations} permutation${u.permutations === 1 ? '' : 's'}); ` +
@@ -370,7 +386,7 @@ export function resultCard(analysis, { unit = 'bits', share } = {}) {
     { batch: () => batchNote(analysis), gaussian: () => gaussianNote(analysis), cvx: () => certificateNote(analysis.pid) }[estimatorOf(analysis)](),
     statsNote(analysis.stats, analysis.uncertainty),
     dataNotes(analysis.notes),
-    uncertaintyNote(analysis.uncertainty),
+    uncertaintyNote(analysis.uncertainty, isGaussian(analysis)),
     estimatorOf(analysis) === 'cvx' && !analysis.stats ? h('p', { class: 'stats', dataset: { testid: 'no-sample-size' } }, `No intervals or p-values: ${META.messages.no_sample_size}.`) : null,
     fidelityNote(analysis.fidelity, unit),
     modelView?.section,

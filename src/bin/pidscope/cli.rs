@@ -542,19 +542,34 @@ fn uncertainty_line(symbol: &str, term: &TermUncertainty, units: Units) -> Strin
     line
 }
 
-/// The uncertainty block under the table: every term plug-in → corrected with its
-/// interval and p-value, and the atoms' shares from the significant corrected values.
-fn print_uncertainty(name: &str, u: &Uncertainty, units: Units) {
+/// How an uncertainty block was made, for its heading.
+pub(crate) struct UncertaintyHeading<'a> {
+    pub method: &'a str,
+    pub confidence: f64,
+    pub resamples: usize,
+    pub permutations: usize,
+    pub seed: u64,
+}
+
+/// The uncertainty block under a table: every term plug-in → corrected with its
+/// interval and p-value, and the atoms' shares from the significant corrected values;
+/// then whether any atom was detected. CVX's and the Gaussian estimator's.
+pub(crate) fn print_term_uncertainty(
+    name: &str,
+    heading: &UncertaintyHeading,
+    terms: [&TermUncertainty; 7],
+    units: Units,
+    after_terms: &dyn Fn(),
+) {
     println!(
         "\n{name}: bias-corrected values, {:.0} % intervals and p-values ({}; {} resamples, {} permutations per null, seed {}):",
-        100.0 * u.confidence,
-        u.method,
-        u.resamples,
-        u.permutations,
-        u.seed
+        100.0 * heading.confidence,
+        heading.method,
+        heading.resamples,
+        heading.permutations,
+        heading.seed
     );
-    let terms = TERMS.iter().zip(u.terms());
-    let shown: Vec<(&Term, &TermUncertainty)> = terms.collect();
+    let shown: Vec<(&Term, &TermUncertainty)> = TERMS.iter().zip(terms).collect();
     let signal: f64 = shown
         .iter()
         .filter(|(t, u)| t.atom && significant(u))
@@ -575,13 +590,8 @@ fn print_uncertainty(name: &str, u: &Uncertainty, units: Units) {
         }
         println!("{}", line.trim_end());
     }
-    if u.approximate {
-        println!(
-            "  intervals are approximate (few samples per cell: {:.1} per cell, fewer than {})",
-            u.samples_per_cell, u.min_samples_per_cell
-        );
-    }
-    if u.permutations > 0
+    after_terms();
+    if heading.permutations > 0
         && shown
             .iter()
             .filter(|(t, _)| t.atom)
@@ -589,6 +599,27 @@ fn print_uncertainty(name: &str, u: &Uncertainty, units: Units) {
     {
         println!("  No information about {name} was detected: every atom is within what noise alone gives.");
     }
+}
+
+/// CVX's uncertainty block ([`print_term_uncertainty`]), saying when the intervals are
+/// approximate (few samples per cell).
+fn print_uncertainty(name: &str, u: &Uncertainty, units: Units) {
+    let heading = UncertaintyHeading {
+        method: &u.method,
+        confidence: u.confidence,
+        resamples: u.resamples,
+        permutations: u.permutations,
+        seed: u.seed,
+    };
+    let approximate = || {
+        if u.approximate {
+            println!(
+                "  intervals are approximate (few samples per cell: {:.1} per cell, fewer than {})",
+                u.samples_per_cell, u.min_samples_per_cell
+            );
+        }
+    };
+    print_term_uncertainty(name, &heading, u.terms(), units, &approximate);
 }
 
 pub(crate) fn print_json(analysis: &Analysis, units: Units) {
