@@ -91,11 +91,13 @@ test('a scalar target, all three estimators side by side: the Gaussian column is
   const note = await gaussianCard.getByTestId('gaussian-note').textContent();
   assert.match(note, /fitted to 3,000 samples .*X1 2, X2 2, Y 1/);
   assert.match(note, /Converged after \d+ iterations: Y is one-dimensional, .*gap to it, -?\d\.\de[-+]\d+ bits, bounds its error/);
-  assert.match(note, /no intervals or p-values yet/);
+  assert.match(note, /interval and p-value are from a parametric bootstrap/);
+  // 40 resamples and no permutations (set above): an interval for every term, no p-value.
+  assert.match(await gaussianCard.getByTestId('u-unique1').textContent(), /^→ -?\d\.\d{4} \[\d\.\d{4}, \d\.\d{4}\]$/);
   assert.match(await gaussianCard.getByTestId('gaussian-encoding').textContent(), /Y is numeric and enters the model as it is/);
   assert.match(await gaussianCard.getByTestId('batch-share').textContent(), /A Gaussian result cannot be shared as a link/);
   // On a phone each value is labelled by its column (data-label, drawn by CSS).
-  assert.deepEqual(await gaussianCard.locator('td[data-label]').evaluateAll((tds) => [...new Set(tds.map((td) => td.dataset.label))]), ['plug-in', 'bias-corrected']);
+  assert.deepEqual(await gaussianCard.locator('td[data-label]').evaluateAll((tds) => [...new Set(tds.map((td) => td.dataset.label))]), ['plug-in', 'corrected [95% interval] p', 'bias-corrected']);
   assert.doesNotMatch(await gaussianCard.textContent(), /undefined|NaN/);
 
   // The side-by-side card: a column per estimator, the CVX and Gaussian ones the same numbers as their cards.
