@@ -64,7 +64,10 @@ fn roles(y: &str, y_extra: &[&str]) -> Roles {
 
 fn gaussian(text: &str, roles: &Roles, copula: bool) -> GaussianAnalysis {
     let table = parse_csv(IngestOptions::named("t.csv"), text.as_bytes()).unwrap();
-    let options = GaussianOptions { copula };
+    let options = GaussianOptions {
+        copula,
+        point_only: false,
+    };
     analyse_gaussian(
         &[table],
         Some(roles),

@@ -153,6 +153,14 @@ fn the_gaussian_estimator_runs_on_a_workspace_and_refuses_a_counts_table() {
         .estimate_gaussian(roles.clone(), json("{}"), JsValue::UNDEFINED)
         .expect("the Gaussian estimator runs");
     assert_eq!(get(&a, &["copula"]).as_bool(), Some(false));
+    // The default settings' resamples give intervals; the page's first pass skips them.
+    assert!(get(&a, &["uncertainty", "redundancy", "low"])
+        .as_f64()
+        .is_some());
+    let point = workspace
+        .estimate_gaussian(roles.clone(), json("{}"), json(r#"{"point_only":true}"#))
+        .unwrap();
+    assert!(get(&point, &["uncertainty"]).is_null());
     let c = workspace
         .estimate_gaussian(roles, json("{}"), json(r#"{"copula":true}"#))
         .expect("with the copula");

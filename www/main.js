@@ -211,8 +211,14 @@ const RUNS = {
   async gaussian({ roles, title, files, compareWith, signal, onProgress }) {
     const settings = estimateSettings();
     const gaussian = { copula: settings.gaussian_copula };
-    const result = await bridge.call('estimateGaussian', { roles, settings, gaussian, title }, { signal, onProgress });
-    return addAnalysis({ ...result, files, compareWith });
+    // The point estimate first, so the card appears at once; then its intervals and p-values.
+    const result = await bridge.call('estimateGaussian', { roles, settings, gaussian: { ...gaussian, point_only: true }, title }, { signal, onProgress });
+    const entry = addAnalysis({ ...result, files, compareWith });
+    if (settings.resamples > 0 || settings.permutations > 0) {
+      entry.uncertainty = await bridge.call('gaussianUncertainty', { roles, settings, gaussian }, { signal, onProgress });
+      drawResults();
+    }
+    return entry;
   },
   async batch({ roles, title, files, compareWith, signal, onProgress }) {
     liveLoss.start();

@@ -174,6 +174,10 @@ const methods = {
     return batchForPage(analysis, title);
   },
   // One pass for the covariance, then the solve: milliseconds, so one progress line before it.
+  gaussianUncertainty: ({ roles, settings, gaussian }, progress) => {
+    progress({ stage: 'uncertainty', message: `Gaussian: intervals and p-values (${settings.resamples} parametric bootstrap draws, ${settings.permutations} per null)`, fraction: null });
+    return workspace.estimateGaussian(roles, settings, { ...gaussian, point_only: false }).uncertainty;
+  },
   estimateGaussian: ({ roles, settings, gaussian, title }, progress) => {
     progress({ stage: 'gaussian', message: 'Gaussian: the covariance of the samples, then the solve', fraction: null });
     return gaussianForPage(workspace.estimateGaussian(roles, settings, gaussian), title);

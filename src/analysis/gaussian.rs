@@ -36,6 +36,11 @@ pub struct GaussianOptions {
     /// copula, unchanged by strictly increasing maps of any column. Off by default.
     #[serde(default)]
     pub copula: bool,
+    /// Only the point estimate, without the intervals and p-values even when the
+    /// settings ask for resamples: the page's first pass, so that the card appears at
+    /// once (its second pass computes them).
+    #[serde(default)]
+    pub point_only: bool,
 }
 
 /// The covariance's columns, block by block.
@@ -194,7 +199,8 @@ pub fn analyse_gaussian(
         },
     })?;
     let pid = pid_gaussian(&correlation, dims, &SolverOptions::default())?;
-    let uncertainty = (settings.resamples > 0 || settings.permutations > 0)
+    let wanted = settings.resamples > 0 || settings.permutations > 0;
+    let uncertainty = (wanted && !options.point_only)
         .then(|| {
             let options = UncertaintyOptions {
                 resamples: settings.resamples,

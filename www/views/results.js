@@ -233,7 +233,7 @@ function gaussianNote({ pid, samples, target_encoding: encoding, columns, copula
     h(
       'p',
       {},
-      `These are plug-in values of the sample covariance; the bias-corrected column subtracts each information term’s analytic bias (Cai et al. 2015). ${uncertainty ? 'Every term’s interval and p-value are from a parametric bootstrap (below).' : 'With no resamples or permutations there are no intervals or p-values (docs/gaussian.md).'}`,
+      `These are plug-in values of the sample covariance; the bias-corrected column subtracts each information term’s analytic bias (Cai et al. 2015). ${uncertainty ? 'Every term’s interval and p-value are from a parametric bootstrap (below).' : 'Intervals and p-values follow when Settings has resamples or permutations (docs/gaussian.md).'}`,
     ),
     pid.ridge > 0 ? h('p', { role: 'note', class: 'warn', dataset: { testid: 'gaussian-ridge' } }, `⚠ A ridge of ${pid.ridge.toExponential(0)} × the mean variance was added: the features are collinear or duplicated.`) : null,
   );

@@ -349,6 +349,7 @@ impl EstimateArgs {
     pub(crate) fn gaussian_options(&self) -> GaussianOptions {
         GaussianOptions {
             copula: self.estimator.copula,
+            point_only: false,
         }
     }
 
