@@ -148,6 +148,34 @@ fn a_text_column_among_several_targets_is_refused_by_name() {
 }
 
 #[test]
+fn with_the_copula_a_constant_column_is_still_refused_by_name() {
+    let mut text = String::from("a0,b0,y\n");
+    for i in 0..20 {
+        text += &format!("{i},3,{}\n", (i * 7) % 5);
+    }
+    let table = parse_csv(IngestOptions::named("k.csv"), text.as_bytes()).unwrap();
+    let roles = Roles {
+        x1: vec!["a0".into()],
+        x2: vec!["b0".into()],
+        y: "y".into(),
+        ..Roles::default()
+    };
+    let options = GaussianOptions {
+        copula: true,
+        point_only: false,
+    };
+    let err = analyse_gaussian(
+        &[table],
+        Some(&roles),
+        &AnalysisSettings::default(),
+        &options,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("'b0' (X2) is constant"), "{err}");
+}
+
+#[test]
 fn with_the_copula_a_strictly_increasing_map_of_a_column_changes_nothing() {
     let plain = samples(2_000, 5, |v| v);
     // exp and a cube: strictly increasing, far from linear.
@@ -217,6 +245,22 @@ mod cli {
         assert_eq!(json["columns"]["y"], serde_json::json!(["y1", "y2"]));
         assert_eq!(json["dims"]["y"], 2);
         assert_eq!(json["copula"], true);
+        // The default resamples and permutations give every term an interval and a p-value.
+        let r = &json["uncertainty"]["redundancy"];
+        assert!(r["low"].as_f64().unwrap() <= r["high"].as_f64().unwrap());
+        assert!(r["p_value"].as_f64().unwrap() > 0.0);
+        assert_eq!(json["uncertainty_units"], "bits");
+        let none = run(&[
+            "--estimator",
+            "gaussian",
+            "--resamples",
+            "0",
+            "--permutations",
+            "0",
+            "--json",
+        ]);
+        let none: serde_json::Value = serde_json::from_slice(&none.stdout).unwrap();
+        assert!(none.get("uncertainty").is_none(), "{none}");
         std::fs::remove_file(path).ok();
     }
 }
