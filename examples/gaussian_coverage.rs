@@ -1,5 +1,5 @@
 //! Coverage of the Gaussian PID's intervals and the false-positive rate of its p-values
-//! (the parametric Wishart bootstrap, `pid::gaussian::gaussian_uncertainty`;
+//! (the parametric Wishart bootstrap, `rigor::gaussian::gaussian_uncertainty`;
 //! docs/gaussian.md, "Intervals and p-values"):
 //!
 //!     cargo run --release --example gaussian_coverage -- [SEEDS] [REPLICATES]
@@ -16,9 +16,8 @@
 mod gaussian_cases;
 
 use gaussian_cases::{cases, covariance, sample_covariance};
-use pidscope::pid::gaussian::{
-    gaussian_uncertainty, pid_gaussian, SolverOptions, UncertaintyOptions,
-};
+use pidscope::pid::gaussian::{pid_gaussian, SolverOptions};
+use pidscope::rigor::gaussian::{gaussian_uncertainty, UncertaintyOptions};
 
 fn main() {
     let mut args = std::env::args()

@@ -1,14 +1,12 @@
-//! The Gaussian PID's intervals and p-values (`pid::gaussian::gaussian_uncertainty`, a
+//! The Gaussian PID's intervals and p-values (`rigor::gaussian::gaussian_uncertainty`, a
 //! parametric Wishart bootstrap): a reduced coverage check on a known-truth case that
 //! fails if coverage collapses (the full table: `cargo run --release --example
 //! gaussian_coverage`, docs/gaussian.md), the identities on the corrected values, and
 //! the same bits natively and in wasm (`cargo test --target wasm32-unknown-unknown
 //! --test gaussian_uncertainty`).
 
-use pidscope::pid::gaussian::{
-    gaussian_uncertainty, pid_gaussian, Dims, GaussianUncertainty, SolverOptions,
-    StreamingCovariance, UncertaintyOptions,
-};
+use pidscope::pid::gaussian::{pid_gaussian, Dims, SolverOptions, StreamingCovariance};
+use pidscope::rigor::gaussian::{gaussian_uncertainty, GaussianUncertainty, UncertaintyOptions};
 use pidscope::rng::SplitMix64;
 
 #[cfg(target_arch = "wasm32")]

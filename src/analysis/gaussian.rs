@@ -12,10 +12,10 @@ use super::{data_notes, is_counts_input, resolve_roles, AnalysisError, AnalysisS
 use crate::data::{AssemblyReport, Labels, Modality, ModalityFeatures, ParsedTable, Roles};
 use crate::numeric::normal::normal_scores;
 use crate::pid::gaussian::{
-    corrected_information, gaussian_uncertainty, pid_gaussian, CorrectedInformation,
-    CovarianceError, Dims, GaussianError, GaussianPid, GaussianUncertainty, SolverOptions,
-    StreamingCovariance, UncertaintyOptions,
+    corrected_information, pid_gaussian, CorrectedInformation, CovarianceError, Dims,
+    GaussianError, GaussianPid, SolverOptions, StreamingCovariance,
 };
+use crate::rigor::gaussian::{gaussian_uncertainty, GaussianUncertainty, UncertaintyOptions};
 
 /// How Y entered the covariance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -19,14 +19,12 @@
 mod bias;
 mod covariance;
 mod solver;
-mod uncertainty;
 
 pub use bias::{
     corrected_atoms, corrected_information, log_det_bias_nats, mi_bias_bits, CorrectedInformation,
 };
 pub use covariance::{CovarianceError, StreamingCovariance};
 pub use solver::{SolverOptions, Stop, UnionSolution};
-pub use uncertainty::{gaussian_uncertainty, GaussianUncertainty, UncertaintyOptions, TIE_BITS};
 
 use crate::numeric::cholesky::{cholesky_strict, forward_solve, log_det_from_cholesky};
 use crate::pid::Decomposition;
@@ -201,7 +199,8 @@ fn validate(cov: &[f64], dims: Dims) -> Result<(), GaussianError> {
 
 /// `cov` itself when it is well conditioned, else with the smallest ridge
 /// λ·mean(diag) (λ = [`RIDGE`], ×10 … up to [`MAX_RIDGE`]) that makes it so; returns λ.
-pub(super) fn regularised(cov: &[f64], n: usize) -> Result<(Vec<f64>, f64), GaussianError> {
+/// (The point estimate's; `rigor::gaussian` draws its replicates from the same matrix.)
+pub fn regularised(cov: &[f64], n: usize) -> Result<(Vec<f64>, f64), GaussianError> {
     let mean_var = (0..n).map(|i| cov[i * n + i]).sum::<f64>() / n as f64;
     let mut ridge = 0.0;
     loop {

@@ -19,9 +19,9 @@
 //! of 2⁻³² bits, so the platform's last bits (`ln` in the log-determinants, the solver's
 //! path) do not reach the quantiles: the same numbers natively and in wasm.
 
-use super::{pid_gaussian, Dims, GaussianError, SolverOptions};
+use super::{quantile, upper_p_value, TermUncertainty};
+use crate::pid::gaussian::{pid_gaussian, regularised, Dims, GaussianError, SolverOptions};
 use crate::pid::Decomposition;
-use crate::rigor::{quantile, upper_p_value, TermUncertainty};
 use crate::rng::SplitMix64;
 use serde::Serialize;
 
@@ -168,9 +168,9 @@ fn replicate(l: &[f64], dims: Dims, samples: usize, seed: u64) -> Result<[f64; 7
 }
 
 /// The lower Cholesky factor of the covariance, with the ridge the point estimate
-/// would add ([`super::regularised`]) when it is singular.
+/// would add ([`regularised`]) when it is singular.
 fn factor(cov: &[f64], n: usize) -> Result<Vec<f64>, GaussianError> {
-    let (mut l, ridge) = super::regularised(cov, n)?;
+    let (mut l, ridge) = regularised(cov, n)?;
     crate::numeric::cholesky::cholesky_strict(&mut l, n)
         .ok_or(GaussianError::NotPositiveDefinite { ridge })?;
     for i in 0..n {
