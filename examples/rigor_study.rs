@@ -414,6 +414,7 @@ fn dataset(x1: Vec<Vec<f64>>, x2: Vec<Vec<f64>>, y: Vec<u32>) -> Dataset {
             levels: vec!["0".into(), "1".into()],
         },
         y_values: None,
+        y_extra: Vec::new(),
         y_upper: None,
         yhat: Vec::new(),
         weights: None,

@@ -293,6 +293,8 @@ pub struct Defaults {
     pub permutations: usize,
     pub batch_null_runs: usize,
     pub surrogates: crate::rigor::Surrogates,
+    /// The Gaussian estimator's copula transform ([`crate::analysis::GaussianOptions`]).
+    pub gaussian_copula: bool,
     /// Coverage of every interval.
     pub confidence: f64,
     /// p-values below this call a term distinguishable from noise.
@@ -390,6 +392,7 @@ pub fn meta() -> Meta {
             permutations: PERMUTATIONS.default,
             batch_null_runs: BATCH_NULL_RUNS.default,
             surrogates: crate::rigor::Surrogates::default(),
+            gaussian_copula: crate::analysis::GaussianOptions::default().copula,
             confidence: crate::rigor::Settings::default().confidence,
             significance_level: SIGNIFICANCE_LEVEL,
             disagreement_spreads: DISAGREEMENT_SPREADS,

@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::*;
 use crate::analysis::{
     analyse, analyse_batch, analyse_batch_null, analyse_fidelity, analyse_gaussian,
     analyse_joint_table, open_shared, Analysis, AnalysisError, AnalysisKind, AnalysisSettings,
-    Names, ShareMeta, TableView,
+    GaussianOptions, Names, ShareMeta, TableView,
 };
 use crate::data::{
     feature_concern, join_column, looks_like_counts_table, matching_columns, DataError,
@@ -420,6 +420,9 @@ struct PageRoles {
     x1: Vec<String>,
     x2: Vec<String>,
     y: Option<String>,
+    /// Further target columns (the Gaussian estimator's multivariate Y).
+    #[serde(default)]
+    y_extra: Vec<String>,
     yhat: Vec<String>,
     weight: Option<String>,
     id: Option<String>,
@@ -437,6 +440,7 @@ impl From<Roles> for PageRoles {
             x1: r.x1,
             x2: r.x2,
             y: Some(r.y),
+            y_extra: r.y_extra,
             yhat: r.yhat,
             weight: r.weight,
             id: None,
@@ -588,12 +592,28 @@ impl Workspace {
     }
 
     /// Analyses the loaded files with the Gaussian estimator ([`analyse_gaussian`]): the
-    /// PID of the samples' covariance, with the bias-corrected information terms.
+    /// PID of the samples' covariance, with the bias-corrected information terms;
+    /// `gaussian` is its own options ([`GaussianOptions`]: `{copula}`).
     #[wasm_bindgen(js_name = estimateGaussian)]
-    pub fn estimate_gaussian(&self, roles: JsValue, settings: JsValue) -> JsResult {
+    pub fn estimate_gaussian(
+        &self,
+        roles: JsValue,
+        settings: JsValue,
+        gaussian: JsValue,
+    ) -> JsResult {
         boundary(|| {
             let (roles, settings) = roles_and_settings(roles, settings)?;
-            to_js(&analyse_gaussian(&self.tables, Some(&roles), &settings)?)
+            let options: GaussianOptions = if gaussian.is_undefined() {
+                GaussianOptions::default()
+            } else {
+                from_js(gaussian)?
+            };
+            to_js(&analyse_gaussian(
+                &self.tables,
+                Some(&roles),
+                &settings,
+                &options,
+            )?)
         })
     }
 
@@ -819,6 +839,7 @@ fn roles_and_settings(roles: JsValue, settings: JsValue) -> Result<(Roles, Analy
         x1: page_roles.x1,
         x2: page_roles.x2,
         y: page_roles.y.unwrap_or_default(),
+        y_extra: page_roles.y_extra,
         yhat: page_roles.yhat,
         weight: page_roles.weight,
         p_x1: page_roles.p_x1,

@@ -150,8 +150,23 @@ fn the_gaussian_estimator_runs_on_a_workspace_and_refuses_a_counts_table() {
     let roles =
         json(r#"{"x1":["cam_0","cam_1"],"x2":["lidar_0","lidar_1"],"y":"label","yhat":[]}"#);
     let a = workspace
-        .estimate_gaussian(roles, json("{}"))
+        .estimate_gaussian(roles.clone(), json("{}"), JsValue::UNDEFINED)
         .expect("the Gaussian estimator runs");
+    assert_eq!(get(&a, &["copula"]).as_bool(), Some(false));
+    // The default settings' resamples give intervals; the page's first pass skips them.
+    assert!(get(&a, &["uncertainty", "redundancy", "low"])
+        .as_f64()
+        .is_some());
+    let point = workspace
+        .estimate_gaussian(roles.clone(), json("{}"), json(r#"{"point_only":true}"#))
+        .unwrap();
+    assert!(get(&point, &["uncertainty"]).is_null());
+    let c = workspace
+        .estimate_gaussian(roles, json("{}"), json(r#"{"copula":true}"#))
+        .expect("with the copula");
+    assert_eq!(get(&c, &["copula"]).as_bool(), Some(true));
+    let notes = String::from(js_sys::JSON::stringify(&get(&c, &["notes"])).unwrap());
+    assert!(notes.contains("Gaussian copula"), "{notes}");
     let term = |name: &str| get(&a, &["pid", name]).as_f64().unwrap();
     let (i1, i2) = (term("mi_x1_y"), term("mi_x2_y"));
     // A one-dimensional Y: R = min(I1, I2) (Barrett 2015), solved to rounding.
@@ -172,7 +187,7 @@ fn the_gaussian_estimator_runs_on_a_workspace_and_refuses_a_counts_table() {
     counts.finish_file().unwrap();
     let roles = json(r#"{"x1":["x1"],"x2":["x2"],"y":"y","yhat":[]}"#);
     let err: js_sys::Error = counts
-        .estimate_gaussian(roles, json("{}"))
+        .estimate_gaussian(roles, json("{}"), JsValue::UNDEFINED)
         .unwrap_err()
         .into();
     assert_eq!(String::from(err.name()), "AnalysisError");

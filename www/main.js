@@ -38,7 +38,7 @@ bridge.addEventListener('crash', (event) => {
 
 /** @typedef {import('./bridge.js').EngineValue} EngineValue */
 
-const EMPTY_ROLES = { x1: [], x2: [], y: null, yhat: [], weight: null, id: null, p_x1: [], p_x2: [], p_joint: [] };
+const EMPTY_ROLES = { x1: [], x2: [], y: null, y_extra: [], yhat: [], weight: null, id: null, p_x1: [], p_x2: [], p_joint: [] };
 /**
  * The page's state; what the engine sent is kept as it came (EngineValue).
  * @typedef {object} PageState
@@ -209,8 +209,16 @@ const RUNS = {
     return entry;
   },
   async gaussian({ roles, title, files, compareWith, signal, onProgress }) {
-    const result = await bridge.call('estimateGaussian', { roles, settings: estimateSettings(), title }, { signal, onProgress });
-    return addAnalysis({ ...result, files, compareWith });
+    const settings = estimateSettings();
+    const gaussian = { copula: settings.gaussian_copula };
+    // The point estimate first, so the card appears at once; then its intervals and p-values.
+    const result = await bridge.call('estimateGaussian', { roles, settings, gaussian: { ...gaussian, point_only: true }, title }, { signal, onProgress });
+    const entry = addAnalysis({ ...result, files, compareWith });
+    if (settings.resamples > 0 || settings.permutations > 0) {
+      entry.uncertainty = await bridge.call('gaussianUncertainty', { roles, settings, gaussian }, { signal, onProgress });
+      drawResults();
+    }
+    return entry;
   },
   async batch({ roles, title, files, compareWith, signal, onProgress }) {
     liveLoss.start();

@@ -106,7 +106,8 @@ const DISAGREEMENT_MIN_BITS = META.defaults.disagreement_min_bits;
  * A side-by-side column's value of an atom and the range the disagreement check allows
  * it: BATCH its value ± DISAGREEMENT_SPREADS standard deviations across test batches;
  * CVX its bootstrap interval of the corrected value, or its plug-in value (a point)
- * without one; the Gaussian estimator its plug-in value, a point (it has no intervals yet).
+ * without one; the Gaussian estimator its bootstrap interval likewise, or its plug-in value
+ * (a point) without resamples.
  * `interval` says whether the range comes from a measure of noise.
  * @param {{estimator: string, pid: any, uncertainty?: any}} column
  * @param {string} key
@@ -159,9 +160,9 @@ export const between = (disagreeing, one, other) => disagreeing.filter((d) => d.
  * What a side-by-side reading says of the Gaussian column, beside the column it
  * follows: whether the two differ, and that a class label makes the Gaussian model an
  * approximation. The reading never follows the Gaussian column when CVX or BATCH is
- * there: it has no intervals yet, and it sees only the linear-Gaussian part of the
- * relation, which no check on the page tests.
- * @param {{estimator: string, target_encoding?: string, y_binned?: {bins: number}}} gaussian the Gaussian column
+ * there: it sees only the linear-Gaussian part of the relation, which no check on the
+ * page tests (its intervals, when it has them, are those of the Gaussian model).
+ * @param {{estimator: string, pid: any, uncertainty?: any, target_encoding?: string, y_binned?: {bins: number}}} gaussian the Gaussian column
  * @param {{estimator: string, title: string, pid: any, uncertainty?: any}} followed the column the reading follows
  * @param {ReturnType<typeof disagreements>} disagreeing
  * @param {(key: string) => string} short
@@ -171,12 +172,14 @@ export const between = (disagreeing, one, other) => disagreeing.filter((d) => d.
 export function gaussianRemark(gaussian, followed, disagreeing, short, name) {
   const other = name(followed.estimator);
   const apart = between(disagreeing, 'gaussian', followed.estimator);
-  const hasInterval = followed.estimator === 'batch' || ATOM_KEYS.some((k) => atomRange(followed, k).interval);
+  const own = ATOM_KEYS.some((k) => atomRange(gaussian, k).interval);
+  const hasInterval = own || followed.estimator === 'batch' || ATOM_KEYS.some((k) => atomRange(followed, k).interval);
+  const whose = own ? 'their intervals' : `${other}'s interval (the Gaussian has none without resamples)`;
   const base = !hasInterval
-    ? `The Gaussian column is not checked against ${other}: neither has an interval here (the Gaussian atoms have none yet; ${other}'s come with resamples).`
+    ? `The Gaussian column is not checked against ${other}: neither has an interval here (both come with resamples).`
     : apart.length
-      ? `The Gaussian column differs from ${other} on ${apart.map((d) => short(d.key)).join(', ')} beyond ${other}'s interval (it has none of its own yet): it is exact only for a Gaussian model of the data, which sees only the linear part of the relation.`
-      : `The Gaussian column agrees with ${other} within ${other}'s interval (the Gaussian atoms have no intervals yet, so this rests on ${other}'s alone).`;
+      ? `The Gaussian column differs from ${other} on ${apart.map((d) => short(d.key)).join(', ')} beyond ${whose}: it is exact only for a Gaussian model of the data, which sees only the linear part of the relation.`
+      : `The Gaussian column agrees with ${other} within ${whose}.`;
   if (gaussian.target_encoding === 'one_hot') return `${base} Y is a class label, so the Gaussian model of it is only an approximation.`;
   // A scalar Y: CVX and BATCH see it cut into bins, which loses information the Gaussian column keeps.
   if (gaussian.y_binned) return `${base} It also sees Y's values as they are, where CVX and BATCH see Y cut into ${gaussian.y_binned.bins} bins, so its information terms can be larger.`;

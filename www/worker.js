@@ -174,9 +174,13 @@ const methods = {
     return batchForPage(analysis, title);
   },
   // One pass for the covariance, then the solve: milliseconds, so one progress line before it.
-  estimateGaussian: ({ roles, settings, title }, progress) => {
+  gaussianUncertainty: ({ roles, settings, gaussian }, progress) => {
+    progress({ stage: 'uncertainty', message: `Gaussian: intervals and p-values (${settings.resamples} parametric bootstrap draws, ${settings.permutations} per null)`, fraction: null });
+    return workspace.estimateGaussian(roles, settings, { ...gaussian, point_only: false }).uncertainty;
+  },
+  estimateGaussian: ({ roles, settings, gaussian, title }, progress) => {
     progress({ stage: 'gaussian', message: 'Gaussian: the covariance of the samples, then the solve', fraction: null });
-    return gaussianForPage(workspace.estimateGaussian(roles, settings), title);
+    return gaussianForPage(workspace.estimateGaussian(roles, settings, gaussian), title);
   },
   // BATCH's bias floor: the same training on shuffled labels (run `index`), after the estimate is shown.
   estimateBatchNull: ({ roles, settings, config, index }, progress) => {

@@ -15,7 +15,9 @@ mod sweep;
 mod uncertainty;
 
 pub use fidelity::analyse_fidelity;
-pub use gaussian::{analyse_gaussian, GaussianAnalysis, GaussianColumns, TargetEncoding};
+pub use gaussian::{
+    analyse_gaussian, GaussianAnalysis, GaussianColumns, GaussianOptions, TargetEncoding,
+};
 pub use notes::data_notes;
 pub use report::{
     Analysis, AnalysisKind, BatchAnalysis, ModalitySummary, Names, TableView, TargetAnalysis,

@@ -255,6 +255,11 @@ fn select_rows(dataset: &Dataset, rows: &[usize]) -> Dataset {
         x2: modality(&dataset.x2),
         y: labels(&dataset.y),
         y_values: dataset.y_values.as_ref().map(floats),
+        y_extra: dataset
+            .y_extra
+            .iter()
+            .map(|(name, v)| (name.clone(), floats(v)))
+            .collect(),
         y_upper: dataset.y_upper.clone(),
         yhat: dataset.yhat.iter().map(labels).collect(),
         weights: dataset.weights.as_ref().map(floats),

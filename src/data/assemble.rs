@@ -48,6 +48,10 @@ pub struct AssembleOptions {
     /// Quantile bins of a scalar Y ([`crate::meta::Y_BINS`]).
     #[serde(default = "default_y_bins")]
     pub y_bins: usize,
+    /// Whether [`Roles::y_extra`] may name further (numeric) target columns: only for
+    /// the Gaussian estimator; otherwise they are refused.
+    #[serde(default)]
+    pub several_targets: bool,
 }
 
 fn default_y_bins() -> usize {
@@ -109,6 +113,7 @@ impl Default for AssembleOptions {
             text_columns: Vec::new(),
             target_kind: TargetKind::Auto,
             y_bins: crate::meta::Y_BINS.default,
+            several_targets: false,
         }
     }
 }
@@ -178,6 +183,10 @@ pub struct Dataset {
     /// are; the discrete estimators read [`Dataset::y`]).
     #[serde(default)]
     pub y_values: Option<Vec<f64>>,
+    /// The further target columns' names and values ([`Roles::y_extra`], numeric; only
+    /// the Gaussian estimator reads them).
+    #[serde(default)]
+    pub y_extra: Vec<(String, Vec<f64>)>,
     /// A scalar Y's bin edges (the largest value of each bin, increasing; see
     /// [`super::bin_at`]); `None` when Y is a class.
     #[serde(default)]
@@ -389,7 +398,18 @@ pub fn assemble(
     };
     let x1 = resolve_all(&roles.x1)?;
     let x2 = resolve_all(&roles.x2)?;
+    if !roles.y_extra.is_empty() && !options.several_targets {
+        let all: Vec<&str> = std::iter::once(&roles.y)
+            .chain(&roles.y_extra)
+            .map(String::as_str)
+            .collect();
+        return Err(DataError::SeveralTargets {
+            count: all.len(),
+            columns: all.join(", "),
+        });
+    }
     let y = resolve_one(&roles.y)?;
+    let y_extra = resolve_all(&roles.y_extra)?;
     let yhat = resolve_all(&roles.yhat)?;
     let weight = roles.weight.as_deref().map(resolve_one).transpose()?;
     let conditionals = roles
@@ -424,6 +444,7 @@ pub fn assemble(
         .iter()
         .chain(&x2)
         .chain(std::iter::once(&y))
+        .chain(&y_extra)
         .chain(&yhat)
         .chain(weight.as_ref())
         .chain(conditionals.iter().flatten())
@@ -488,6 +509,24 @@ pub fn assemble(
         ColumnData::Numeric(values) => Some(numeric_at(values, rows_of(&y))),
         ColumnData::Categorical { .. } => None,
     };
+    // Several target columns are one multivariate numeric Y: every one must be numeric.
+    let text_target = |source: &Source| DataError::TextTargetAmongSeveral {
+        file: tables[source.table].name().to_string(),
+        column: source.column.name.clone(),
+    };
+    if !y_extra.is_empty() && y_values.is_none() {
+        return Err(text_target(&y));
+    }
+    let y_extra = y_extra
+        .iter()
+        .map(|source| match &source.column.data {
+            ColumnData::Numeric(values) => Ok((
+                source.column.name.clone(),
+                numeric_at(values, rows_of(source)),
+            )),
+            ColumnData::Categorical { .. } => Err(text_target(source)),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     // A scalar Y becomes quantile bins; its Ŷ columns are cut at the same edges so that
     // a prediction and the truth share states.
     let bins = y_values.as_deref().and_then(|v| {
@@ -556,6 +595,7 @@ pub fn assemble(
         x2: modality(&x2, &roles.x2)?,
         y,
         y_values,
+        y_extra,
         y_upper: bins.as_ref().map(|(cut, _)| cut.upper.clone()),
         yhat: yhat.iter().map(label).collect::<Result<_, _>>()?,
         weights,

@@ -190,6 +190,10 @@ pub enum DataError {
     EmptyRole { role: &'static str },
     #[error("could not guess the column roles: {reason}; name them explicitly")]
     CannotGuessRoles { reason: String },
+    #[error("Y has {count} columns ({columns}): CVX and BATCH analyse one target column; choose one, or use the Gaussian estimator, which takes several numeric target columns")]
+    SeveralTargets { count: usize, columns: String },
+    #[error("{file}, column '{column}': a target column beside others must be numeric (several Y columns are one multivariate numeric target); it has text values")]
+    TextTargetAmongSeveral { file: String, column: String },
     #[error("{file}, column '{column}': {distinct} distinct values as a label (at most {limit}); a label must be a class, not a measurement")]
     TooManyLabelStates {
         file: String,

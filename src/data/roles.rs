@@ -29,6 +29,11 @@ pub struct Roles {
     pub x1: Vec<String>,
     pub x2: Vec<String>,
     pub y: String,
+    /// Further target columns after [`Roles::y`] (Y multivariate numeric). Only the
+    /// Gaussian estimator takes them; assembling for CVX and BATCH refuses them
+    /// ([`super::DataError::SeveralTargets`]), since their Y is one discrete variable.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub y_extra: Vec<String>,
     /// Model predictions Ŷ (optional), analysable in place of Y.
     pub yhat: Vec<String>,
     /// Per-row sample weights (optional).
@@ -304,6 +309,7 @@ impl Roles {
         all.extend(self.x1.iter().map(|c| (c.as_str(), "X1")));
         all.extend(self.x2.iter().map(|c| (c.as_str(), "X2")));
         all.push((self.y.as_str(), "Y"));
+        all.extend(self.y_extra.iter().map(|c| (c.as_str(), "Y")));
         all.extend(self.yhat.iter().map(|c| (c.as_str(), "Ŷ")));
         all.extend(self.weight.iter().map(|c| (c.as_str(), "weight")));
         for (columns, (_, role)) in self.conditionals().into_iter().zip(CONDITIONALS) {

@@ -4,6 +4,7 @@
 
 pub mod cholesky;
 pub mod eigen;
+pub mod normal;
 
 /// Σ_k a_k b_k as four interleaved partial sums (k mod 4) added as (s₀ + s₁) + (s₂ + s₃):
 /// a fixed order, so the same bits on every target, that LLVM can still vectorise

@@ -19,6 +19,9 @@ mod samples;
 mod settings;
 mod summary;
 
+/// The Gaussian PID's intervals and p-values (a Wishart bootstrap of its covariance).
+pub mod gaussian;
+
 pub use estimators::{
     chao_shen_entropy, digamma, grassberger_entropy, miller_madow_entropy, on_grid,
     plug_in_entropy, EntropyEstimator, EstimatedEntropies, H_STAR_GRID_BITS,

@@ -1,6 +1,6 @@
 // The Gaussian estimator on the page (issue #16): a scalar target, roles picked by
 // keyboard, CVX, Gaussian and BATCH side by side on one file, the Gaussian card, and a
-// counts table refused with a clear message.
+// counts table refused with a clear message; two target columns and the Gaussian copula.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { rng } from './fixtures.mjs';
@@ -93,11 +93,13 @@ test('a scalar target, all three estimators side by side: the Gaussian column is
   const note = await gaussianCard.getByTestId('gaussian-note').textContent();
   assert.match(note, /fitted to 3,000 samples .*X1 2, X2 2, Y 1/);
   assert.match(note, /Converged after \d+ iterations: Y is one-dimensional, .*gap to it, -?\d\.\de[-+]\d+ bits, bounds its error/);
-  assert.match(note, /no intervals or p-values yet/);
+  assert.match(note, /interval and p-value are from a parametric bootstrap/);
+  // 40 resamples and no permutations (set above): an interval for every term, no p-value.
+  assert.match(await gaussianCard.getByTestId('u-unique1').textContent(), /^→ -?\d\.\d{4} \[\d\.\d{4}, \d\.\d{4}\]$/);
   assert.match(await gaussianCard.getByTestId('gaussian-encoding').textContent(), /Y is numeric and enters the model as it is/);
   assert.match(await gaussianCard.getByTestId('batch-share').textContent(), /A Gaussian result cannot be shared as a link/);
   // On a phone each value is labelled by its column (data-label, drawn by CSS).
-  assert.deepEqual(await gaussianCard.locator('td[data-label]').evaluateAll((tds) => [...new Set(tds.map((td) => td.dataset.label))]), ['plug-in', 'bias-corrected']);
+  assert.deepEqual(await gaussianCard.locator('td[data-label]').evaluateAll((tds) => [...new Set(tds.map((td) => td.dataset.label))]), ['plug-in', 'corrected [95% interval] p', 'bias-corrected']);
   assert.doesNotMatch(await gaussianCard.textContent(), /undefined|NaN/);
 
   // The side-by-side card: a column per estimator, the CVX and Gaussian ones the same numbers as their cards.
@@ -108,9 +110,10 @@ test('a scalar target, all three estimators side by side: the Gaussian column is
     assert.equal(await number(side, `cvx-${key}`), await number(cvxCard, key), `CVX ${key}`);
     assert.ok(Number.isFinite(await number(side, key)), `BATCH ${key}`);
   }
-  // The checks and the reading cover the Gaussian column, and say it has no intervals.
+  // The checks and the reading cover the Gaussian column, with its own intervals (40 resamples).
   const disagreement = await side.getByTestId('disagreement').textContent();
-  assert.match(disagreement, /Gaussian: its value alone, since its atoms have no intervals yet/);
+  assert.match(disagreement, /Gaussian: its parametric-bootstrap interval/);
+  assert.match(await gaussianCard.getByTestId('uncertainty-note').textContent(), /parametric bootstrap draws/);
   const reading = await side.getByTestId('reading').textContent();
   assert.match(reading, /^This reading follows (CVX|BATCH)/);
   assert.match(reading, /The Gaussian column (agrees with|differs from) (CVX|BATCH)/);
@@ -162,5 +165,40 @@ test('the Gaussian choice on a counts table says it needs samples; a class label
   assert.match(await card.getByTestId('gaussian-encoding').textContent(), /class label, one-hot encoded \(1 indicator column\): the Gaussian model is then only an approximation/);
   assert.match(await card.getByTestId('reading').textContent(), /only an approximation/);
   assert.ok((await number(card, 'mi_joint')) > 0.3);
+  await context.close();
+});
+
+test('two target columns and the Gaussian copula: CVX refuses them by name, the Gaussian card lists them and says the copula', async () => {
+  const { page, context, record } = await openReady(session);
+  const r = rng(11);
+  const lines = ['a0,a1,b0,b1,y1,y2'];
+  for (let i = 0; i < 1500; i += 1) {
+    const [a0, a1, b0, b1] = [r.normal(), r.normal(), r.normal(), r.normal()];
+    // y1 heavy-tailed (sinh of a Gaussian): the copula's case.
+    lines.push([a0, a1, b0, b1, Math.sinh(2 * (a0 + b0 + 0.5 * r.normal())), a1 - 0.5 * b1 + 0.5 * r.normal()].map((v) => v.toFixed(5)).join(','));
+  }
+  await dropFiles(page, [{ name: 'two.csv', text: `${lines.join('\n')}\n` }]);
+  await page.getByTestId('file').waitFor();
+  const more = 'Y, one more target column (Gaussian estimator only)';
+  for (const [column, role] of [['a0', 'X1 (first modality)'], ['a1', 'X1 (first modality)'], ['b0', 'X2 (second modality)'], ['b1', 'X2 (second modality)'], ['y1', 'Y (label)'], ['y2', more]]) {
+    await roleByKeyboard(page, column, role);
+  }
+  assert.match(await page.getByTestId('roles-summary').textContent(), /Y: y1, y2/);
+  // CVX (the default) analyses one target column, and says so naming both.
+  await page.getByRole('button', { name: 'Estimate PID' }).click();
+  await page.locator('#banner:not([hidden])').waitFor();
+  assert.match(await page.locator('#banner').textContent(), /Y has 2 columns \(y1, y2\): CVX and BATCH analyse one target column/);
+  await page.getByText('Settings', { exact: true }).click();
+  assert.equal(await page.locator('#gaussian-settings').isHidden(), true, 'no Gaussian settings for CVX');
+  await page.getByLabel('Gaussian', { exact: true }).check();
+  await page.getByLabel('Gaussian copula').check();
+  await page.getByRole('button', { name: 'Estimate PID' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=result]').length === 2, null, { timeout: 30_000 });
+  const card = page.getByTestId('result').first();
+  assert.match(await card.getByTestId('gaussian-encoding').textContent(), /Y is multivariate: 2 numeric target columns \(y1, y2\)/);
+  assert.match(await card.getByTestId('gaussian-copula').textContent(), /normal scores of its ranks/);
+  assert.match(await card.getByTestId('gaussian-note').textContent(), /Y 2\)/);
+  assert.ok((await number(card, 'mi_joint')) > 1);
+  assert.deepEqual(record.pageErrors, []);
   await context.close();
 });

@@ -103,6 +103,19 @@ test('disagreements with the Gaussian column: its value is a point, never set ag
   assert.match(gaussianRemark({ ...gaussian, target_encoding: 'one_hot' }, cvxColumn(pid(0.1, 0.3, 0, 0.2)), [], short, name), /not checked against CVX: neither has an interval.*only an approximation/);
 });
 
+test('the Gaussian column with its own bootstrap intervals is checked against a bare CVX point and says so', () => {
+  const term = (corrected, low, high) => ({ corrected, low, high });
+  const gaussian = { ...gaussianColumn([0.4, 0.0, 0.0, 1.2]), uncertainty: { redundancy: term(0.4, 0.35, 0.45), unique1: term(0, 0, 0.05), unique2: term(0, 0, 0.05), synergy: term(1.2, 1.1, 1.3) } };
+  const cvx = cvxColumn(pid(0.1, 0.0, 0, 1.2));
+  // CVX's R (a point, no resamples) lies outside the Gaussian interval [0.35, 0.45].
+  const apart = disagreements([cvx, gaussian]);
+  assert.deepEqual(apart.map((d) => d.key), ['redundancy']);
+  const name = (e) => ({ cvx: 'CVX', batch: 'BATCH' })[e];
+  const short = (k) => ({ redundancy: 'R' })[k] ?? k;
+  assert.match(gaussianRemark(gaussian, cvx, apart, short, name), /^The Gaussian column differs from CVX on R beyond their intervals/);
+  assert.match(gaussianRemark(gaussian, cvxColumn(pid(0.4, 0.0, 0, 1.2)), [], short, name), /^The Gaussian column agrees with CVX within their intervals\./);
+});
+
 test('followedEstimator names the estimator and why', () => {
   const short = (k) => ({ unique1: 'U1', synergy: 'S' })[k] ?? k;
   const lost = { classifier_bits: 1.6, table_bits: 0.04, retained: 0.025, warning: 'the discrete table keeps clearly less…' };

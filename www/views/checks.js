@@ -41,7 +41,7 @@ export const shortName = (key) => ATOMS.find((a) => a.key === key)?.short ?? key
 const RANGE_WORDS = {
   cvx: 'CVX: its bootstrap interval, or its value without one',
   batch: `BATCH: ± ${META.defaults.disagreement_spreads} standard deviations across test batches`,
-  gaussian: 'Gaussian: its value alone, since its atoms have no intervals yet (it is not compared with a CVX run that has none either)',
+  gaussian: 'Gaussian: its parametric-bootstrap interval, or its value without resamples (then not compared with a CVX run that has none either)',
 };
 
 /**

@@ -7,6 +7,7 @@ export const ROLES = [
   ['x1', 'X1 (first modality)'],
   ['x2', 'X2 (second modality)'],
   ['y', 'Y (label)'],
+  ['y_extra', 'Y, one more target column (Gaussian estimator only)'],
   ['yhat', 'Ŷ (model prediction)'],
   ['weight', 'weight'],
   ['id', 'id (join key)'],
@@ -16,7 +17,7 @@ export const ROLES = [
 ];
 
 /** Roles held by several columns; the others by one column at most. */
-const LIST_ROLES = ['x1', 'x2', 'yhat', 'p_x1', 'p_x2', 'p_joint'];
+const LIST_ROLES = ['x1', 'x2', 'y_extra', 'yhat', 'p_x1', 'p_x2', 'p_joint'];
 const SINGLE_ROLES = ['y', 'weight', 'id'];
 
 const size = (bytes) => (bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`);
@@ -140,7 +141,7 @@ export function rolesSummary(roles) {
   return [
     part('X1', roles.x1),
     part('X2', roles.x2),
-    part('Y', roles.y ? [roles.y] : []),
+    part('Y', [...(roles.y ? [roles.y] : []), ...(roles.y_extra ?? [])]),
     part('Ŷ', roles.yhat),
     part('weight', roles.weight ? [roles.weight] : []),
     part('id', roles.id ? [roles.id] : []),

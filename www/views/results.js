@@ -23,8 +23,9 @@ const isGaussian = (analysis) => analysis.kind === 'gaussian';
 const estimatorOf = (analysis) => (isBatch(analysis) ? 'batch' : isGaussian(analysis) ? 'gaussian' : 'cvx');
 
 /** The Gaussian estimate's extra quantities: bias-corrected information terms and the solve's measures. */
-function gaussianQuantities({ pid, corrected }) {
+function gaussianQuantities({ pid, corrected, copula }) {
   return [
+    ['copula', copula ? 1 : 0],
     ...TERMS.map((t) => [`${t.key}_corrected`, corrected[t.key]]),
     ...['union_bits', 'iterations', 'last_decrease_bits', 'gradient_norm', 'scalar_gap_bits', 'ridge'].map((key) => [key, pid[key] ?? '']),
   ];
@@ -204,7 +205,7 @@ function batchUncertaintyNote(bu, pending) {
 }
 
 /** What a Gaussian estimate rests on: samples, dimensions, Y's encoding and the solve's convergence measure. */
-function gaussianNote({ pid, samples, target_encoding: encoding, columns }) {
+function gaussianNote({ pid, samples, target_encoding: encoding, columns, copula, uncertainty }) {
   const { dims } = pid;
   const gap = pid.scalar_gap_bits;
   const measure =
@@ -215,7 +216,9 @@ function gaussianNote({ pid, samples, target_encoding: encoding, columns }) {
   const encoded =
     encoding === 'one_hot'
       ? `Y is a class label, one-hot encoded (${columns.y.length} indicator column${columns.y.length === 1 ? '' : 's'}): the Gaussian model is then only an approximation of its PID; prefer CVX or BATCH for a class.`
-      : 'Y is numeric and enters the model as it is.';
+      : columns.y.length > 1
+        ? `Y is multivariate: ${columns.y.length} numeric target columns (${columns.y.join(', ')}), entering the model as they are.`
+        : 'Y is numeric and enters the model as it is.';
   return h(
     'div',
     { class: ok ? 'certificate' : 'certificate warn', dataset: { testid: 'gaussian-note' } },
@@ -226,7 +229,12 @@ function gaussianNote({ pid, samples, target_encoding: encoding, columns }) {
         `${ok ? 'Converged' : 'NOT converged (iteration limit)'} after ${pid.iterations} iterations: ${measure}.`,
     ),
     h('p', { dataset: { testid: 'gaussian-encoding' } }, encoded),
-    h('p', {}, 'These are plug-in values of the sample covariance; the bias-corrected column subtracts each information term’s analytic bias (Cai et al. 2015). The atoms are not corrected and have no intervals or p-values yet (docs/gaussian.md).'),
+    copula ? h('p', { dataset: { testid: 'gaussian-copula' } }, 'Gaussian copula: every column was replaced by the normal scores of its ranks before the covariance, so this is the PID of a Gaussian copula of the data, unchanged by any strictly increasing transform of a column.') : null,
+    h(
+      'p',
+      {},
+      `These are plug-in values of the sample covariance; the bias-corrected column subtracts each information term’s analytic bias (Cai et al. 2015). ${uncertainty ? 'Every term’s interval and p-value are from a parametric bootstrap (below).' : 'Intervals and p-values follow when Settings has resamples or permutations (docs/gaussian.md).'}`,
+    ),
     pid.ridge > 0 ? h('p', { role: 'note', class: 'warn', dataset: { testid: 'gaussian-ridge' } }, `⚠ A ridge of ${pid.ridge.toExponential(0)} × the mean variance was added: the features are collinear or duplicated.`) : null,
   );
 }
@@ -243,8 +251,20 @@ function certificateNote(pid) {
   );
 }
 
-function uncertaintyNote(u) {
+function uncertaintyNote(u, gaussian = false) {
   if (!u) return null;
+  if (gaussian) {
+    return h(
+      'div',
+      { class: 'stats', dataset: { testid: 'uncertainty-note' } },
+      h(
+        'p',
+        {},
+        `Corrected values and ${Math.round(u.confidence * 100)}% intervals come from ${u.resamples} parametric bootstrap draws: sample covariances of as many Gaussian rows as the data, from the fitted covariance (Wishart). ` +
+          `p compares the value with ${u.permutations} draws of a Gaussian model in which the input concerned (or Y) is independent of the rest, as a shuffle of its rows would make it; an atom's p is also the bootstrap's (the larger of the two).`,
+      ),
+    );
+  }
   const parts = [
     u.stored ? 'As the link stores them: ' : '',
     `Corrected values subtract the bias that noise alone produces (the mean over ${u.permutations} permutation${u.permutations === 1 ? '' : 's'}); ` +
@@ -367,7 +387,7 @@ export function resultCard(analysis, { unit = 'bits', share } = {}) {
     analysis.preprocessing ? h('p', { class: 'status', dataset: { testid: 'preprocessing' } }, `Discretised: ${analysis.preprocessing}.`) : null,
     statsNote(analysis.stats, analysis.uncertainty),
     dataNotes(analysis.notes),
-    uncertaintyNote(analysis.uncertainty),
+    uncertaintyNote(analysis.uncertainty, isGaussian(analysis)),
     estimatorOf(analysis) === 'cvx' && !analysis.stats ? h('p', { class: 'stats', dataset: { testid: 'no-sample-size' } }, `No intervals or p-values: ${META.messages.no_sample_size}.`) : null,
     fidelityNote(analysis.fidelity, unit),
     modelView?.section,

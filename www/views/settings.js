@@ -135,6 +135,19 @@ export function settingsForm(settings, onChange) {
   };
   const field = (spec) => numberField(() => current[spec[0]], (value) => change({ ...current, [spec[0]]: value }), spec);
   const usesBatch = (choice) => estimatorsOf(choice).includes('batch');
+  const usesGaussian = (choice) => estimatorsOf(choice).includes('gaussian');
+  const copula = h('input', { type: 'checkbox', id: 'setting-gaussian_copula', checked: settings.gaussian_copula, 'aria-describedby': 'help-gaussian_copula', onchange: () => change({ ...current, gaussian_copula: copula.checked }) });
+  const gaussianGroup = h(
+    'fieldset',
+    { class: 'group', id: 'gaussian-settings', hidden: !usesGaussian(settings.estimator) },
+    h('legend', {}, 'Gaussian'),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'setting-gaussian_copula' }, copula, ' Gaussian copula'),
+      h('p', { class: 'help', id: 'help-gaussian_copula' }, 'Replaces every column by the normal scores of its ranks (ties at their average rank) before the covariance: the result no longer depends on any strictly increasing transform of a column, so heavy tails or skew do not mislead the Gaussian model (off by default).'),
+    ),
+  );
   const batchGroup = h('fieldset', { class: 'group', id: 'batch-settings', hidden: !usesBatch(settings.estimator) }, h('legend', {}, 'BATCH (neural estimator)'), BATCH_FIELDS.map(field));
   const estimator = radioGroup(
     'Estimator',
@@ -143,6 +156,7 @@ export function settingsForm(settings, onChange) {
     settings.estimator,
     (value) => {
       batchGroup.hidden = !usesBatch(value);
+      gaussianGroup.hidden = !usesGaussian(value);
       change({ ...current, estimator: value });
     },
     'CVX clusters each modality and computes the exact PID of the table; BATCH learns the PID from the continuous features with small neural networks (Liang et al. 2023), and takes longer; Gaussian computes the exact PID of the Gaussian model fitted to the samples (their covariance), which sees only linear relations, and uses a scalar Y as it is.',
@@ -186,5 +200,5 @@ export function settingsForm(settings, onChange) {
   );
   const targetGroup = h('fieldset', { class: 'group', id: 'target-settings' }, h('legend', {}, 'Target Y'), target, field(Y_BINS));
   const uncertaintyGroup = h('fieldset', { class: 'group', id: 'uncertainty-settings' }, h('legend', {}, 'Uncertainty (CVX)'), UNCERTAINTY_FIELDS.map(field), surrogates);
-  return h('div', { class: 'settings' }, estimator, h('fieldset', { class: 'group' }, h('legend', {}, 'CVX (clustering)'), preprocessing, cvxFields), targetGroup, uncertaintyGroup, batchGroup, field(SEED), units);
+  return h('div', { class: 'settings' }, estimator, h('fieldset', { class: 'group' }, h('legend', {}, 'CVX (clustering)'), preprocessing, cvxFields), targetGroup, uncertaintyGroup, gaussianGroup, batchGroup, field(SEED), units);
 }

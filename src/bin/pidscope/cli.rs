@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use pidscope::analysis::AnalysisError;
 use pidscope::analysis::{
-    analyse, analyse_batch, analyse_batch_null, Analysis, AnalysisSettings, ShareMeta,
-    TargetAnalysis,
+    analyse, analyse_batch, analyse_batch_null, Analysis, AnalysisSettings, GaussianOptions,
+    ShareMeta, TargetAnalysis,
 };
 use pidscope::data::parquet::read_parquet;
 use pidscope::data::{
@@ -147,7 +147,7 @@ struct RoleArgs {
     /// Columns of the second modality.
     #[arg(long, value_name = "COLS")]
     x2: Option<String>,
-    /// The label.
+    /// The target column (several, comma-separated, only with --estimator gaussian: a multivariate numeric Y).
     #[arg(long, value_name = "COL")]
     y: Option<String>,
     /// Model prediction columns: their PID is shown beside Y's.
@@ -217,6 +217,9 @@ struct EstimatorArgs {
     /// Solve even a table estimated to take longer than 30 s (otherwise refused, saying so).
     #[arg(long = "allow-slow")]
     allow_slow: bool,
+    /// (gaussian) Replace every column by the normal scores of its ranks first (a Gaussian copula; docs/gaussian.md).
+    #[arg(long)]
+    copula: bool,
     #[arg(long = "y-bins", value_name = "N", default_value_t = meta::Y_BINS.default,
           value_parser = |s: &str| bounded(s, &meta::Y_BINS),
           help = ranged("Quantile bins of a scalar Y (cvx, batch)", &meta::Y_BINS))]
@@ -369,6 +372,14 @@ impl EstimateArgs {
         })
     }
 
+    /// The Gaussian estimator's options (`--copula`).
+    pub(crate) fn gaussian_options(&self) -> GaussianOptions {
+        GaussianOptions {
+            copula: self.estimator.copula,
+            point_only: false,
+        }
+    }
+
     pub(crate) fn units(&self) -> Units {
         if self.nats {
             Units::Nats
@@ -461,12 +472,14 @@ fn roles_from(args: &RoleArgs, tables: &[ParsedTable]) -> Option<Roles> {
     let guess = Roles::guess_joined(tables, args.join_on(tables).as_deref()).unwrap_or_default();
     let list = |option: &Option<String>| option.as_deref().map(|p| expand(p, tables));
     let (x1, x2, yhat) = (list(&args.x1), list(&args.x2), list(&args.yhat));
+    // `--y y1,y2`: the first is Y, the others further target columns (Gaussian only).
+    let ys = list(&args.y);
     let (p_x1, p_x2, p_joint) = (list(&args.p_x1), list(&args.p_x2), list(&args.p_joint));
-    let explicit: Vec<String> = [&x1, &x2, &yhat, &p_x1, &p_x2, &p_joint]
+    let explicit: Vec<String> = [&x1, &x2, &ys, &yhat, &p_x1, &p_x2, &p_joint]
         .into_iter()
         .flatten()
         .flatten()
-        .chain([&args.y, &args.weight].into_iter().flatten())
+        .chain(args.weight.iter())
         .cloned()
         .collect();
     let unclaimed = |cols: Vec<String>| -> Vec<String> {
@@ -480,7 +493,10 @@ fn roles_from(args: &RoleArgs, tables: &[ParsedTable]) -> Option<Roles> {
     Some(Roles {
         x1: x1.unwrap_or_else(|| unclaimed(guess.x1)),
         x2: x2.unwrap_or_else(|| unclaimed(guess.x2)),
-        y: single(&args.y, Some(guess.y)).unwrap_or_default(),
+        y: single(&ys.as_ref().and_then(|v| v.first().cloned()), Some(guess.y)).unwrap_or_default(),
+        y_extra: ys
+            .and_then(|v| v.get(1..).map(<[String]>::to_vec))
+            .unwrap_or_default(),
         yhat: yhat.unwrap_or_else(|| unclaimed(guess.yhat)),
         weight: single(&args.weight, guess.weight),
         p_x1: p_x1.unwrap_or_else(|| unclaimed(guess.p_x1)),
@@ -554,19 +570,34 @@ fn uncertainty_line(symbol: &str, term: &TermUncertainty, units: Units) -> Strin
     line
 }
 
-/// The uncertainty block under the table: every term plug-in → corrected with its
-/// interval and p-value, and the atoms' shares from the significant corrected values.
-fn print_uncertainty(name: &str, u: &Uncertainty, units: Units) {
+/// How an uncertainty block was made, for its heading.
+pub(crate) struct UncertaintyHeading<'a> {
+    pub method: &'a str,
+    pub confidence: f64,
+    pub resamples: usize,
+    pub permutations: usize,
+    pub seed: u64,
+}
+
+/// The uncertainty block under a table: every term plug-in → corrected with its
+/// interval and p-value, and the atoms' shares from the significant corrected values;
+/// then whether any atom was detected. CVX's and the Gaussian estimator's.
+pub(crate) fn print_term_uncertainty(
+    name: &str,
+    heading: &UncertaintyHeading,
+    terms: [&TermUncertainty; 7],
+    units: Units,
+    after_terms: &dyn Fn(),
+) {
     println!(
         "\n{name}: bias-corrected values, {:.0} % intervals and p-values ({}; {} resamples, {} permutations per null, seed {}):",
-        100.0 * u.confidence,
-        u.method,
-        u.resamples,
-        u.permutations,
-        u.seed
+        100.0 * heading.confidence,
+        heading.method,
+        heading.resamples,
+        heading.permutations,
+        heading.seed
     );
-    let terms = TERMS.iter().zip(u.terms());
-    let shown: Vec<(&Term, &TermUncertainty)> = terms.collect();
+    let shown: Vec<(&Term, &TermUncertainty)> = TERMS.iter().zip(terms).collect();
     let signal: f64 = shown
         .iter()
         .filter(|(t, u)| t.atom && significant(u))
@@ -587,13 +618,8 @@ fn print_uncertainty(name: &str, u: &Uncertainty, units: Units) {
         }
         println!("{}", line.trim_end());
     }
-    if u.approximate {
-        println!(
-            "  intervals are approximate (few samples per cell: {:.1} per cell, fewer than {})",
-            u.samples_per_cell, u.min_samples_per_cell
-        );
-    }
-    if u.permutations > 0
+    after_terms();
+    if heading.permutations > 0
         && shown
             .iter()
             .filter(|(t, _)| t.atom)
@@ -601,6 +627,27 @@ fn print_uncertainty(name: &str, u: &Uncertainty, units: Units) {
     {
         println!("  No information about {name} was detected: every atom is within what noise alone gives.");
     }
+}
+
+/// CVX's uncertainty block ([`print_term_uncertainty`]), saying when the intervals are
+/// approximate (few samples per cell).
+fn print_uncertainty(name: &str, u: &Uncertainty, units: Units) {
+    let heading = UncertaintyHeading {
+        method: &u.method,
+        confidence: u.confidence,
+        resamples: u.resamples,
+        permutations: u.permutations,
+        seed: u.seed,
+    };
+    let approximate = || {
+        if u.approximate {
+            println!(
+                "  intervals are approximate (few samples per cell: {:.1} per cell, fewer than {})",
+                u.samples_per_cell, u.min_samples_per_cell
+            );
+        }
+    };
+    print_term_uncertainty(name, &heading, u.terms(), units, &approximate);
 }
 
 pub(crate) fn print_json(analysis: &Analysis, units: Units) {
@@ -952,6 +999,11 @@ fn estimate(args: &EstimateArgs) -> Result<(), CliError> {
     }
     if matches!(args.estimator.estimator, EstimatorChoice::Gaussian) {
         return crate::gaussian::estimate_gaussian(args);
+    }
+    if args.estimator.copula {
+        return Err(CliError::input(
+            "--copula is a transform of the Gaussian estimator: use it with --estimator gaussian",
+        ));
     }
     if let Some(config) = args.batch() {
         return estimate_batch(args, &config);

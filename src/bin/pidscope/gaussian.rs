@@ -6,7 +6,10 @@ use pidscope::meta::Units;
 use pidscope::pid::TERMS;
 use serde_json::{json, Map, Value};
 
-use crate::cli::{fixed, read_inputs, row_label, terms_json, CliError, EstimateArgs};
+use crate::cli::{
+    fixed, print_term_uncertainty, read_inputs, row_label, terms_json, CliError, EstimateArgs,
+    UncertaintyHeading,
+};
 
 /// The JSON object of a Gaussian analysis: the seven terms in `units` (as CVX), the
 /// solve's convergence measures in bits, the dimensions and samples.
@@ -23,6 +26,11 @@ fn gaussian_json(result: &GaussianAnalysis, units: Units) -> Value {
         "corrected".into(),
         json!({"mi_x1_y": c.mi_x1_y * scale, "mi_x2_y": c.mi_x2_y * scale, "mi_joint": c.mi_joint * scale}),
     );
+    if let Some(u) = &result.uncertainty {
+        // Always in bits, whatever --nats says (as CVX's): the key below says so.
+        out.insert("uncertainty".into(), json!(u));
+        out.insert("uncertainty_units".into(), json!(Units::Bits));
+    }
     out.insert("converged".into(), json!(p.converged));
     out.insert("iterations".into(), json!(p.iterations));
     out.insert("stop".into(), json!(p.stop));
@@ -35,6 +43,7 @@ fn gaussian_json(result: &GaussianAnalysis, units: Units) -> Value {
     out.insert("samples".into(), json!(result.samples));
     out.insert("columns".into(), json!(result.columns));
     out.insert("target_encoding".into(), json!(result.target_encoding));
+    out.insert("copula".into(), json!(result.copula));
     out.insert("units".into(), json!(units));
     out.insert("names".into(), json!(result.names));
     out.insert("rows".into(), json!(result.report));
@@ -46,8 +55,8 @@ fn gaussian_json(result: &GaussianAnalysis, units: Units) -> Value {
 pub fn estimate_gaussian(args: &EstimateArgs) -> Result<(), CliError> {
     let (tables, roles) = read_inputs(args)?;
     let settings = args.settings(&tables);
-    let result =
-        analyse_gaussian(&tables, roles.as_ref(), &settings).map_err(CliError::analysis)?;
+    let result = analyse_gaussian(&tables, roles.as_ref(), &settings, &args.gaussian_options())
+        .map_err(CliError::analysis)?;
     let units = args.units();
     if args.json {
         println!("{}", gaussian_json(&result, units));
@@ -55,7 +64,8 @@ pub fn estimate_gaussian(args: &EstimateArgs) -> Result<(), CliError> {
     }
     let p = &result.pid;
     println!(
-        "Gaussian PID of {} — X1: {}, X2: {}, Y: {}",
+        "Gaussian{} PID of {} — X1: {}, X2: {}, Y: {}",
+        if result.copula { " copula" } else { "" },
         args.files.join(" + "),
         result.names.x1,
         result.names.x2,
@@ -124,10 +134,21 @@ pub fn estimate_gaussian(args: &EstimateArgs) -> Result<(), CliError> {
         p.iterations
     );
     println!(
-        "(plug-in values of the sample covariance; 'corrected' subtracts each information term's analytic bias, Cai et al. 2015; the atoms are plug-in, see docs/gaussian.md; no intervals yet)"
+        "(plug-in values of the sample covariance; 'corrected' subtracts each information term's analytic bias, Cai et al. 2015; see docs/gaussian.md)"
     );
     for note in &result.notes {
         println!("note: {note}");
+    }
+    if let Some(u) = &result.uncertainty {
+        let heading = UncertaintyHeading {
+            method: u.method,
+            confidence: u.confidence,
+            resamples: u.resamples,
+            permutations: u.permutations,
+            seed: u.seed,
+        };
+        let terms = pidscope::per_term!(u);
+        print_term_uncertainty(&result.names.y, &heading, terms, units, &|| {});
     }
     Ok(())
 }

@@ -199,7 +199,8 @@ fn validate(cov: &[f64], dims: Dims) -> Result<(), GaussianError> {
 
 /// `cov` itself when it is well conditioned, else with the smallest ridge
 /// λ·mean(diag) (λ = [`RIDGE`], ×10 … up to [`MAX_RIDGE`]) that makes it so; returns λ.
-fn regularised(cov: &[f64], n: usize) -> Result<(Vec<f64>, f64), GaussianError> {
+/// (The point estimate's; `rigor::gaussian` draws its replicates from the same matrix.)
+pub fn regularised(cov: &[f64], n: usize) -> Result<(Vec<f64>, f64), GaussianError> {
     let mean_var = (0..n).map(|i| cov[i * n + i]).sum::<f64>() / n as f64;
     let mut ridge = 0.0;
     loop {
