@@ -27,7 +27,7 @@
 //!     model: None,
 //! };
 //! let link = encode_link(&state);
-//! assert!(link.starts_with("2."));
+//! assert!(link.starts_with("3."));
 //! assert_eq!(decode_link(&format!("https://example.org/#s={link}")), Ok(state));
 //! ```
 
