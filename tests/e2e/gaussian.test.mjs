@@ -186,7 +186,8 @@ test('two target columns and the Gaussian copula: CVX refuses them by name, the 
   assert.match(await page.getByTestId('roles-summary').textContent(), /Y: y1, y2/);
   // CVX (the default) analyses one target column, and says so naming both.
   await page.getByRole('button', { name: 'Estimate PID' }).click();
-  await page.locator('#banner:not([hidden])').waitFor();
+  // (The banner may still show the drop's "could not be guessed" until the estimate's message replaces it.)
+  await page.locator('#banner:not([hidden])', { hasText: 'Y has 2 columns' }).waitFor();
   assert.match(await page.locator('#banner').textContent(), /Y has 2 columns \(y1, y2\): CVX and BATCH analyse one target column/);
   await page.getByText('Settings', { exact: true }).click();
   assert.equal(await page.locator('#gaussian-settings').isHidden(), true, 'no Gaussian settings for CVX');
