@@ -51,14 +51,18 @@ test('CVX and BATCH side by side on noisy XOR: both find synergy, the loss curve
         if (svg?.querySelector('g[aria-label=line] path')) seen.push(svg.getAttribute('aria-description'));
       }
     }).observe(document.querySelector('[data-testid=loss-live]'), { childList: true, subtree: true });
+    // Every progress line too, as it is drawn (a stage can last less than a poll).
+    const stages = (window.__stages = []);
+    const stage = document.querySelector('#progress .stage');
+    new MutationObserver(() => stages.push(stage.textContent)).observe(stage, { childList: true, characterData: true, subtree: true });
   });
   await page.getByRole('button', { name: 'Estimate PID' }).click();
 
   // While BATCH trains: a stage message, a moving bar and a live loss curve with points.
   // CVX's card, its uncertainty and its fidelity check come first, then BATCH trains.
-  await page.getByText(/BATCH: training the /).waitFor({ timeout: 120_000 });
   const live = page.getByTestId('loss-live');
-  await page.waitForFunction(() => window.__liveCurves.length > 0, null, { timeout: 90_000 });
+  await page.waitForFunction(() => window.__liveCurves.length > 0, null, { timeout: 210_000 });
+  assert.ok((await page.evaluate(() => window.__stages)).some((s) => /BATCH: training the /.test(s)), 'a stage message while BATCH trains');
   if (process.env.SHOT) await page.screenshot({ path: '/tmp/batch-live.png', fullPage: true });
   const firstCurve = await page.evaluate(() => window.__liveCurves[0]);
   assert.match(firstCurve, /classifier p̂\(y\|x1\): training loss \d/);
