@@ -9,8 +9,8 @@
 //! overflow (entries beyond about 1e154) has an infinite norm and becomes zeros, as in
 //! scikit-learn; standardising columns (the default) has neither limit.
 
-use super::standardise::{is_constant, Standardised, Standardiser};
-use super::{total_weight, weighted};
+use super::standardise::{is_constant, transform_features, Standardised, Standardiser};
+use super::weighted;
 use crate::numeric::dot;
 
 /// The divisor of a row: ‖x‖₂ = √(Σ_j x_j²) summed in feature order, 1 for a zero row
@@ -46,30 +46,14 @@ pub fn normalise_rows(columns: &[Vec<f64>]) -> Vec<Vec<f64>> {
 /// [`Standardiser`] of scale 1 and s.d. 1 (whose `apply` is then exactly v − μ). Columns
 /// with one value only are dropped and listed, as [`super::standardise_features`] does.
 pub fn centre_features(columns: &[Vec<f64>], weights: Option<&[f64]>) -> Standardised {
-    let n = columns.first().map_or(0, Vec::len);
-    let total = total_weight(n, weights);
-    let ones = vec![1.0; n];
-    let mut out = Standardised {
-        columns: Vec::with_capacity(columns.len()),
-        standardisers: Vec::with_capacity(columns.len()),
-        constant: Vec::new(),
-    };
-    for (index, column) in columns.iter().enumerate() {
-        if is_constant(column, weights) {
-            out.constant.push(index);
-            continue;
-        }
-        let centring = Standardiser {
+    transform_features(columns, weights, |column, weights, total, ones| {
+        (!is_constant(column, weights)).then(|| Standardiser {
             scale: 1.0,
-            mean: dot(&weighted(column, weights), &ones) / total,
+            mean: dot(&weighted(column, weights), ones) / total,
             recentre: 0.0,
             sd: 1.0,
-        };
-        out.columns
-            .push(column.iter().map(|&v| centring.apply(v)).collect());
-        out.standardisers.push(centring);
-    }
-    out
+        })
+    })
 }
 
 #[cfg(test)]

@@ -66,6 +66,16 @@ pub fn standardise(columns: &[Vec<f64>], weights: Option<&[f64]>) -> Vec<Vec<f64
 /// Standardises every column (formula and scaling in the module docs) and lists the
 /// constant ones.
 pub fn standardise_features(columns: &[Vec<f64>], weights: Option<&[f64]>) -> Standardised {
+    transform_features(columns, weights, standardise_one)
+}
+
+/// Applies to every column the [`Standardiser`] `fit(column, weights, W, ones)` makes
+/// for it (W the total weight), or lists the column as constant when it makes none.
+pub(super) fn transform_features(
+    columns: &[Vec<f64>],
+    weights: Option<&[f64]>,
+    fit: impl Fn(&[f64], Option<&[f64]>, f64, &[f64]) -> Option<Standardiser>,
+) -> Standardised {
     let n = columns.first().map_or(0, Vec::len);
     let total = total_weight(n, weights);
     let ones = vec![1.0; n];
@@ -75,7 +85,7 @@ pub fn standardise_features(columns: &[Vec<f64>], weights: Option<&[f64]>) -> St
         constant: Vec::new(),
     };
     for (index, column) in columns.iter().enumerate() {
-        match standardise_one(column, weights, total, &ones) {
+        match fit(column, weights, total, &ones) {
             Some(standardiser) => {
                 out.columns
                     .push(column.iter().map(|&v| standardiser.apply(v)).collect());

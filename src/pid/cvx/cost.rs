@@ -32,9 +32,12 @@ fn active_block_entries(p_xy: &[f64], ny: usize) -> u64 {
 /// every (x1, x2, y) a coupling in Δp may make positive. Each Newton step and each
 /// conjugate-gradient product touches all of them. O((n1 + n2)·ny) to count.
 pub fn coupling_entries(table: &JointTable) -> u64 {
-    let ny = table.shape()[2];
-    let a = states_per_label(&table.p_x1_y(), ny);
-    let b = states_per_label(&table.p_x2_y(), ny);
+    entries_of(&table.p_x1_y(), &table.p_x2_y(), table.shape()[2])
+}
+
+fn entries_of(p_x1_y: &[f64], p_x2_y: &[f64], ny: usize) -> u64 {
+    let a = states_per_label(p_x1_y, ny);
+    let b = states_per_label(p_x2_y, ny);
     a.iter().zip(&b).map(|(x, y)| x * y).sum()
 }
 
@@ -75,12 +78,12 @@ impl SolveCost {
     /// The cost of solving `table` with the default options.
     pub fn of(table: &JointTable) -> Self {
         let [n1, n2, ny] = table.shape();
+        let (p_x1_y, p_x2_y) = (table.p_x1_y(), table.p_x2_y());
         Self {
-            entries: coupling_entries(table),
+            entries: entries_of(&p_x1_y, &p_x2_y, ny),
             labels: ny as u64,
             preconditioner: ((n1 + n2) * ny * ny) as u64,
-            active: active_block_entries(&table.p_x1_y(), ny)
-                + active_block_entries(&table.p_x2_y(), ny),
+            active: active_block_entries(&p_x1_y, ny) + active_block_entries(&p_x2_y, ny),
         }
     }
 
