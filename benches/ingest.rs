@@ -5,7 +5,7 @@
 //! cluster 100,000 × 64 into 20 states after PCA to 5), not statistics.
 
 use pidscope::data::{CsvReader, IngestOptions};
-use pidscope::discretize::{kmeans, standardise, Pca, JACOBI_MAX_DIMENSION};
+use pidscope::discretize::{kmeans, standardise, Pca, PcaMethod, JACOBI_MAX_DIMENSION};
 use pidscope::numeric::eigen::{leading_eigen, symmetric_eigen};
 use pidscope::rng::SplitMix64;
 use std::time::Instant;
@@ -90,7 +90,7 @@ fn bench_cluster() {
     let start = Instant::now();
     let z = standardise(&columns, None);
     let t_standardise = start.elapsed().as_secs_f64();
-    let pca = Pca::fit(&z, None, 5);
+    let pca = Pca::fit(&z, None, 5, PcaMethod::Exact, 0);
     let points = pca.project(&z);
     let t_pca = start.elapsed().as_secs_f64() - t_standardise;
     let result = kmeans(&points, 5, None, k, 0x5EED, 100, &mut |_| {});
@@ -130,20 +130,31 @@ fn bench_eigen(d: usize) {
     );
 }
 
-/// PCA alone (the weighted covariance and the top 5 eigenvectors) on standardised
-/// blob features: the figures behind docs/ingest.md, "Linear algebra".
+/// PCA alone (top 5 components) on standardised blob features, by each method: the
+/// figures behind docs/ingest.md, "Linear algebra", and docs/scale.md ("Randomized
+/// PCA"): time, and how far the randomized components are from the exact ones (the
+/// smallest |cosine| between matching components, and the relative gap of the
+/// explained variance of the five).
 fn bench_pca(n: usize, d: usize) {
     let z = standardise(&blob_columns(n, d, &mut SplitMix64::new(2)), None);
-    let best = (0..3)
-        .map(|_| {
-            let start = Instant::now();
-            let pca = Pca::fit(&z, None, 5);
-            (start.elapsed().as_secs_f64(), pca.explained_variance[0])
-        })
-        .fold((f64::INFINITY, 0.0), |b, t| if t.0 < b.0 { t } else { b });
+    let timed = |method| {
+        let start = Instant::now();
+        let pca = Pca::fit(&z, None, 5, method, 0x5EED);
+        (start.elapsed().as_secs_f64(), pca)
+    };
+    let (exact_seconds, exact) = timed(PcaMethod::Exact);
+    let (randomized_seconds, randomized) = timed(PcaMethod::Randomized);
+    let cosine = exact
+        .components
+        .iter()
+        .zip(&randomized.components)
+        .map(|(a, b)| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>().abs())
+        .fold(1.0f64, f64::min);
+    let explained = |p: &Pca| p.explained_variance.iter().sum::<f64>();
     println!(
-        "pca: {n} × {d}, covariance + top 5 eigenvectors: {:.3} s (best of 3; largest eigenvalue {:.3})",
-        best.0, best.1
+        "pca: {n} × {d}, top 5: exact {exact_seconds:.3} s, randomized {randomized_seconds:.3} s \
+         (min |cos| {cosine:.4}, explained variance {:+.2e} relative)",
+        explained(&randomized) / explained(&exact) - 1.0
     );
 }
 
@@ -152,6 +163,7 @@ fn main() {
     bench_cluster();
     bench_pca(20_000, 64);
     bench_pca(200_000, 128);
+    bench_pca(50_000, 768);
     for d in [64, 128, 256, 1024] {
         bench_eigen(d);
     }

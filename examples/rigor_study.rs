@@ -402,7 +402,10 @@ fn dataset(x1: Vec<Vec<f64>>, x2: Vec<Vec<f64>>, y: Vec<u32>) -> Dataset {
         let names: Vec<String> = (0..columns.len()).map(|i| format!("{prefix}{i}")).collect();
         Modality {
             columns: names.clone(),
-            features: ModalityFeatures::Numeric { names, columns },
+            features: ModalityFeatures::Numeric {
+                names,
+                columns: columns.into_iter().map(Into::into).collect(),
+            },
         }
     };
     Dataset {
@@ -540,10 +543,7 @@ fn reclustered_replicates(
                     columns: m.columns.clone(),
                     features: ModalityFeatures::Numeric {
                         names: names.clone(),
-                        columns: columns
-                            .iter()
-                            .map(|c| rows.iter().map(|&r| c[r]).collect())
-                            .collect(),
+                        columns: columns.iter().map(|c| c.gather(&rows)).collect(),
                     },
                 },
                 ModalityFeatures::Categorical(_) => unreachable!(),

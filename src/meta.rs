@@ -61,6 +61,10 @@ pub const PCA_COMPONENTS: Bound<usize> = Bound {
     min: 1,
     max: 64,
 };
+/// Beyond this many multiply-adds for the covariance (rows × features² / 2, with more
+/// than 128 features), PCA is computed by randomized subspace iteration
+/// (`discretize::PcaMethod::Auto`): about a second natively, three in the page.
+pub const EXACT_PCA_MAX_PRODUCTS: f64 = 4e9;
 /// k-means runs per modality from different seeds, the one of least inertia kept
 /// (pidscope: 1; the paper's scikit-learn: 10).
 pub const RESTARTS: Bound<usize> = Bound {

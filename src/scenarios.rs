@@ -352,7 +352,7 @@ impl Samples {
             .x1
             .into_iter()
             .chain(self.x2)
-            .map(|(name, values)| column(name, ColumnData::Numeric(values)))
+            .map(|(name, values)| column(name, ColumnData::Numeric(values.into())))
             .collect();
         columns.push(column(
             self.y_name.to_string(),

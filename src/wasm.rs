@@ -496,14 +496,17 @@ impl Workspace {
         self.sweep = None;
     }
 
-    /// Starts reading a file; its bytes follow through [`Workspace::push`].
+    /// Starts reading a file of `size` bytes; its bytes follow through
+    /// [`Workspace::push`].
     #[wasm_bindgen(js_name = startFile)]
-    pub fn start_file(&mut self, name: &str) -> JsResult<()> {
+    pub fn start_file(&mut self, name: &str, size: f64) -> JsResult<()> {
         boundary(|| {
             if self.tables.iter().any(|t| t.name() == name) {
                 return Err(BoundaryError::DuplicateFile(name.into()));
             }
-            self.reading = Some(FileReader::new(IngestOptions::named(name)));
+            let mut reader = FileReader::new(IngestOptions::named(name));
+            reader.expect_bytes(size as usize);
+            self.reading = Some(reader);
             Ok(())
         })
     }
@@ -518,18 +521,24 @@ impl Workspace {
     }
 
     /// Appends a number column of a Parquet row group (hyparquet's output in the
-    /// worker; NaN: missing).
+    /// worker; NaN: missing); `float32`: the column is FLOAT, kept as float32.
     #[wasm_bindgen(js_name = pushNumbers)]
-    pub fn push_numbers(&mut self, name: &str, values: &[f64]) -> JsResult<()> {
-        self.with_columns(|builder| builder.numbers(name, values))
+    pub fn push_numbers(&mut self, name: &str, values: &[f64], float32: bool) -> JsResult<()> {
+        self.with_columns(|builder| builder.numbers_of(name, values, float32))
     }
 
     /// Appends a list (embedding) column of a Parquet row group: row `r` has
     /// `lengths[r]` numbers of `values` (0: a null or empty list); it becomes the
     /// columns `name[0]` ….
     #[wasm_bindgen(js_name = pushList)]
-    pub fn push_list(&mut self, name: &str, lengths: &[u32], values: &[f64]) -> JsResult<()> {
-        self.with_columns(|builder| builder.list(name, lengths, values))
+    pub fn push_list(
+        &mut self,
+        name: &str,
+        lengths: &[u32],
+        values: &[f64],
+        float32: bool,
+    ) -> JsResult<()> {
+        self.with_columns(|builder| builder.list(name, lengths, values, float32))
     }
 
     /// Appends a text column of a Parquet row group (`null`: missing).

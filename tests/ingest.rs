@@ -8,7 +8,7 @@ use pidscope::data::{
     DataError, IngestOptions, Limits, ModalityFeatures, ParsedTable, Roles, StateOrder,
 };
 use pidscope::discretize::{
-    discretize, kmeans, standardise, DiscretizeOptions, DiscretizeStage, Pca, Progress,
+    discretize, kmeans, standardise, DiscretizeOptions, DiscretizeStage, Pca, PcaMethod, Progress,
     SingleColumnMethod,
 };
 use pidscope::rng::SplitMix64;
@@ -290,7 +290,7 @@ fn delimiters_bom_crlf_and_quotes_parse_alike() {
         );
         assert_eq!(
             t.column("v").unwrap().data,
-            ColumnData::Numeric(vec![1.0, 2.5, 3.0])
+            ColumnData::Numeric(vec![1.0, 2.5, 3.0].into())
         );
     }
     assert_eq!(parse(variants[1]).unwrap().delimiter(), b';');
@@ -568,7 +568,7 @@ fn assembles_two_files_by_row_and_by_id() {
     let ModalityFeatures::Numeric { columns, .. } = &data.x2.features else {
         panic!("lidar is numeric")
     };
-    assert_eq!(columns[0], [7.0, 9.0]);
+    assert_eq!(columns[0], vec![7.0, 9.0].into());
 
     // By row the files would be paired wrongly: their shared ids disagree, so it is refused.
     let err = assemble(&tables, &roles, &AssembleOptions::default()).unwrap_err();
@@ -760,13 +760,21 @@ fn pca_recovers_a_known_principal_direction() {
         let mean = column.iter().sum::<f64>() / n as f64;
         column.iter_mut().for_each(|v| *v -= mean);
     }
-    let pca = Pca::fit(&columns, None, 2);
-    let first = &pca.components[0];
-    let alignment: f64 = first.iter().zip(direction).map(|(a, b)| a * b).sum();
-    assert!(alignment.abs() > 0.999, "alignment {alignment}");
-    assert!(pca.explained_variance[0] > 15.0 && pca.explained_variance[1] < 0.02);
-    let norm: f64 = first.iter().map(|v| v * v).sum();
-    assert!((norm - 1.0).abs() < 1e-12);
+    for method in [PcaMethod::Exact, PcaMethod::Randomized] {
+        let pca = Pca::fit(&columns, None, 2, method, 7);
+        assert_eq!(pca.randomized, method == PcaMethod::Randomized);
+        let first = &pca.components[0];
+        let alignment: f64 = first.iter().zip(direction).map(|(a, b)| a * b).sum();
+        assert!(alignment.abs() > 0.999, "{method:?}: alignment {alignment}");
+        assert!(pca.explained_variance[0] > 15.0 && pca.explained_variance[1] < 0.02);
+        assert!(
+            (pca.total_variance - 16.0).abs() < 2.0,
+            "{method:?}: {}",
+            pca.total_variance
+        );
+        let norm: f64 = first.iter().map(|v| v * v).sum();
+        assert!((norm - 1.0).abs() < 1e-12);
+    }
     // Standardised columns have unit variance each.
     let z = standardise(&columns, None);
     let var0 = z[0].iter().map(|v| v * v).sum::<f64>() / n as f64;
@@ -1024,14 +1032,15 @@ fn batch_uses_a_models_own_probabilities_instead_of_training_classifiers() {
 
 #[test]
 fn an_analysis_beyond_the_memory_left_is_refused_before_it_starts() {
-    // 1,000 rows × 4 features: 1.5 × 1,000 × 4 × 8 = 48,000 bytes of working copies.
+    // 1,000 rows × 4 float64 features: CVX copies them once as it assembles the rows
+    // (1,000 × 4 × 8 = 32,000 bytes) and standardises as it reads them.
     let mut csv = String::from("a,b,c,d,label\n");
     for i in 0..1000 {
         csv += &format!("{i},{},{},{},{}\n", i % 7, i % 5, i % 3, i % 2);
     }
     let table = parse(csv.as_bytes()).unwrap();
     let mut settings = pidscope::analysis::AnalysisSettings {
-        memory_limit_bytes: Some(40_000),
+        memory_limit_bytes: Some(30_000),
         ..Default::default()
     };
     let err =
@@ -1042,6 +1051,68 @@ fn an_analysis_beyond_the_memory_left_is_refused_before_it_starts() {
         message.contains("1000 rows × 4 features") && message.contains("pidscope estimate"),
         "{message}"
     );
-    settings.memory_limit_bytes = Some(50_000);
+    settings.memory_limit_bytes = Some(40_000);
     assert!(pidscope::analysis::analyse(&[table], None, &settings, &mut |_| {}).is_ok());
+}
+
+#[test]
+fn float32_features_are_shared_with_the_file_and_standardised_as_they_are_read() {
+    // 2,000 rows × 8 float32 features as .npy, the label in a second file.
+    let mut rng = SplitMix64::new(5);
+    let (rows, width) = (2000, 8);
+    let values: Vec<f32> = (0..rows * width).map(|_| rng.next_f64() as f32).collect();
+    let x: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+    let x_wide: Vec<u8> = values
+        .iter()
+        .flat_map(|&v| f64::from(v).to_le_bytes())
+        .collect();
+    let y: Vec<u8> = (0..rows)
+        .flat_map(|r| ((r % 3) as i64).to_le_bytes())
+        .collect();
+    let read = |name: &str, bytes: Vec<u8>| {
+        let mut reader = pidscope::data::FileReader::new(IngestOptions::named(name));
+        // In pieces that split rows and the header, as a browser's stream does.
+        for piece in bytes.chunks(1000) {
+            reader.push(piece).unwrap();
+        }
+        reader.finish().unwrap()
+    };
+    let npy = pidscope::data::npy::write_npy;
+    let x1 = read("x1.npy", npy("<f4", false, &[rows, width], &x));
+    let x2 = read("x2.npy", npy("<f4", false, &[rows, width], &x));
+    let y = read("y.npy", npy("<i8", false, &[rows], &y));
+    let stored = x1.column("x1[3]").unwrap();
+    assert!(matches!(
+        stored.data,
+        ColumnData::Numeric(pidscope::data::Numbers::F32(_))
+    ));
+    assert_eq!(stored.len(), rows);
+    let tables = [x1, x2, y.clone()];
+    // Neither the assembled rows nor a standardised copy: a few kilobytes suffice for CVX.
+    let settings = pidscope::analysis::AnalysisSettings {
+        memory_limit_bytes: Some(10_000),
+        resamples: 0,
+        permutations: 0,
+        ..Default::default()
+    };
+    let analysis = pidscope::analysis::analyse(&tables, None, &settings, &mut |_| {}).unwrap();
+    // The same atoms as from float64 storage of the same values.
+    let wide = [
+        read("x1.npy", npy("<f8", false, &[rows, width], &x_wide)),
+        read("x2.npy", npy("<f8", false, &[rows, width], &x_wide)),
+        y,
+    ];
+    let unlimited = pidscope::analysis::AnalysisSettings {
+        memory_limit_bytes: None,
+        ..settings.clone()
+    };
+    let reference = pidscope::analysis::analyse(&wide, None, &unlimited, &mut |_| {}).unwrap();
+    assert_eq!(analysis.dataset.pid, reference.dataset.pid);
+    // The Gaussian estimator widens every feature: refused within the same limit.
+    let gaussian =
+        pidscope::analysis::analyse_gaussian(&tables, None, &settings, &Default::default());
+    assert!(gaussian
+        .unwrap_err()
+        .to_string()
+        .contains("2000 rows × 16 features"));
 }

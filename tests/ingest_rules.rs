@@ -25,9 +25,11 @@ fn on_id(id: &str) -> AssembleOptions {
     }
 }
 
-fn numeric_values(features: &ModalityFeatures) -> &[Vec<f64>] {
+fn numeric_values(features: &ModalityFeatures) -> Vec<Vec<f64>> {
     match features {
-        ModalityFeatures::Numeric { columns, .. } => columns,
+        ModalityFeatures::Numeric { columns, .. } => {
+            columns.iter().map(|c| c.to_f64().into_owned()).collect()
+        }
         other => panic!("expected numeric features, got {other:?}"),
     }
 }

@@ -27,9 +27,10 @@ const asNumber = (value) => (value === null || value === undefined ? Number.NaN 
  * booleans, BigInts), texts, or lists of numbers (an embedding).
  * @param {import('pidscope-wasm').Workspace} workspace
  * @param {string} file @param {string} name @param {ArrayLike<any>} values
+ * @param {boolean} float32 the column is FLOAT (float32)
  */
-function pushColumn(workspace, file, name, values) {
-  if (values instanceof Float64Array) return workspace.pushNumbers(name, values);
+function pushColumn(workspace, file, name, values, float32) {
+  if (values instanceof Float64Array) return workspace.pushNumbers(name, values, float32);
   const sample = Array.prototype.find.call(values, (v) => v !== null && v !== undefined);
   if (typeof sample === 'string') return workspace.pushTexts(name, Array.from(values, (v) => (v === null || v === undefined ? null : String(v))));
   if (isList(sample)) {
@@ -46,12 +47,12 @@ function pushColumn(workspace, file, name, values) {
         flat[at++] = asNumber(row[k]);
       }
     }
-    return workspace.pushList(name, lengths, flat);
+    return workspace.pushList(name, lengths, flat, float32);
   }
   if (sample !== undefined && typeof sample === 'object' && !(sample instanceof Date)) {
     throw dataError(`${file}, column '${name}': a struct or map column is not supported; flatten it into columns`);
   }
-  return workspace.pushNumbers(name, Float64Array.from(values, asNumber));
+  return workspace.pushNumbers(name, Float64Array.from(values, asNumber), float32);
 }
 
 /**
@@ -69,7 +70,7 @@ export async function readParquet(workspace, file, report) {
   } catch (error) {
     throw dataError(`${file.name}: not a readable Parquet file (${error.message})`);
   }
-  const topLevel = topLevelNames(metadata.schema);
+  const topLevel = topLevelFields(metadata.schema);
   let rowStart = 0;
   for (const group of metadata.row_groups) {
     const rowEnd = rowStart + Number(group.num_rows);
@@ -87,11 +88,11 @@ export async function readParquet(workspace, file, report) {
         chunks.set(columnName, [...(chunks.get(columnName) ?? []), data]);
       },
     });
-    for (const name of topLevel) {
+    for (const { name, float32 } of topLevel) {
       const parts = chunks.get(name) ?? [];
       // concat joins the parts without flattening a list column's rows.
       const values = parts.length === 1 ? parts[0] : [].concat(...parts.map((p) => Array.from(p)));
-      pushColumn(workspace, file.name, name, values);
+      pushColumn(workspace, file.name, name, values, float32);
     }
     workspace.endBatch();
     rowStart = rowEnd;
@@ -99,18 +100,29 @@ export async function readParquet(workspace, file, report) {
   }
 }
 
-/** The names of the schema's top-level fields (a group's children are skipped). */
-function topLevelNames(schema) {
-  const names = [];
+/**
+ * The schema's top-level fields (a group's children are skipped), each with whether
+ * its values are FLOAT (float32; a list's leaf for a list), which the core keeps as
+ * float32: half the memory of float64.
+ */
+function topLevelFields(schema) {
+  const fields = [];
   let i = 1;
+  /** @returns {[number, boolean]} the next field's index, and whether every leaf is FLOAT */
   const skip = (at) => {
     let next = at + 1;
-    for (let c = 0; c < (schema[at].num_children ?? 0); c++) next = skip(next);
-    return next;
+    let float32 = (schema[at].num_children ?? 0) > 0 || schema[at].type === 'FLOAT';
+    for (let c = 0; c < (schema[at].num_children ?? 0); c++) {
+      const [after, leafFloat] = skip(next);
+      float32 &&= leafFloat;
+      next = after;
+    }
+    return [next, float32];
   };
   while (i < schema.length) {
-    names.push(schema[i].name);
-    i = skip(i);
+    const [next, float32] = skip(i);
+    fields.push({ name: schema[i].name, float32 });
+    i = next;
   }
-  return names;
+  return fields;
 }

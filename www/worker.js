@@ -54,7 +54,7 @@ async function loadFiles({ files, replace = false }, progress) {
   const report = throttled(progress);
   const summaries = [];
   for (const file of files) {
-    workspace.startFile(file.name);
+    workspace.startFile(file.name, file.size);
     if (/\.parq(uet)?$/i.test(file.name)) {
       // Parquet's reader is loaded only when such a file is dropped (its own chunk).
       const { readParquet } = await import('./parquet.js');

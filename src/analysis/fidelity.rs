@@ -30,8 +30,13 @@ pub fn analyse_fidelity(
     }
     settings.validate()?;
     let roles = resolve_roles(tables, roles, settings)?;
-    let dataset =
-        super::assemble_within_memory(tables, &roles, settings, &settings.assemble_options())?;
+    let dataset = super::assemble_within_memory(
+        tables,
+        &roles,
+        settings,
+        &settings.assemble_options(),
+        super::WorkingCopies::Widened,
+    )?;
     if !has_numeric_features(&dataset) {
         return Ok(None);
     }

@@ -92,7 +92,10 @@ fn one_hot(labels: &Labels) -> (Vec<String>, Vec<Vec<f64>>) {
 /// A modality's columns: numeric features as they are, a categorical modality one-hot.
 fn modality_columns(modality: &Modality) -> (Vec<String>, Vec<Vec<f64>>) {
     match &modality.features {
-        ModalityFeatures::Numeric { names, columns } => (names.clone(), columns.clone()),
+        ModalityFeatures::Numeric { names, columns } => (
+            names.clone(),
+            columns.iter().map(|c| c.to_f64().into_owned()).collect(),
+        ),
         ModalityFeatures::Categorical(labels) => one_hot(labels),
     }
 }
@@ -129,7 +132,13 @@ pub fn analyse_gaussian(
         several_targets: true,
         ..settings.assemble_options()
     };
-    let dataset = super::assemble_within_memory(tables, &roles, settings, &assembly)?;
+    let dataset = super::assemble_within_memory(
+        tables,
+        &roles,
+        settings,
+        &assembly,
+        super::WorkingCopies::Widened,
+    )?;
     let (x1_names, mut x1) = modality_columns(&dataset.x1);
     let (x2_names, mut x2) = modality_columns(&dataset.x2);
     let (y_names, mut y, encoding) = match &dataset.y_values {

@@ -33,12 +33,12 @@ pub use uncertainty::{estimated_uncertainty_seconds, target_uncertainty, uncerta
 use serde::{Deserialize, Serialize};
 
 use crate::data::{
-    counts_table_from_parsed, looks_like_counts_table, Alignment, AssembleOptions, CountsColumns,
-    DataError, Dataset, ParsedTable, Roles, StateOrder, TargetKind,
+    counts_table_from_parsed, looks_like_counts_table, Alignment, AssembleOptions, ColumnData,
+    CountsColumns, DataError, Dataset, Numbers, ParsedTable, Roles, StateOrder, TargetKind,
 };
 use crate::discretize::{
     constant_features, discretize, table_from_states, DiscretiserModel, DiscretizeError,
-    DiscretizeOptions, Discretized, Normalisation, Progress,
+    DiscretizeOptions, Discretized, Normalisation, PcaMethod, Progress,
 };
 use crate::info::InfoTerms;
 use crate::meta;
@@ -123,8 +123,10 @@ pub struct AnalysisSettings {
     pub normalisation: Normalisation,
     /// k-means runs per modality, the one of least inertia kept.
     pub restarts: usize,
-    /// Seed of the clustering's random start.
+    /// Seed of the clustering's random start (and of randomized PCA).
     pub seed: u64,
+    /// Exact or randomized PCA; by default chosen by size ([`meta::EXACT_PCA_MAX_PRODUCTS`]).
+    pub pca_method: PcaMethod,
     /// Join several files on this id column instead of aligning them row by row.
     pub join_on: Option<String>,
     /// Mixed columns (numbers and other text) read as numbers, the rest missing.
@@ -159,6 +161,7 @@ impl Default for AnalysisSettings {
             normalisation: Normalisation::default(),
             restarts: meta::RESTARTS.default,
             seed: meta::SEED.default,
+            pca_method: PcaMethod::Auto,
             join_on: None,
             numeric_columns: Vec::new(),
             text_columns: Vec::new(),
@@ -188,14 +191,16 @@ impl AnalysisSettings {
     }
 
     /// The discretisation in words, for the card, the CLI and JSON:
-    /// `each feature standardised → PCA 5 → k-means K = 20 (1 run)`.
-    pub fn preprocessing(&self) -> String {
+    /// `each feature standardised → PCA 5 → k-means K = 20 (1 run)`, with
+    /// `PCA 5 (randomized)` when a modality's PCA was randomized.
+    pub fn preprocessing(&self, randomized_pca: bool) -> String {
         let runs = match self.restarts {
             1 => "1 run".to_string(),
             n => format!("best of {n} runs"),
         };
+        let method = if randomized_pca { " (randomized)" } else { "" };
         format!(
-            "{} → PCA {} → k-means K = {} ({runs})",
+            "{} → PCA {}{method} → k-means K = {} ({runs})",
             self.normalisation.describe(),
             self.pca,
             self.clusters
@@ -258,6 +263,7 @@ impl AnalysisSettings {
             seed: self.seed,
             normalisation: self.normalisation,
             restarts: self.restarts,
+            pca_method: self.pca_method,
             ..DiscretizeOptions::default()
         }
     }
@@ -467,7 +473,9 @@ pub fn analyse(
         preprocessing: [&discrete.x1, &discrete.x2]
             .iter()
             .any(|m| m.method == crate::discretize::Method::KMeans)
-            .then(|| settings.preprocessing()),
+            .then(|| {
+                settings.preprocessing(discrete.x1.pca_randomized || discrete.x2.pca_randomized)
+            }),
         settings: settings.clone(),
         example: None,
     })
@@ -528,15 +536,61 @@ pub(crate) fn samples_dataset(
         )));
     }
     let roles = resolve_roles(tables, roles, settings)?;
-    let dataset = assemble_within_memory(tables, &roles, settings, &settings.assemble_options())?;
+    let dataset = assemble_within_memory(
+        tables,
+        &roles,
+        settings,
+        &settings.assemble_options(),
+        WorkingCopies::Cvx,
+    )?;
     Ok((roles, dataset))
 }
 
-/// Working copies of the feature columns an analysis makes beyond the parsed files (the
-/// assembled rows, then the standardised ones; PCA and k-means are small beside them):
-/// measured as a peak of 2.5× the features' 8 bytes per number, parse included, on
-/// 50,000 rows × (768 + 768) (`/usr/bin/time -v pidscope estimate`; docs/scale.md).
-const WORKING_COPIES: f64 = 1.5;
+/// Working copies of the features, in f64 (8 bytes per value), that an estimator makes
+/// beyond the assembled rows: BATCH, the fidelity check and the Gaussian estimator
+/// widen every feature and standardise it (measured as a peak of 2.5× the features' 8
+/// bytes per number, parse included, on 50,000 rows × (768 + 768) before float32
+/// storage; docs/scale.md). CVX standardises as PCA reads the rows and holds no copy;
+/// with rows L2-normalised (the paper's preset) it holds three.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum WorkingCopies {
+    /// CVX's discretisation.
+    Cvx,
+    /// Estimators that read every feature as f64.
+    Widened,
+}
+
+impl WorkingCopies {
+    fn f64_copies(self, settings: &AnalysisSettings) -> f64 {
+        match (self, settings.normalisation) {
+            (WorkingCopies::Cvx, Normalisation::StandardiseColumns) => 0.0,
+            (WorkingCopies::Cvx, Normalisation::NormaliseRows) => 3.0,
+            (WorkingCopies::Widened, _) => 1.5,
+        }
+    }
+}
+
+/// The roles and assembled rows of the files for an estimator that widens every feature (BATCH):
+/// the settings checked, the roles given or guessed, the memory checked.
+fn widened_dataset(
+    tables: &[ParsedTable],
+    roles: Option<&Roles>,
+    settings: &AnalysisSettings,
+) -> Result<(Roles, Dataset), AnalysisError> {
+    if tables.is_empty() {
+        return Err(AnalysisError::NoInput);
+    }
+    settings.validate()?;
+    let roles = resolve_roles(tables, roles, settings)?;
+    let dataset = assemble_within_memory(
+        tables,
+        &roles,
+        settings,
+        &settings.assemble_options(),
+        WorkingCopies::Widened,
+    )?;
+    Ok((roles, dataset))
+}
 
 /// The assembled rows, after [`check_working_memory`].
 pub(crate) fn assemble_within_memory(
@@ -544,25 +598,42 @@ pub(crate) fn assemble_within_memory(
     roles: &Roles,
     settings: &AnalysisSettings,
     options: &crate::data::AssembleOptions,
+    copies: WorkingCopies,
 ) -> Result<Dataset, AnalysisError> {
-    check_working_memory(tables, roles, settings)?;
+    check_working_memory(tables, roles, settings, copies)?;
     Ok(crate::data::assemble(tables, roles, options)?)
 }
 
-/// Refuses an analysis of samples whose working copies of the features
-/// (1.5 × rows × features × 8 bytes) exceed
-/// `settings.memory_limit_bytes`, before anything is allocated.
+/// Refuses an analysis of samples whose memory beyond the parsed files exceeds
+/// `settings.memory_limit_bytes`, before anything is allocated: the assembled features
+/// (float32 columns read in their rows' order with no missing value are shared with
+/// the file, every other column is copied: rows × 4 or 8 bytes) plus the estimator's
+/// working copies ([`WorkingCopies`], rows × features × 8 bytes each).
 pub fn check_working_memory(
     tables: &[ParsedTable],
     roles: &Roles,
     settings: &AnalysisSettings,
+    copies: WorkingCopies,
 ) -> Result<(), AnalysisError> {
     let Some(limit) = settings.memory_limit_bytes else {
         return Ok(());
     };
     let rows = tables.iter().map(ParsedTable::rows).max().unwrap_or(0);
     let features = roles.x1.len() + roles.x2.len();
-    let needed = WORKING_COPIES * (rows * features * std::mem::size_of::<f64>()) as f64;
+    let assembled: usize = roles
+        .x1
+        .iter()
+        .chain(&roles.x2)
+        .map(|name| {
+            let column = tables.iter().find_map(|t| t.column(name).ok());
+            match column.map(|c| (&c.data, c.missing)) {
+                Some((ColumnData::Numeric(Numbers::F32(_)), 0)) if settings.join_on.is_none() => 0,
+                Some((ColumnData::Numeric(Numbers::F32(_)), _)) => rows * 4,
+                _ => rows * 8,
+            }
+        })
+        .sum();
+    let needed = assembled as f64 + copies.f64_copies(settings) * (rows * features * 8) as f64;
     if needed > limit as f64 {
         return Err(AnalysisError::OutOfMemory {
             rows,
@@ -627,12 +698,7 @@ pub fn analyse_batch(
     config: &BatchConfig,
     progress: &mut dyn FnMut(BatchProgress),
 ) -> Result<BatchAnalysis, AnalysisError> {
-    if tables.is_empty() {
-        return Err(AnalysisError::NoInput);
-    }
-    settings.validate()?;
-    let roles = resolve_roles(tables, roles, settings)?;
-    let dataset = assemble_within_memory(tables, &roles, settings, &settings.assemble_options())?;
+    let (roles, dataset) = widened_dataset(tables, roles, settings)?;
     // A model's own probabilities, when their columns are given, replace the classifiers.
     let pid = pid_batch(
         &dataset,
@@ -672,12 +738,7 @@ pub fn analyse_batch_null(
     index: u64,
     progress: &mut dyn FnMut(BatchProgress),
 ) -> Result<Option<BatchPid>, AnalysisError> {
-    if tables.is_empty() {
-        return Err(AnalysisError::NoInput);
-    }
-    settings.validate()?;
-    let roles = resolve_roles(tables, roles, settings)?;
-    let dataset = assemble_within_memory(tables, &roles, settings, &settings.assemble_options())?;
+    let (_, dataset) = widened_dataset(tables, roles, settings)?;
     if dataset.conditionals.is_some() {
         return Ok(None);
     }

@@ -173,7 +173,7 @@ pub fn open_shared(state: &ShareState, allow_slow: bool) -> Result<SharedAnalysi
     }
     if state.settings.clusters.is_some() {
         // The table came from clustering: say how, as the original card did.
-        analysis.preprocessing = Some(analysis.settings.preprocessing());
+        analysis.preprocessing = Some(analysis.settings.preprocessing(false));
     }
     if let Some(u) = state.settings.uncertainty {
         analysis.settings.resamples = u.resamples as usize;

@@ -241,10 +241,7 @@ fn select_rows(dataset: &Dataset, rows: &[usize]) -> Dataset {
             ModalityFeatures::Categorical(l) => ModalityFeatures::Categorical(labels(l)),
             ModalityFeatures::Numeric { names, columns } => ModalityFeatures::Numeric {
                 names: names.clone(),
-                columns: columns
-                    .iter()
-                    .map(|c| rows.iter().map(|&r| c[r]).collect())
-                    .collect(),
+                columns: columns.iter().map(|c| c.gather(rows)).collect(),
             },
         },
     };

@@ -18,7 +18,8 @@ use super::column::Interner;
 use super::counts::reorder;
 use super::roles::CONDITIONALS;
 use super::{
-    quantile_bins, quote_text, Column, ColumnData, DataError, ParsedTable, Roles, StateOrder,
+    quantile_bins, quote_text, Column, ColumnData, DataError, Numbers, ParsedTable, Roles,
+    StateOrder,
 };
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -131,10 +132,11 @@ pub struct Labels {
 pub enum ModalityFeatures {
     /// Already discrete: the categories are the states.
     Categorical(Labels),
-    /// Numeric features, one `Vec` per feature (column-major), to be clustered.
+    /// Numeric features, one column of values per feature (column-major), to be
+    /// clustered.
     Numeric {
         names: Vec<String>,
-        columns: Vec<Vec<f64>>,
+        columns: Vec<Numbers>,
     },
 }
 
@@ -373,8 +375,8 @@ fn labels_at(column: &Column, rows: &[usize], order: StateOrder) -> Labels {
     }
 }
 
-fn numeric_at(values: &[f64], rows: &[usize]) -> Vec<f64> {
-    rows.iter().map(|&r| values[r]).collect()
+fn numeric_at(values: &Numbers, rows: &[usize]) -> Vec<f64> {
+    rows.iter().map(|&r| values.get(r)).collect()
 }
 
 /// Aligns `tables`, resolves `roles` and drops rows with missing values.
@@ -633,7 +635,7 @@ fn nonnegative_at(
         ColumnData::Numeric(values) => {
             if let Some(&row) = rows
                 .iter()
-                .find(|&&r| !(values[r] >= 0.0 && values[r].is_finite()))
+                .find(|&&r| !(values.get(r) >= 0.0 && values.get(r).is_finite()))
             {
                 return Err(bad(row, source.column.text(row)));
             }
@@ -772,7 +774,7 @@ fn modality_features(
         match &source.column.data {
             ColumnData::Numeric(values) => {
                 names.push(source.column.name.clone());
-                columns.push(numeric_at(values, rows));
+                columns.push(values.gather(rows));
             }
             ColumnData::Categorical { .. } => {
                 let labels = labels_at(&source.column, rows, options.state_order);
@@ -791,7 +793,8 @@ fn modality_features(
                             .codes
                             .iter()
                             .map(|&c| f64::from(u8::from(c == code as u32)))
-                            .collect(),
+                            .collect::<Vec<_>>()
+                            .into(),
                     );
                 }
             }

@@ -9,7 +9,7 @@
 //! in one modality.
 
 use super::column::Interner;
-use super::{Column, ColumnData, DataError, Limits, ParsedTable, MISSING_CODE};
+use super::{Column, ColumnData, DataError, Limits, Numbers, ParsedTable, MISSING_CODE};
 
 /// The name of element `index` of the list (or 2-D array) column `base`.
 pub fn element_name(base: &str, index: usize) -> String {
@@ -17,8 +17,50 @@ pub fn element_name(base: &str, index: usize) -> String {
 }
 
 enum Values {
-    Numeric(Vec<f64>),
+    Numeric(NumberBuffer),
     Text { codes: Vec<u32>, interner: Interner },
+}
+
+/// A numeric column as it is built: float32 while every batch is float32 (half the
+/// memory; [`Numbers`]), widened to f64 at the first batch that is not.
+enum NumberBuffer {
+    F64(Vec<f64>),
+    F32(Vec<f32>),
+}
+
+impl NumberBuffer {
+    fn len(&self) -> usize {
+        match self {
+            NumberBuffer::F64(v) => v.len(),
+            NumberBuffer::F32(v) => v.len(),
+        }
+    }
+
+    fn push_f64(&mut self, values: &[f64]) {
+        if let NumberBuffer::F32(narrow) = self {
+            *self = NumberBuffer::F64(narrow.iter().map(|&x| f64::from(x)).collect());
+        }
+        if let NumberBuffer::F64(wide) = self {
+            wide.extend_from_slice(values);
+        }
+    }
+
+    fn push_f32(&mut self, values: &[f32]) {
+        match self {
+            NumberBuffer::F32(narrow) => narrow.extend_from_slice(values),
+            NumberBuffer::F64(wide) => wide.extend(values.iter().map(|&x| f64::from(x))),
+        }
+    }
+
+    fn finish(self) -> Numbers {
+        match self {
+            NumberBuffer::F64(mut v) => {
+                v.shrink_to_fit();
+                Numbers::F64(v)
+            }
+            NumberBuffer::F32(v) => Numbers::F32(v.into()),
+        }
+    }
 }
 
 struct Pending {
@@ -48,6 +90,8 @@ pub struct TableBuilder {
     bytes: u64,
     batches: usize,
     limits: Limits,
+    /// Rows the file says it has, reserved for every new column (0: unknown).
+    expected_rows: usize,
 }
 
 impl TableBuilder {
@@ -61,7 +105,15 @@ impl TableBuilder {
             bytes: 0,
             batches: 0,
             limits,
+            expected_rows: 0,
         }
+    }
+
+    /// Reserves `rows` values for every column created from now on, so a column filled
+    /// batch by batch does not double its buffer as it grows (a heap that cannot
+    /// shrink, the page's, would keep the doubled size).
+    pub fn expect_rows(&mut self, rows: usize) {
+        self.expected_rows = rows.min(self.limits.max_rows as usize);
     }
 
     pub fn file(&self) -> &str {
@@ -101,7 +153,8 @@ impl TableBuilder {
                 self.columns.push(Pending {
                     name: name.to_string(),
                     values: if numeric {
-                        Values::Numeric(Vec::new())
+                        // Empty float32 until the first batch says otherwise.
+                        Values::Numeric(NumberBuffer::F32(Vec::with_capacity(self.expected_rows)))
                     } else {
                         Values::Text {
                             codes: Vec::new(),
@@ -128,23 +181,65 @@ impl TableBuilder {
 
     /// Appends numbers to column `name` (NaN: missing; ±∞: an error naming the row).
     pub fn numbers(&mut self, name: &str, values: &[f64]) -> Result<(), DataError> {
+        let buffer = self.checked_numbers(name, values.iter().copied())?;
+        if let NumberBuffer::F32(narrow) = buffer {
+            if narrow.is_empty() {
+                // The column's first values are not float32: store f64 from the start.
+                *buffer = NumberBuffer::F64(Vec::with_capacity(narrow.capacity()));
+            }
+        }
+        buffer.push_f64(values);
+        Ok(())
+    }
+
+    /// Appends float32 numbers to column `name`, kept as float32 while all of the
+    /// column's values are ([`Numbers`]); otherwise as [`TableBuilder::numbers`].
+    pub fn floats32(&mut self, name: &str, values: &[f32]) -> Result<(), DataError> {
+        let buffer = self.checked_numbers(name, values.iter().map(|&x| f64::from(x)))?;
+        buffer.push_f32(values);
+        Ok(())
+    }
+
+    /// Appends numbers that are float32 values when `float32` (each exactly an f32, as
+    /// a float32 source's values widened to f64 are) through [`TableBuilder::floats32`],
+    /// others through [`TableBuilder::numbers`].
+    pub fn numbers_of(
+        &mut self,
+        name: &str,
+        values: &[f64],
+        float32: bool,
+    ) -> Result<(), DataError> {
+        if float32 {
+            let narrow: Vec<f32> = values.iter().map(|&x| x as f32).collect();
+            self.floats32(name, &narrow)
+        } else {
+            self.numbers(name, values)
+        }
+    }
+
+    /// Column `name`'s buffer once `values` are checked (no infinity) and their missing
+    /// values counted.
+    fn checked_numbers(
+        &mut self,
+        name: &str,
+        values: impl Iterator<Item = f64> + Clone,
+    ) -> Result<&mut NumberBuffer, DataError> {
         let file = self.file.clone();
         let column = self.column(name, true)?;
         let start = column.len();
-        let Values::Numeric(stored) = &mut column.values else {
-            unreachable!("column() checked the kind");
-        };
-        if let Some(at) = values.iter().position(|v| v.is_infinite()) {
+        if let Some((at, value)) = values.clone().enumerate().find(|(_, v)| v.is_infinite()) {
             return Err(DataError::InfiniteNumber {
                 file,
                 row: (start + at + 1) as u64,
                 column: name.to_string(),
-                value: values[at],
+                value,
             });
         }
-        column.missing += values.iter().filter(|v| v.is_nan()).count();
-        stored.extend_from_slice(values);
-        Ok(())
+        column.missing += values.filter(|v| v.is_nan()).count();
+        let Values::Numeric(buffer) = &mut column.values else {
+            unreachable!("column() checked the kind");
+        };
+        Ok(buffer)
     }
 
     /// Appends texts to column `name` (`None`: missing); each distinct text is a category.
@@ -173,7 +268,13 @@ impl TableBuilder {
     /// a length of 0 is a null or empty list (a missing row). Every other row must be as
     /// long as the first non-missing one (in this or an earlier batch), `d`: the list
     /// becomes the columns `name[0]` … `name[d-1]`.
-    pub fn list(&mut self, name: &str, lengths: &[u32], values: &[f64]) -> Result<(), DataError> {
+    pub fn list(
+        &mut self,
+        name: &str,
+        lengths: &[u32],
+        values: &[f64],
+        float32: bool,
+    ) -> Result<(), DataError> {
         let known = self.lists.iter().find(|(n, _)| n == name).map(|&(_, w)| w);
         let Some(width) = known.or_else(|| lengths.iter().find(|&&l| l > 0).map(|&l| l as usize))
         else {
@@ -208,7 +309,7 @@ impl TableBuilder {
         for j in 0..width {
             element.clear();
             element.extend(flat.iter().skip(j).step_by(width));
-            self.numbers(&element_name(name, j), &element)?;
+            self.numbers_of(&element_name(name, j), &element, float32)?;
         }
         Ok(())
     }
@@ -257,7 +358,7 @@ impl TableBuilder {
                 name: c.name,
                 missing: c.missing,
                 data: match c.values {
-                    Values::Numeric(v) => ColumnData::Numeric(v),
+                    Values::Numeric(v) => ColumnData::Numeric(v.finish()),
                     Values::Text { codes, interner } => ColumnData::Categorical {
                         codes,
                         levels: interner.into_levels(),

@@ -27,6 +27,7 @@
 //! caller says how to read it: as numbers, the other values missing
 //! ([`Column::with_text_as_missing`]), or as text.
 
+use super::Numbers;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -45,7 +46,7 @@ pub enum ColumnKind {
 /// (numeric) or [`MISSING_CODE`] (categorical).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ColumnData {
-    Numeric(Vec<f64>),
+    Numeric(Numbers),
     Categorical {
         codes: Vec<u32>,
         levels: Vec<String>,
@@ -86,7 +87,7 @@ impl Column {
     /// Whether the value in `row` is missing.
     pub fn is_missing(&self, row: usize) -> bool {
         match &self.data {
-            ColumnData::Numeric(v) => v[row].is_nan(),
+            ColumnData::Numeric(v) => v.get(row).is_nan(),
             ColumnData::Categorical { codes, .. } => codes[row] == MISSING_CODE,
         }
     }
@@ -95,8 +96,8 @@ impl Column {
     /// (so `1` and `1.0` in two files read the same). Empty for a missing value.
     pub fn text(&self, row: usize) -> String {
         match &self.data {
-            ColumnData::Numeric(v) if v[row].is_nan() => String::new(),
-            ColumnData::Numeric(v) => format_number(v[row]),
+            ColumnData::Numeric(v) if v.get(row).is_nan() => String::new(),
+            ColumnData::Numeric(v) => format_number(v.get(row)),
             ColumnData::Categorical { codes, levels } => {
                 levels.get(codes[row] as usize).cloned().unwrap_or_default()
             }
@@ -116,7 +117,7 @@ impl Column {
                 let mut levels = Vec::new();
                 let codes = values
                     .iter()
-                    .map(|&v| {
+                    .map(|v| {
                         if v.is_nan() {
                             return MISSING_CODE;
                         }
@@ -188,7 +189,7 @@ impl Column {
         Column {
             name: self.name.clone(),
             missing: values.iter().filter(|v| v.is_nan()).count(),
-            data: ColumnData::Numeric(values),
+            data: ColumnData::Numeric(values.into()),
             became_categorical_at: None,
         }
     }
@@ -196,7 +197,7 @@ impl Column {
     /// Bytes held by the values (what the column costs in memory, levels included).
     pub fn heap_bytes(&self) -> usize {
         match &self.data {
-            ColumnData::Numeric(v) => v.capacity() * std::mem::size_of::<f64>(),
+            ColumnData::Numeric(v) => v.len() * v.bytes_per_value(),
             ColumnData::Categorical { codes, levels } => {
                 codes.capacity() * std::mem::size_of::<u32>()
                     + levels
@@ -464,7 +465,7 @@ impl ColumnBuilder {
         let data = match self.values {
             Values::Numeric(mut v) => {
                 v.shrink_to_fit();
-                ColumnData::Numeric(v)
+                ColumnData::Numeric(v.into())
             }
             Values::Categorical {
                 mut codes,

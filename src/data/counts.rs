@@ -95,7 +95,7 @@ pub fn counts_table_from_parsed(
 
     let count_column = parsed.column(&columns.count)?;
     let counts = match &count_column.data {
-        ColumnData::Numeric(values) => values,
+        ColumnData::Numeric(values) => values.to_f64(),
         ColumnData::Categorical { codes, levels } => {
             // Text in the count column: point at its first non-number.
             let (row, text) = count_column

@@ -28,6 +28,7 @@ pub mod csv;
 pub mod format;
 pub mod npy;
 pub mod npz;
+pub mod numbers;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod parquet;
 #[cfg(not(target_arch = "wasm32"))]
@@ -52,6 +53,7 @@ pub use csv::{
     MixedReport, ParsedTable,
 };
 pub use format::{FileReader, Format};
+pub use numbers::Numbers;
 pub use patterns::{expand_patterns, matching_columns};
 pub use quantile::{bin_at, quantile_bins, QuantileBins};
 pub use roles::{feature_concern, FeatureConcern, Roles};

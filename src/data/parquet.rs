@@ -30,6 +30,8 @@ enum Shape {
 /// A leaf's values (non-null ones only) and its levels.
 struct Leaf {
     numbers: Vec<f64>,
+    /// The numbers were float32 (kept so by the builder).
+    float32: bool,
     texts: Vec<ByteArray>,
     def: Vec<i16>,
     rep: Vec<i16>,
@@ -133,6 +135,7 @@ fn read_leaf(
     let levels = (descr.max_def_level() > 0, descr.max_rep_level() > 0);
     let numbers = |values: Vec<f64>, (def, rep)| Leaf {
         numbers: values,
+        float32: false,
         texts: Vec::new(),
         def,
         rep,
@@ -152,7 +155,10 @@ fn read_leaf(
         }
         ColumnReader::FloatColumnReader(r) => {
             let (v, l) = drain(r, rows, levels)?;
-            numbers(v.into_iter().map(f64::from).collect(), l)
+            Leaf {
+                float32: true,
+                ..numbers(v.into_iter().map(f64::from).collect(), l)
+            }
         }
         ColumnReader::DoubleColumnReader(r) => {
             let (v, l) = drain(r, rows, levels)?;
@@ -162,6 +168,7 @@ fn read_leaf(
             let (texts, (def, rep)) = drain(r, rows, levels)?;
             Leaf {
                 numbers: Vec::new(),
+                float32: false,
                 texts,
                 def,
                 rep,
@@ -240,7 +247,7 @@ fn push_leaf(
             }
             builder.texts(name, cells)
         }
-        Shape::Scalar if max_def == 0 => builder.numbers(name, &leaf.numbers),
+        Shape::Scalar if max_def == 0 => builder.numbers_of(name, &leaf.numbers, leaf.float32),
         Shape::Scalar => {
             let mut values = leaf.numbers.iter();
             let cells: Vec<f64> = leaf
@@ -254,7 +261,7 @@ fn push_leaf(
                     }
                 })
                 .collect();
-            builder.numbers(name, &cells)
+            builder.numbers_of(name, &cells, leaf.float32)
         }
         Shape::List { list_def } => {
             // Rows start where the repetition level is 0; a level below `list_def` is a
@@ -277,7 +284,7 @@ fn push_leaf(
                     }
                 }
             }
-            builder.list(name, &lengths, &flat)
+            builder.list(name, &lengths, &flat, leaf.float32)
         }
     }
 }

@@ -128,7 +128,7 @@ pub fn feature_concern(column: &Column) -> Option<FeatureConcern> {
     // Each present value as a key: a whole number's value, a category's code.
     let keys: Vec<i64> = match &column.data {
         ColumnData::Numeric(values) => {
-            let present: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
+            let present: Vec<f64> = values.iter().filter(|v| !v.is_nan()).collect();
             if present.iter().all(|v| v.fract() == 0.0 && v.abs() < 9e15) {
                 present.iter().map(|&v| v as i64).collect()
             } else {
@@ -389,7 +389,7 @@ mod tests {
     fn flags_keys_and_constants_but_not_measurements() {
         let numeric = |name: &str, values: Vec<f64>| Column {
             name: name.into(),
-            data: ColumnData::Numeric(values),
+            data: ColumnData::Numeric(values.into()),
             missing: 0,
             became_categorical_at: None,
         };

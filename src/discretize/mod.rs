@@ -39,12 +39,15 @@ pub use model::{
     TargetModel, MODEL_FORMAT, MODEL_VERSION,
 };
 pub use normalise::{centre_features, normalise_rows, row_divisor};
-pub use pca::{Pca, JACOBI_MAX_DIMENSION};
-pub use standardise::{standardise, standardise_features, Standardised, Standardiser};
+pub use pca::{FeatureTiles, Pca, PcaMethod, JACOBI_MAX_DIMENSION, RANDOMIZED_PASSES};
+pub use standardise::{
+    standardise, standardise_features, standardise_lazily, LazyStandardised, Standardised,
+    Standardiser,
+};
 
 use quantile::quantile_states;
 
-use crate::data::{DataError, Dataset, Labels, Modality, ModalityFeatures};
+use crate::data::{DataError, Dataset, Labels, Modality, ModalityFeatures, Numbers};
 use crate::table::{Axis, JointTable, TableError, TableStats};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -107,6 +110,9 @@ pub struct DiscretizeOptions {
     /// scikit-learn: 10); older saved models: 1.
     #[serde(default = "one")]
     pub restarts: usize,
+    /// Exact or randomized PCA (older saved settings: chosen by size).
+    #[serde(default)]
+    pub pca_method: PcaMethod,
 }
 
 fn one() -> usize {
@@ -123,6 +129,7 @@ impl Default for DiscretizeOptions {
             single_column: SingleColumnMethod::KMeans,
             normalisation: Normalisation::StandardiseColumns,
             restarts: 1,
+            pca_method: PcaMethod::Auto,
         }
     }
 }
@@ -216,6 +223,9 @@ pub struct ModalityStates {
     /// Total variance of the prepared features (standardised: the number of non-constant
     /// ones).
     pub total_variance: f64,
+    /// Whether PCA was randomized ([`PcaMethod`]).
+    #[serde(default)]
+    pub pca_randomized: bool,
     /// Lloyd iterations run, and whether the assignment stopped changing.
     pub iterations: usize,
     pub converged: bool,
@@ -238,6 +248,7 @@ impl ModalityStates {
             pca_centres: Vec::new(),
             explained_variance: Vec::new(),
             total_variance: 0.0,
+            pca_randomized: false,
             iterations: 0,
             converged: true,
             rule: None,
@@ -421,14 +432,11 @@ fn discretize_modality(
                 && options.single_column == SingleColumnMethod::QuantileBins
             {
                 report(DiscretizeStage::QuantileBins);
-                let mut states = quantile_states(&columns[0], weights, options.clusters);
+                let column = columns[0].to_f64();
+                let mut states = quantile_states(&column, weights, options.clusters);
                 states.rule = Some(ModalityRule::QuantileBins {
                     column: names[0].clone(),
-                    upper: model::bin_upper_ends(
-                        &columns[0],
-                        &states.assignment,
-                        states.labels.len(),
-                    ),
+                    upper: model::bin_upper_ends(&column, &states.assignment, states.labels.len()),
                 });
                 states
             } else {
@@ -439,7 +447,7 @@ fn discretize_modality(
             states.constant_features = names
                 .iter()
                 .zip(columns)
-                .filter(|(_, c)| standardise::is_constant(c, weights))
+                .filter(|(_, c)| standardise::is_constant(&c.to_f64(), weights))
                 .map(|(name, _)| name.clone())
                 .collect();
             Ok(states)
@@ -454,7 +462,7 @@ pub fn constant_features(modality: &Modality) -> Vec<String> {
         ModalityFeatures::Numeric { names, columns } => names
             .iter()
             .zip(columns)
-            .filter(|(_, c)| standardise::is_constant(c, None))
+            .filter(|(_, c)| standardise::is_constant(&c.to_f64(), None))
             .map(|(name, _)| name.clone())
             .collect(),
         ModalityFeatures::Categorical(_) => Vec::new(),
@@ -464,7 +472,7 @@ pub fn constant_features(modality: &Modality) -> Vec<String> {
 /// Standardise (or normalise rows and centre) → PCA → k-means for one numeric modality
 /// (`names` and `sources`: its features' names and where they come from, for the rule).
 fn cluster_states(
-    columns: &[Vec<f64>],
+    columns: &[Numbers],
     names: &[String],
     sources: Vec<model::FeatureSource>,
     weights: Option<&[f64]>,
@@ -472,18 +480,38 @@ fn cluster_states(
     report: &mut dyn FnMut(DiscretizeStage),
 ) -> ModalityStates {
     report(DiscretizeStage::Standardise);
-    let Standardised {
-        columns: standardised,
-        mut standardisers,
-        constant,
-    } = match options.normalisation {
-        Normalisation::StandardiseColumns => standardise_features(columns, weights),
-        Normalisation::NormaliseRows => centre_features(&normalise_rows(columns), weights),
+    // Standardising is done as PCA reads the rows, so the features are never held
+    // twice; row normalisation (the paper's preset) needs whole rows and is held.
+    let mut fit = |features: &dyn FeatureTiles| {
+        report(DiscretizeStage::Pca);
+        let pca = Pca::fit(
+            features,
+            weights,
+            options.pca_components,
+            options.pca_method,
+            options.seed,
+        );
+        let points = pca.project(features);
+        (pca, points)
     };
-    report(DiscretizeStage::Pca);
-    let pca = Pca::fit(&standardised, weights, options.pca_components);
-    let points = pca.project(&standardised);
-    drop(standardised);
+    let (pca, points, mut standardisers, constant) = match options.normalisation {
+        Normalisation::StandardiseColumns => {
+            let lazy = standardise_lazily(columns, weights);
+            let (pca, points) = fit(&lazy);
+            (pca, points, lazy.standardisers, lazy.constant)
+        }
+        Normalisation::NormaliseRows => {
+            let wide: Vec<Vec<f64>> = columns.iter().map(|c| c.to_f64().into_owned()).collect();
+            let Standardised {
+                columns: centred,
+                standardisers,
+                constant,
+            } = centre_features(&normalise_rows(&wide), weights);
+            drop(wide);
+            let (pca, points) = fit(&centred);
+            (pca, points, standardisers, constant)
+        }
+    };
     standardisers.reverse();
     let features = names
         .iter()
@@ -509,7 +537,7 @@ fn cluster_states(
     let dim = pca.components.len();
     if dim == 0 {
         // Every feature is constant: all samples are one state.
-        let samples = columns.first().map_or(0, Vec::len);
+        let samples = columns.first().map_or(0, Numbers::len);
         let assignment = vec![0; samples];
         return ModalityStates {
             centres: group_means(columns, &assignment, 1, weights),
@@ -544,6 +572,7 @@ fn cluster_states(
         pca_centres: result.centres,
         explained_variance: pca.explained_variance,
         total_variance: pca.total_variance,
+        pca_randomized: pca.randomized,
         iterations: result.iterations,
         converged: result.converged,
         ..ModalityStates::new(Method::KMeans, labels, result.assignment)
@@ -571,8 +600,8 @@ fn total_weight(n: usize, w: Option<&[f64]>) -> f64 {
 
 /// Per group: the weighted mean of every column over the samples in it (plain mean
 /// for a group of zero weight).
-fn group_means<C: AsRef<[f64]>>(
-    columns: &[C],
+fn group_means(
+    columns: &[Numbers],
     assignment: &[u32],
     groups: usize,
     weights: Option<&[f64]>,
@@ -590,7 +619,7 @@ fn group_means<C: AsRef<[f64]>>(
     for column in columns {
         let mut sums = vec![0.0; groups];
         let mut plain = vec![0.0; groups];
-        for (i, (&v, &g)) in column.as_ref().iter().zip(assignment).enumerate() {
+        for (i, (v, &g)) in column.iter().zip(assignment).enumerate() {
             sums[g as usize] += weight(i) * v;
             plain[g as usize] += v;
         }

@@ -12,7 +12,7 @@
 
 use super::kmeans::nearest;
 use super::{table_from_states, DiscretizeError, DiscretizeOptions, Discretized, Standardiser};
-use crate::data::{bin_at, Dataset, Labels, Modality, ModalityFeatures};
+use crate::data::{bin_at, Dataset, Labels, Modality, ModalityFeatures, Numbers};
 use crate::table::{JointTable, TableStats};
 use serde::{Deserialize, Serialize};
 
@@ -309,11 +309,11 @@ impl ModalityModel {
         match &modality.features {
             ModalityFeatures::Categorical(labels) => labels_to_states(labels, &self.labels, axis),
             ModalityFeatures::Numeric { columns, .. } => {
-                let rows = columns.first().map_or(0, Vec::len);
+                let rows = columns.first().map_or(0, Numbers::len);
                 let mut row = vec![0.0; columns.len()];
                 (0..rows)
                     .map(|i| {
-                        row.iter_mut().zip(columns).for_each(|(v, c)| *v = c[i]);
+                        row.iter_mut().zip(columns).for_each(|(v, c)| *v = c.get(i));
                         self.assign_features(&row).ok_or_else(|| {
                             ModelError::Invalid(format!(
                                 "{axis} is numeric here but categorical in the model"

@@ -3,6 +3,7 @@
 
 use super::{group_means, Method, ModalityStates};
 use crate::data::quantile_bins;
+use crate::data::Numbers;
 
 /// Cuts one column into at most `bins` weighted quantile bins; equal values always
 /// share a bin, so there are fewer bins when values repeat.
@@ -12,7 +13,8 @@ pub(super) fn quantile_states(
     bins: usize,
 ) -> ModalityStates {
     let cut = quantile_bins(values, weights, bins);
-    let centres = group_means(&[values], &cut.assignment, cut.labels.len(), weights);
+    let column = [Numbers::from(values.to_vec())];
+    let centres = group_means(&column, &cut.assignment, cut.labels.len(), weights);
     ModalityStates {
         centres,
         ..ModalityStates::new(Method::QuantileBins, cut.labels, cut.assignment)

@@ -17,9 +17,13 @@
 //! - a column is *constant*, and dropped, only when every value (of positive weight) is
 //!   the same number; its index is reported so the caller can name it.
 
+use super::pca::FeatureTiles;
 use super::{total_weight, weighted};
+use crate::data::Numbers;
 use crate::numeric::dot;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::ops::Range;
 
 /// Standardised features and the columns left out because they are constant.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,25 +80,97 @@ pub(super) fn transform_features(
     weights: Option<&[f64]>,
     fit: impl Fn(&[f64], Option<&[f64]>, f64, &[f64]) -> Option<Standardiser>,
 ) -> Standardised {
-    let n = columns.first().map_or(0, Vec::len);
-    let total = total_weight(n, weights);
-    let ones = vec![1.0; n];
-    let mut out = Standardised {
-        columns: Vec::with_capacity(columns.len()),
-        standardisers: Vec::with_capacity(columns.len()),
-        constant: Vec::new(),
-    };
-    for (index, column) in columns.iter().enumerate() {
-        match fit(column, weights, total, &ones) {
+    let mut standardised = Vec::with_capacity(columns.len());
+    let (standardisers, constant) = fit_columns(
+        columns.iter().map(|c| Cow::Borrowed(&c[..])),
+        weights,
+        fit,
+        |column, standardiser| {
+            standardised.push(column.iter().map(|&v| standardiser.apply(v)).collect())
+        },
+    );
+    Standardised {
+        columns: standardised,
+        standardisers,
+        constant,
+    }
+}
+
+/// The standardisers `fit` makes for the columns (each also handed to `keep` with its
+/// column) and the indices of the constant ones.
+fn fit_columns<'c>(
+    columns: impl Iterator<Item = Cow<'c, [f64]>>,
+    weights: Option<&[f64]>,
+    fit: impl Fn(&[f64], Option<&[f64]>, f64, &[f64]) -> Option<Standardiser>,
+    mut keep: impl FnMut(&[f64], Standardiser),
+) -> (Vec<Standardiser>, Vec<usize>) {
+    let (mut standardisers, mut constant) = (Vec::new(), Vec::new());
+    let mut ones: Vec<f64> = Vec::new();
+    for (index, column) in columns.enumerate() {
+        if ones.len() != column.len() {
+            ones = vec![1.0; column.len()];
+        }
+        let total = total_weight(column.len(), weights);
+        match fit(&column, weights, total, &ones) {
             Some(standardiser) => {
-                out.columns
-                    .push(column.iter().map(|&v| standardiser.apply(v)).collect());
-                out.standardisers.push(standardiser);
+                keep(&column, standardiser);
+                standardisers.push(standardiser);
             }
-            None => out.constant.push(index),
+            None => constant.push(index),
         }
     }
-    out
+    (standardisers, constant)
+}
+
+/// Standardised features computed as they are read: the non-constant source columns
+/// and their standardisers. A tile gives the bits [`standardise_features`]' columns
+/// hold there, without a standardised copy of the features (rows × features × 8 bytes).
+pub struct LazyStandardised<'a> {
+    columns: Vec<&'a Numbers>,
+    rows: usize,
+    /// How each non-constant column is standardised, in order.
+    pub standardisers: Vec<Standardiser>,
+    /// Indices (into the input) of the constant columns.
+    pub constant: Vec<usize>,
+}
+
+/// Fits every column's [`Standardiser`] (one column converted at a time) and returns
+/// the features standardised lazily.
+pub fn standardise_lazily<'a>(
+    columns: &'a [Numbers],
+    weights: Option<&[f64]>,
+) -> LazyStandardised<'a> {
+    let (standardisers, constant) = fit_columns(
+        columns.iter().map(Numbers::to_f64),
+        weights,
+        standardise_one,
+        |_, _| {},
+    );
+    LazyStandardised {
+        columns: (0..columns.len())
+            .filter(|i| !constant.contains(i))
+            .map(|i| &columns[i])
+            .collect(),
+        rows: columns.first().map_or(0, Numbers::len),
+        standardisers,
+        constant,
+    }
+}
+
+impl FeatureTiles for LazyStandardised<'_> {
+    fn rows(&self) -> usize {
+        self.rows
+    }
+
+    fn features(&self) -> usize {
+        self.columns.len()
+    }
+
+    fn fill(&self, feature: usize, rows: Range<usize>, out: &mut [f64]) {
+        self.columns[feature].copy_range(rows, out);
+        let standardiser = self.standardisers[feature];
+        out.iter_mut().for_each(|v| *v = standardiser.apply(*v));
+    }
 }
 
 /// How one column is standardised, or `None` when it is constant.

@@ -100,7 +100,7 @@ fn case(
         for (j, values) in features.into_iter().enumerate() {
             let name = format!("{prefix}_{j}");
             names.push(name.clone());
-            columns.push(column(name, ColumnData::Numeric(values)));
+            columns.push(column(name, ColumnData::Numeric(values.into())));
         }
     }
     columns.push(column(

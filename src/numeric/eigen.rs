@@ -12,19 +12,60 @@ use crate::rng::SplitMix64;
 /// order and sign convention as [`symmetric_eigen`]. Deterministic: the start block
 /// comes from a fixed-seed [`SplitMix64`].
 pub fn leading_eigen(a: &[f64], n: usize, k: usize) -> (Vec<f64>, Vec<Vec<f64>>) {
+    let multiply =
+        |v: &Vec<f64>| -> Vec<f64> { a.chunks_exact(n).map(|row| dot(row, v)).collect() };
+    subspace_eigen(
+        n,
+        k,
+        Subspace {
+            seed: 0x9CA,
+            iterations: 1000,
+            check_every: 10,
+        },
+        &mut |block| block.iter().map(multiply).collect(),
+    )
+}
+
+/// The images A·v of a block of vectors v under an operator A.
+pub type BlockProduct<'a> = dyn FnMut(&[Vec<f64>]) -> Vec<Vec<f64>> + 'a;
+
+/// How [`subspace_eigen`] iterates.
+#[derive(Debug, Clone, Copy)]
+pub struct Subspace {
+    /// Seed of the start block.
+    pub seed: u64,
+    /// Products with the matrix at most (the last one feeds the Rayleigh–Ritz step).
+    pub iterations: usize,
+    /// A Rayleigh–Ritz step every this many products (and after the last); it stops
+    /// early when the `k` Ritz values changed by at most 1e-12 of the largest.
+    pub check_every: usize,
+}
+
+/// Leading `k` eigenpairs of a symmetric positive semi-definite `n × n` operator given
+/// only by its product with a block of vectors (`apply`: the images of every vector),
+/// by subspace iteration on `k + 5` vectors from a seeded random start, with a
+/// Rayleigh–Ritz step; order and signs as [`symmetric_eigen`]. A fixed, small
+/// `iterations` is the randomized range finder with power iterations (Halko, Martinsson
+/// & Tropp 2011, Algorithm 4.4).
+pub fn subspace_eigen(
+    n: usize,
+    k: usize,
+    plan: Subspace,
+    apply: &mut BlockProduct,
+) -> (Vec<f64>, Vec<Vec<f64>>) {
     let k = k.min(n);
     let block = (k + 5).min(n);
-    let mut rng = SplitMix64::new(0x9CA);
+    let mut rng = SplitMix64::new(plan.seed);
     let random_vector =
         |rng: &mut SplitMix64| -> Vec<f64> { (0..n).map(|_| rng.next_f64() - 0.5).collect() };
     let mut basis: Vec<Vec<f64>> = (0..block).map(|_| random_vector(&mut rng)).collect();
     orthonormalise(&mut basis, &mut || random_vector(&mut rng));
-    let multiply = |v: &[f64]| -> Vec<f64> { a.chunks_exact(n).map(|row| dot(row, v)).collect() };
     let mut previous: Vec<f64> = Vec::new();
     let mut ritz = (Vec::new(), Vec::new());
-    for iteration in 1..=1000 {
-        let images: Vec<Vec<f64>> = basis.iter().map(|v| multiply(v)).collect();
-        if iteration % 10 == 0 || iteration == 1000 {
+    let last = plan.iterations.max(1);
+    for iteration in 1..=last {
+        let images = apply(&basis);
+        if iteration % plan.check_every.max(1) == 0 || iteration == last {
             // Rayleigh–Ritz: the projected matrix Vᵀ A V and its eigenpairs.
             let mut projected = vec![0.0; block * block];
             for i in 0..block {
@@ -46,7 +87,7 @@ pub fn leading_eigen(a: &[f64], n: usize, k: usize) -> (Vec<f64>, Vec<Vec<f64>>)
                     .all(|(v, p)| (v - p).abs() <= 1e-12 * scale);
             previous = values[..k].to_vec();
             ritz = (values, small);
-            if settled || iteration == 1000 {
+            if settled || iteration == last {
                 // `basis` is still the block that `ritz` was computed from.
                 break;
             }

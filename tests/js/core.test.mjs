@@ -36,7 +36,7 @@ test('invalid tables throw errors that name the problem', () => {
 
 test('the workspace streams a CSV in chunks and analyses it', () => {
   const workspace = new Workspace();
-  workspace.startFile('xor.csv');
+  workspace.startFile('xor.csv', 0);
   const bytes = new TextEncoder().encode('x1,x2,y,count\n0,0,0,1\n0,1,1,1\n1,0,1,1\n1,1,0,1\n');
   for (let i = 0; i < bytes.length; i += 5) workspace.push(bytes.subarray(i, i + 5));
   const summary = workspace.finishFile();
@@ -46,6 +46,6 @@ test('the workspace streams a CSV in chunks and analyses it', () => {
   const analysis = workspace.estimate({ x1: [], x2: [], y: null, yhat: [] }, { clusters: 20, pca: 5, seed: 0 }, (s) => stages.push(s.phase));
   assert.ok(Math.abs(analysis.dataset.pid.synergy - 1) < 1e-6);
   assert.deepEqual(stages, ['solving']);
-  assert.throws(() => workspace.startFile('xor.csv'), { name: 'DataError', message: /already loaded/ });
+  assert.throws(() => workspace.startFile('xor.csv', 0), { name: 'DataError', message: /already loaded/ });
   workspace.free();
 });

@@ -15,6 +15,7 @@ use pidscope::data::{
     expand_patterns, join_column, DataError, FileReader, Format, IngestOptions, ParsedTable, Roles,
     TargetKind,
 };
+use pidscope::discretize::PcaMethod;
 use pidscope::meta::{self, Bound, Units};
 use pidscope::pid::batch::{batch_uncertainty, BatchConfig, BatchUncertainty, MIN_NULLS_FOR_TEST};
 use pidscope::pid::{Decomposition, Term, TERMS};
@@ -228,6 +229,10 @@ struct EstimatorArgs {
           value_parser = |s: &str| bounded(s, &meta::PCA_COMPONENTS),
           help = preset_ranged("PCA components before clustering", &meta::PCA_COMPONENTS, meta::Preset::Paper.settings().pca))]
     pca: Option<usize>,
+    /// How PCA is computed: exact up to ~4e9 covariance multiply-adds, randomized beyond
+    /// (auto), or always one way (docs/scale.md, "Randomized PCA").
+    #[arg(long = "pca-method", value_enum, default_value_t = PcaChoice::Auto)]
+    pca_method: PcaChoice,
     #[arg(long, value_name = "N", default_value_t = meta::SEED.default,
           value_parser = |s: &str| bounded(s, &meta::SEED),
           help = ranged("Seed of the clustering and of BATCH's training", &meta::SEED))]
@@ -276,6 +281,16 @@ struct EstimatorArgs {
 enum PresetChoice {
     /// The paper's released code: each row L2-normalised (scikit-learn's `normalize`), PCA 2, K = 20, 10 k-means restarts.
     Paper,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PcaChoice {
+    /// Exact for small inputs, randomized for many rows of many features.
+    Auto,
+    /// The covariance matrix and its eigenvectors.
+    Exact,
+    /// Randomized subspace iteration over the rows.
+    Randomized,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -340,6 +355,11 @@ impl EstimateArgs {
             text_columns: list(&self.roles.text),
             clusters: self.estimator.clusters.unwrap_or(base.clusters),
             pca: self.estimator.pca.unwrap_or(base.pca),
+            pca_method: match self.estimator.pca_method {
+                PcaChoice::Auto => PcaMethod::Auto,
+                PcaChoice::Exact => PcaMethod::Exact,
+                PcaChoice::Randomized => PcaMethod::Randomized,
+            },
             seed: self.estimator.seed,
             resamples: self.estimator.resamples,
             permutations: self.estimator.permutations,
@@ -425,6 +445,9 @@ fn read_file(path: &str) -> Result<ParsedTable, CliError> {
         return read_parquet(&options.display_name, file, options.limits).map_err(CliError::input);
     }
     let mut reader = FileReader::new(options);
+    if let Ok(metadata) = file.metadata() {
+        reader.expect_bytes(metadata.len() as usize);
+    }
     let mut chunk = vec![0u8; 1 << 20];
     loop {
         let n = file

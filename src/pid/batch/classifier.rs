@@ -174,7 +174,10 @@ fn one_hot(labels: &Labels) -> Vec<Vec<f64>> {
 /// one-hot encoded.
 pub(crate) fn modality_features(m: &Modality, what: &str) -> Result<Features, BatchError> {
     match &m.features {
-        ModalityFeatures::Numeric { columns, .. } => Features::from_columns(columns, what),
+        ModalityFeatures::Numeric { columns, .. } => {
+            let columns: Vec<Vec<f64>> = columns.iter().map(|c| c.to_f64().into_owned()).collect();
+            Features::from_columns(&columns, what)
+        }
         ModalityFeatures::Categorical(labels) => Features::from_columns(&one_hot(labels), what),
     }
 }
