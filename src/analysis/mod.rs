@@ -535,15 +535,7 @@ pub(crate) fn samples_dataset(
             counts.name()
         )));
     }
-    let roles = resolve_roles(tables, roles, settings)?;
-    let dataset = assemble_within_memory(
-        tables,
-        &roles,
-        settings,
-        &settings.assemble_options(),
-        WorkingCopies::Cvx,
-    )?;
-    Ok((roles, dataset))
+    roles_and_rows(tables, roles, settings, WorkingCopies::Cvx)
 }
 
 /// Working copies of the features, in f64 (8 bytes per value), that an estimator makes
@@ -581,14 +573,20 @@ fn widened_dataset(
         return Err(AnalysisError::NoInput);
     }
     settings.validate()?;
+    roles_and_rows(tables, roles, settings, WorkingCopies::Widened)
+}
+
+/// The roles (given, or guessed) and the rows assembled with them, once the memory the
+/// estimator needs is checked.
+fn roles_and_rows(
+    tables: &[ParsedTable],
+    roles: Option<&Roles>,
+    settings: &AnalysisSettings,
+    copies: WorkingCopies,
+) -> Result<(Roles, Dataset), AnalysisError> {
     let roles = resolve_roles(tables, roles, settings)?;
-    let dataset = assemble_within_memory(
-        tables,
-        &roles,
-        settings,
-        &settings.assemble_options(),
-        WorkingCopies::Widened,
-    )?;
+    let options = settings.assemble_options();
+    let dataset = assemble_within_memory(tables, &roles, settings, &options, copies)?;
     Ok((roles, dataset))
 }
 
