@@ -90,7 +90,7 @@ fn bench_cluster() {
     let start = Instant::now();
     let z = standardise(&columns, None);
     let t_standardise = start.elapsed().as_secs_f64();
-    let pca = Pca::fit(&z, None, 5, PcaMethod::Exact, 0);
+    let pca = Pca::fit(&z, None, 5, PcaMethod::Exact, 0, &mut |_, _| {});
     let points = pca.project(&z);
     let t_pca = start.elapsed().as_secs_f64() - t_standardise;
     let result = kmeans(&points, 5, None, k, 0x5EED, 100, &mut |_| {});
@@ -139,7 +139,7 @@ fn bench_pca(n: usize, d: usize) {
     let z = standardise(&blob_columns(n, d, &mut SplitMix64::new(2)), None);
     let timed = |method| {
         let start = Instant::now();
-        let pca = Pca::fit(&z, None, 5, method, 0x5EED);
+        let pca = Pca::fit(&z, None, 5, method, 0x5EED, &mut |_, _| {});
         (start.elapsed().as_secs_f64(), pca)
     };
     let (exact_seconds, exact) = timed(PcaMethod::Exact);

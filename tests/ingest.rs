@@ -761,7 +761,7 @@ fn pca_recovers_a_known_principal_direction() {
         column.iter_mut().for_each(|v| *v -= mean);
     }
     for method in [PcaMethod::Exact, PcaMethod::Randomized] {
-        let pca = Pca::fit(&columns, None, 2, method, 7);
+        let pca = Pca::fit(&columns, None, 2, method, 7, &mut |_, _| {});
         assert_eq!(pca.randomized, method == PcaMethod::Randomized);
         let first = &pca.components[0];
         let alignment: f64 = first.iter().zip(direction).map(|(a, b)| a * b).sum();

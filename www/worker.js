@@ -111,7 +111,12 @@ function describeStage(update) {
   if (update.phase === 'solving') return { stage: 'solving', message: `Solving the PID for ${update.target}`, fraction: 0.95 };
   const base = update.modality === 'X1' ? 0 : update.modality === 'X2' ? 0.45 : 0.9;
   const within = update.stage === 'lloyd' ? update.iteration / Math.max(1, update.max_iterations) : 0;
-  const what = update.stage === 'lloyd' ? `k-means iteration ${update.iteration}` : STAGE_NAMES[update.stage] ?? update.stage;
+  const what =
+    update.stage === 'lloyd'
+      ? `k-means iteration ${update.iteration}`
+      : update.stage === 'pca' && update.passes > 1
+        ? `PCA, pass ${update.pass} of ${update.passes} over the rows`
+        : (STAGE_NAMES[update.stage] ?? update.stage);
   return { stage: 'clustering', message: update.modality === 'Y' ? 'Counting the joint table' : `Clustering ${update.modality}: ${what}`, fraction: base + 0.45 * within };
 }
 

@@ -172,7 +172,12 @@ pub enum DiscretizeError {
 #[serde(tag = "stage", rename_all = "snake_case")]
 pub enum DiscretizeStage {
     Standardise,
-    Pca,
+    /// PCA, at pass `pass` (from 1) of `passes` over the rows (randomized PCA makes
+    /// several; the exact one a single pass, then its eigenvectors).
+    Pca {
+        pass: usize,
+        passes: usize,
+    },
     Seeding,
     Lloyd {
         iteration: usize,
@@ -483,13 +488,14 @@ fn cluster_states(
     // Standardising is done as PCA reads the rows, so the features are never held
     // twice; row normalisation (the paper's preset) needs whole rows and is held.
     let mut fit = |features: &dyn FeatureTiles| {
-        report(DiscretizeStage::Pca);
+        let mut pass = |pass, passes| report(DiscretizeStage::Pca { pass, passes });
         let pca = Pca::fit(
             features,
             weights,
             options.pca_components,
             options.pca_method,
             options.seed,
+            &mut pass,
         );
         let points = pca.project(features);
         (pca, points)

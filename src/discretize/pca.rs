@@ -107,21 +107,24 @@ pub struct Pca {
 impl Pca {
     /// Fits at most `k` components of the weighted covariance: exactly (Jacobi, or
     /// subspace iteration to convergence beyond [`JACOBI_MAX_DIMENSION`] features), or
-    /// by randomized subspace iteration seeded by `seed` ([`PcaMethod`]).
+    /// by randomized subspace iteration seeded by `seed` ([`PcaMethod`]); `progress`
+    /// hears of each pass over the rows as it starts (pass, passes), from 1.
     pub fn fit(
         features: &dyn FeatureTiles,
         weights: Option<&[f64]>,
         k: usize,
         method: PcaMethod,
         seed: u64,
+        progress: &mut dyn FnMut(usize, usize),
     ) -> Pca {
         let d = features.features();
         let n = features.rows();
         let total = total_weight(n, weights);
         let kept = k.min(d);
         if method.is_randomized(n, d) {
-            return randomized(features, weights, total, kept, seed);
+            return randomized(features, weights, total, kept, seed, progress);
         }
+        progress(1, 1);
         let mut covariance = weighted_products(features, weights);
         covariance.iter_mut().for_each(|c| *c /= total);
         let total_variance = (0..d).map(|i| covariance[i * d + i]).sum();
@@ -168,8 +171,12 @@ fn randomized(
     total: f64,
     kept: usize,
     seed: u64,
+    progress: &mut dyn FnMut(usize, usize),
 ) -> Pca {
     let n = features.rows();
+    // One pass for the total variance, then the products.
+    let passes = 1 + RANDOMIZED_PASSES;
+    progress(1, passes);
     let mut total_variance = 0.0;
     for_each_tile(features, tiles_of(n, TILE_ROWS), |rows, tile| {
         let w = weights.map(|w| &w[rows.clone()]);
@@ -180,7 +187,10 @@ fn randomized(
         iterations: RANDOMIZED_PASSES,
         check_every: RANDOMIZED_PASSES,
     };
+    let mut pass = 1;
     let (values, vectors) = subspace_eigen(features.features(), kept, plan, &mut |block| {
+        pass += 1;
+        progress(pass, passes);
         let mut images = vec![vec![0.0; features.features()]; block.len()];
         let mut scores = vec![Vec::new(); block.len()];
         for_each_tile(features, tiles_of(n, TILE_ROWS), |rows, tile| {
