@@ -76,7 +76,7 @@ fn workspace_with_copies(rows: usize) -> wasm::Workspace {
         );
     }
     let mut workspace = wasm::Workspace::new();
-    workspace.start_file("copies.csv").unwrap();
+    workspace.start_file("copies.csv", csv.len() as f64).unwrap();
     workspace.push(csv.as_bytes()).unwrap();
     workspace.finish_file().unwrap();
     workspace
@@ -180,7 +180,7 @@ fn the_gaussian_estimator_runs_on_a_workspace_and_refuses_a_counts_table() {
     assert!(get(&a, &["corrected", "mi_joint"]).as_f64().unwrap() < term("mi_joint"));
 
     let mut counts = wasm::Workspace::new();
-    counts.start_file("counts.csv").unwrap();
+    counts.start_file("counts.csv", 0.0).unwrap();
     counts
         .push(b"x1,x2,y,count\n0,0,0,1\n0,1,1,1\n1,0,1,1\n1,1,0,1\n")
         .unwrap();
