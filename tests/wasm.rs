@@ -76,7 +76,9 @@ fn workspace_with_copies(rows: usize) -> wasm::Workspace {
         );
     }
     let mut workspace = wasm::Workspace::new();
-    workspace.start_file("copies.csv", csv.len() as f64).unwrap();
+    workspace
+        .start_file("copies.csv", csv.len() as f64)
+        .unwrap();
     workspace.push(csv.as_bytes()).unwrap();
     workspace.finish_file().unwrap();
     workspace
