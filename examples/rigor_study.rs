@@ -3,7 +3,8 @@
 //! continuous features through the clustering path. Prints Markdown.
 //!
 //! `nice -n 10 cargo run --release --example rigor_study -- [--seeds 100]
-//! [--resamples 200] [--permutations 200] [--parts discrete,continuous,recluster]`
+//! [--resamples 200] [--permutations 200] [--parts discrete,continuous,recluster]
+//! [--details all] [--cases AND,XOR]` (`--cases`: only the discrete cases named).
 
 use pidscope::data::{AssemblyReport, Dataset, Labels, Modality, ModalityFeatures};
 use pidscope::discretize::{discretize, DiscretizeOptions};
@@ -12,7 +13,8 @@ use pidscope::pid::pid_cvx;
 use pidscope::pid::random::{random_table, TableKind};
 use pidscope::rigor::{
     bootstrap_rows, observe, replicates, stream, summarise, EntropyEstimator, EstimatorScope,
-    IntervalShape, Observed, Replicate, ReplicateKind, Samples, Settings, Uncertainty,
+    IntervalShape, KinkCorrection, Observed, Replicate, ReplicateKind, Samples, Settings,
+    Uncertainty,
 };
 use pidscope::rng::SplitMix64;
 use pidscope::JointTable;
@@ -26,6 +28,8 @@ struct Args {
     permutations: usize,
     parts: Vec<String>,
     details: bool,
+    /// Discrete cases to run (all when empty), by the name before any space.
+    cases: Vec<String>,
 }
 
 fn args() -> Args {
@@ -35,6 +39,7 @@ fn args() -> Args {
         permutations: 200,
         parts: vec!["discrete".into(), "continuous".into(), "recluster".into()],
         details: false,
+        cases: Vec::new(),
     };
     let v: Vec<String> = std::env::args().skip(1).collect();
     for pair in v.chunks(2) {
@@ -45,6 +50,7 @@ fn args() -> Args {
             "--permutations" => a.permutations = value.parse().expect("--permutations N"),
             "--details" => a.details = value == "all",
             "--parts" => a.parts = value.split(',').map(String::from).collect(),
+            "--cases" => a.cases = value.split(',').map(String::from).collect(),
             other => panic!("unknown argument {other}"),
         }
     }
@@ -59,6 +65,7 @@ struct Variant {
     iterated: bool,
     interval: IntervalShape,
     allowance: bool,
+    kink: KinkCorrection,
 }
 
 impl Variant {
@@ -69,6 +76,7 @@ impl Variant {
             iterated: self.iterated,
             interval: self.interval,
             bias_allowance: self.allowance,
+            kink: self.kink,
             ..*base
         }
     }
@@ -79,9 +87,14 @@ impl Variant {
             (_, EstimatorScope::AllFour) => " (all four)",
         };
         format!(
-            "{}{scope}{} / {:?}{}",
+            "{}{scope}{}{} / {:?}{}",
             self.estimator.name(),
             if self.iterated { " + iterated" } else { "" },
+            if self.kink == KinkCorrection::RateAdaptive && !self.iterated {
+                " + kink rate"
+            } else {
+                ""
+            },
             self.interval,
             if self.allowance {
                 " + bias allowance"
@@ -103,9 +116,14 @@ fn variants() -> Vec<Variant> {
         iterated,
         interval,
         allowance: false,
+        kink: KinkCorrection::Off,
     };
     let with_allowance = |x: Variant| Variant {
         allowance: true,
+        ..x
+    };
+    let with_kink = |x: Variant| Variant {
+        kink: KinkCorrection::RateAdaptive,
         ..x
     };
     vec![
@@ -117,6 +135,9 @@ fn variants() -> Vec<Variant> {
         v(Grassberger, Joint, false, Percentile),
         with_allowance(v(Grassberger, Joint, false, Percentile)),
         with_allowance(v(Bootstrap, Joint, false, Percentile)),
+        with_kink(v(Grassberger, Joint, false, Percentile)),
+        with_kink(with_allowance(v(Grassberger, Joint, false, Percentile))),
+        with_kink(with_allowance(v(Bootstrap, Joint, false, Percentile))),
         v(Grassberger, Joint, true, Percentile),
         v(ChaoShen, Joint, false, Percentile),
         v(Grassberger, AllFour, false, Percentile),
@@ -188,6 +209,8 @@ fn all_replicates(samples: &Samples, observed: &Observed, settings: &Settings) -
 }
 
 struct Case {
+    /// Position in the full list: it seeds the draws, so a subset draws the same samples.
+    index: usize,
     name: String,
     table: JointTable,
     truth: [f64; 7],
@@ -215,7 +238,8 @@ fn cases() -> Vec<Case> {
     ));
     tables
         .into_iter()
-        .map(|(name, table)| {
+        .enumerate()
+        .map(|(index, (name, table))| {
             let pid = pid_cvx(&table).expect("exact PID");
             let mut truth = pid.decomposition.values();
             for t in &mut truth {
@@ -223,14 +247,25 @@ fn cases() -> Vec<Case> {
                     *t = 0.0;
                 }
             }
-            Case { name, table, truth }
+            Case {
+                index,
+                name,
+                table,
+                truth,
+            }
         })
         .collect()
 }
 
 fn discrete(a: &Args) {
     let variants = variants();
-    let cases = cases();
+    let cases: Vec<Case> = cases()
+        .into_iter()
+        .filter(|c| {
+            let short = c.name.split(' ').next().unwrap_or_default();
+            a.cases.is_empty() || a.cases.iter().any(|w| w == short)
+        })
+        .collect();
     let sizes = [200usize, 2000];
     // acc[case][size][variant]
     let mut acc = vec![vec![vec![Acc::default(); variants.len()]; sizes.len()]; cases.len()];
@@ -239,7 +274,7 @@ fn discrete(a: &Args) {
         for (s, &n) in sizes.iter().enumerate() {
             for seed in 0..a.seeds {
                 let mut rng =
-                    SplitMix64::new(((c as u64) << 40) ^ ((n as u64) << 20) ^ seed as u64);
+                    SplitMix64::new(((case.index as u64) << 40) ^ ((n as u64) << 20) ^ seed as u64);
                 let samples = Samples::draw(&case.table, n, &mut rng).expect("draws");
                 let base = Settings {
                     resamples: a.resamples,
@@ -275,6 +310,7 @@ fn discrete(a: &Args) {
         let mut worst = [String::new(), String::new()];
         let mut sparse = Vec::new();
         let mut ratio = [0.0f64; 2];
+        let mut worst_ratio = [String::new(), String::new()];
         let mut fpr = 0.0f64;
         let mut rmse_ratio = (0.0, 0usize);
         for (c, case) in cases.iter().enumerate() {
@@ -293,8 +329,10 @@ fn discrete(a: &Args) {
                     }
                     if j < 4 {
                         let se = r.plug_rmse(j) / (r.n as f64).sqrt();
-                        if r.plug_bias(j).abs() > 3.0 * se {
-                            ratio[s] = ratio[s].max(r.bias(j).abs() / r.plug_bias(j).abs());
+                        let q = r.bias(j).abs() / r.plug_bias(j).abs();
+                        if r.plug_bias(j).abs() > 3.0 * se && q > ratio[s] {
+                            ratio[s] = q;
+                            worst_ratio[s] = format!("{} {term}", case.name);
                         }
                         if case.truth[j] == 0.0 {
                             fpr = fpr.max(r.pct(r.sig[j]));
@@ -308,7 +346,7 @@ fn discrete(a: &Args) {
             }
         }
         println!(
-            "| {} | {:.0} % ({}) | {:.0} % ({}) | {} % | {:.2} | {:.2} | {:.0} % | {:.2} |",
+            "| {} | {:.0} % ({}) | {:.0} % ({}) | {} % | {:.2} ({}) | {:.2} ({}) | {:.0} % | {:.2} |",
             variant.name(),
             cov[1],
             worst[1],
@@ -316,7 +354,9 @@ fn discrete(a: &Args) {
             worst[0],
             sparse.join(" / "),
             ratio[1],
+            worst_ratio[1],
             ratio[0],
+            worst_ratio[0],
             fpr,
             rmse_ratio.0 / rmse_ratio.1.max(1) as f64
         );
@@ -565,6 +605,7 @@ fn reclustered_replicates(
                 terms: o.terms,
                 estimated: o.estimated,
                 inner: None,
+                subsamples: None,
                 converged: true,
             }
         })
@@ -593,10 +634,13 @@ fn recluster(a: &Args) {
         let mut rng = SplitMix64::new(0xC0_0000 + seed as u64);
         let data = scenario("synergy", n, &mut rng);
         let samples = samples_of(&data, &options);
+        // Both arms without the kink correction: re-clustered replicates have no
+        // subsamples, and this compares the resampling of the clusters, not the correction.
         let settings = Settings {
             resamples,
             permutations: 0,
             seed: seed as u64,
+            kink: KinkCorrection::Off,
             ..Settings::default()
         };
         let observed = observe(&samples).expect("observes");

@@ -2,8 +2,9 @@
 //! in WebAssembly: the same fingerprint is asserted on both (run the wasm side with
 //! `cargo test --target wasm32-unknown-unknown --test determinism_rigor`).
 
+use pidscope::examples::Gate;
 use pidscope::pid::random::{random_table, TableKind};
-use pidscope::rigor::{estimate_uncertainty, Samples, Settings, Surrogates};
+use pidscope::rigor::{estimate_uncertainty, KinkCorrection, Samples, Settings, Surrogates};
 use pidscope::rng::SplitMix64;
 
 #[cfg(target_arch = "wasm32")]
@@ -74,18 +75,39 @@ fn uncertainty_fingerprint_is_the_same_on_every_platform() {
         21,
     );
     let samples = Samples::draw(&table, 500, &mut SplitMix64::new(8)).expect("draws");
+    // AND sits at the kink of h* (U1 = U2 = 0), so its sample also runs the kink
+    // correction: subsamples, their rate (libm::pow) and the rescaled h*.
+    let and = Samples::draw(&Gate::And.table(), 400, &mut SplitMix64::new(8)).expect("draws");
     let mut all = Vec::new();
-    for surrogates in [Surrogates::Shuffle, Surrogates::Circular] {
+    for samples in [&samples, &and] {
+        for surrogates in [Surrogates::Shuffle, Surrogates::Circular] {
+            let settings = Settings {
+                resamples: 24,
+                permutations: 16,
+                seed: 3,
+                surrogates,
+                ..Settings::default()
+            };
+            let u = estimate_uncertainty(samples, &settings, &mut |_, _| true).expect("runs");
+            all.extend(words(&u));
+        }
+    }
+    // The AND figures do depend on the correction (else the fingerprint would not test it).
+    let at_kink = |kink| {
         let settings = Settings {
             resamples: 24,
-            permutations: 16,
+            permutations: 0,
             seed: 3,
-            surrogates,
+            kink,
             ..Settings::default()
         };
-        let u = estimate_uncertainty(&samples, &settings, &mut |_, _| true).expect("runs");
-        all.extend(words(&u));
-    }
+        let u = estimate_uncertainty(&and, &settings, &mut |_, _| true).expect("runs");
+        u.synergy.corrected
+    };
+    assert_ne!(
+        at_kink(KinkCorrection::Off),
+        at_kink(KinkCorrection::RateAdaptive)
+    );
     assert_eq!(fingerprint(all), EXPECTED);
 }
 
@@ -120,4 +142,4 @@ fn entropy_fingerprint_is_the_same_on_every_platform() {
 const ENTROPY_EXPECTED: u64 = 3032252807335076771;
 
 /// Computed natively; the wasm run must reproduce it bit for bit.
-const EXPECTED: u64 = 9480800498768302118;
+const EXPECTED: u64 = 2800131859235166447;

@@ -14,6 +14,7 @@
 //! runs them all in one go, single-threaded. No clocks, files or threads here.
 
 mod estimators;
+mod kink;
 mod resample;
 mod samples;
 mod settings;
@@ -26,12 +27,15 @@ pub use estimators::{
     chao_shen_entropy, digamma, grassberger_entropy, miller_madow_entropy, on_grid,
     plug_in_entropy, EntropyEstimator, EstimatedEntropies, H_STAR_GRID_BITS,
 };
+pub use kink::{
+    kink_factor, kink_shift, spread_rate, subsample_rows, KinkShift, SUBSAMPLE_DIVISORS,
+};
 pub use resample::{
     block_length, bootstrap_rows, replicate_jobs, replicates, stream, surrogate_order, Replicate,
     ReplicateJob, ReplicateKind,
 };
 pub use samples::{Samples, MAX_ROWS};
-pub use settings::{EstimatorScope, IntervalShape, Settings, Surrogates};
+pub use settings::{EstimatorScope, IntervalShape, KinkCorrection, Settings, Surrogates};
 pub use summary::{quantile, summarise, upper_p_value, NULLS};
 
 use crate::pid::{Coupling, CvxOptions, Decomposition, PidError};

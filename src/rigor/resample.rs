@@ -2,8 +2,11 @@
 //! random stream fixed by (seed, kind, index) alone.
 
 use super::estimators::terms_of;
+use super::kink::{delta_of, subsample_rows, subsample_sizes};
 use super::samples::{Mapped, Samples};
-use super::{EstimatedEntropies, FiveTerms, Observed, RigorError, Settings, Surrogates};
+use super::{
+    EstimatedEntropies, FiveTerms, KinkCorrection, Observed, RigorError, Settings, Surrogates,
+};
 use crate::rng::SplitMix64;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
@@ -56,6 +59,11 @@ pub struct Replicate {
     pub estimated: EstimatedEntropies,
     /// For an iterated bootstrap: the five numbers of one resample of this resample.
     pub inner: Option<FiveTerms>,
+    /// For the kink correction (bootstrap replicates): δ = I(X1;Y) − I(X2;Y), plug-in
+    /// bits, of nested subsamples of ⌊N/2⌋ and ⌊N/8⌋ rows without replacement
+    /// ([`super::subsample_rows`]), whose spreads give δ's rate.
+    #[serde(default)]
+    pub subsamples: Option<[f64; 2]>,
     /// Whether the replicate's h* reached the replicate tolerance.
     pub converged: bool,
 }
@@ -207,6 +215,20 @@ pub fn replicates(
                 &opts,
                 warm,
             )?;
+            // Drawn after the bootstrap rows, so those stay the same with the correction off.
+            let subsamples = match subsample_sizes(n) {
+                Some([near, far]) if bootstrap && settings.kink == KinkCorrection::RateAdaptive => {
+                    let rows = subsample_rows(n, near, settings.surrogates, &mut rng);
+                    let delta = |k: usize| {
+                        delta_of(
+                            &samples.counts_mapped(&rows[..k], Mapped::Rows),
+                            samples.shape(),
+                        )
+                    };
+                    Some([delta(near), delta(far)])
+                }
+                _ => None,
+            };
             let (mut inner, mut converged) = (None, h.converged);
             if let Some(rows) = inner_rows {
                 let counts = samples.counts_mapped(&rows, Mapped::Rows);
@@ -226,6 +248,7 @@ pub fn replicates(
                 terms,
                 estimated,
                 inner,
+                subsamples,
                 converged,
             })
         })

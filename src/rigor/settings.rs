@@ -47,6 +47,21 @@ pub enum EstimatorScope {
     AllFour,
 }
 
+/// Whether h*'s bootstrap correction is rescaled at the kink where U1 and U2 tie at 0
+/// (`src/rigor/kink.rs`, docs/rigor.md "The kink").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KinkCorrection {
+    /// The bootstrap correction alone, which assumes every bias falls as 1/N.
+    Off,
+    /// The default: the kink's part of the correction (the Jensen gap of
+    /// |I(X1;Y) − I(X2;Y)| over the replicates) is multiplied by 1/(2^β − 1), β the rate
+    /// measured from subsamples of N/2 and N/8 rows, on the share of replicates where
+    /// the kink is in h*. Ignored with [`Settings::iterated`].
+    #[default]
+    RateAdaptive,
+}
+
 /// The settings of an uncertainty estimate.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -68,6 +83,9 @@ pub struct Settings {
     /// Iterated bootstrap bias correction 3θ̂ − 3·mean(θ*) + mean(θ**) of the numbers
     /// the bootstrap corrects (one inner resample per replicate: a second solve each).
     pub iterated: bool,
+    /// Rate-adaptive correction at the kink of h* (U1 = U2 = 0 with informative inputs,
+    /// as at AND), where the bias falls as 1/√N and the bootstrap removes only part of it.
+    pub kink: KinkCorrection,
     /// How the interval is placed around the corrected value.
     pub interval: IntervalShape,
     /// Widen both ends by |bootstrap bias correction| of the term: an allowance for the
@@ -97,6 +115,7 @@ impl Default for Settings {
             estimator: EntropyEstimator::Grassberger,
             scope: EstimatorScope::Joint,
             iterated: false,
+            kink: KinkCorrection::RateAdaptive,
             interval: IntervalShape::Percentile,
             bias_allowance: true,
             replicate_tolerance_bits: 1e-5,

@@ -1,8 +1,9 @@
 //! From the sample and its replicates to corrected values, intervals and p-values.
 
+use super::kink::kink_shift;
 use super::resample::{Replicate, ReplicateKind};
 use super::{
-    EntropyEstimator, EstimatorScope, FiveTerms, IntervalShape, Observed, Settings,
+    EntropyEstimator, EstimatorScope, FiveTerms, IntervalShape, KinkCorrection, Observed, Settings,
     TermUncertainty, Uncertainty,
 };
 
@@ -75,7 +76,8 @@ fn method_terms(
 ///
 /// Corrected values, bits: the numbers `settings.estimator` covers (by default
 /// Grassberger's H(Y|X1,X2)) by the formula; the others by the bootstrap bias
-/// correction 2θ̂ − mean(θ*) (the iterated 3θ̂ − 3·mean(θ*) + mean(θ**) if asked);
+/// correction 2θ̂ − mean(θ*) (the iterated 3θ̂ − 3·mean(θ*) + mean(θ**) if asked),
+/// h*'s plus the rate-adaptive kink correction ([`super::kink_shift`], by default);
 /// every term is the linear combination of these five. Interval: from the bootstrap
 /// replicates tᵦ of the same method (mean m, quantiles at (1 ∓ confidence)/2), placed
 /// around the corrected value c by `settings.interval`, widened by the bias allowance
@@ -120,6 +122,23 @@ pub fn summarise(observed: &Observed, records: &[Replicate], settings: &Settings
                 2.0 * plug_array[k] - m1
             }
         };
+    }
+    // The kink of h* where U1 and U2 tie at 0: its part of h*'s correction scaled to
+    // δ's measured rate (kink.rs). h* is one of the five numbers, so the identities hold.
+    let kink = (settings.kink == KinkCorrection::RateAdaptive && !iterated)
+        .then(|| {
+            let delta = plug.h_y_given_x2 - plug.h_y_given_x1;
+            let reps: Vec<_> = boot.iter().map(|r| (r.terms, r.subsamples)).collect();
+            kink_shift(
+                delta,
+                &reps,
+                observed.samples,
+                settings.replicate_tolerance_bits,
+            )
+        })
+        .flatten();
+    if let Some(k) = kink {
+        corrected[4] += k.h_star_bits;
     }
     let corrected_values = FiveTerms::from_array(corrected).values();
     // The part of each term's correction that the bootstrap made (formula terms kept at
@@ -216,7 +235,7 @@ pub fn summarise(observed: &Observed, records: &[Replicate], settings: &Settings
     let cells = observed.shape.iter().product::<usize>() as f64;
     let samples_per_cell = observed.samples as f64 / cells;
     let approximate = samples_per_cell < settings.min_samples_per_cell;
-    let method = describe(settings, formula, iterated);
+    let method = describe(settings, formula, iterated, kink.is_some());
     Uncertainty {
         method,
         resamples: boot.len(),
@@ -249,7 +268,7 @@ pub fn summarise(observed: &Observed, records: &[Replicate], settings: &Settings
 
 /// E.g. "grassberger H(Y|X1,X2) + bootstrap-corrected H(Y), H(Y|X1), H(Y|X2), h*;
 /// basic interval".
-fn describe(settings: &Settings, formula: [bool; 5], iterated: bool) -> String {
+fn describe(settings: &Settings, formula: [bool; 5], iterated: bool, kink: bool) -> String {
     const NAMES: [&str; 5] = ["H(Y)", "H(Y|X1)", "H(Y|X2)", "H(Y|X1,X2)", "h*"];
     let pick = |want: bool| -> Vec<&str> {
         (0..5)
@@ -258,9 +277,14 @@ fn describe(settings: &Settings, formula: [bool; 5], iterated: bool) -> String {
             .collect()
     };
     let boot = format!(
-        "{}bootstrap-corrected {}",
+        "{}bootstrap-corrected {}{}",
         if iterated { "iterated " } else { "" },
-        pick(false).join(", ")
+        pick(false).join(", "),
+        if kink {
+            " (h* rate-adaptive at the kink)"
+        } else {
+            ""
+        }
     );
     let interval = match settings.interval {
         IntervalShape::Basic => "basic",
