@@ -11,7 +11,8 @@ use pidscope::data::npy::write_npy;
 use pidscope::data::npz::write_zip;
 use pidscope::data::parquet::read_parquet;
 use pidscope::data::{
-    assemble, AssembleOptions, DataError, FileReader, IngestOptions, Limits, ParsedTable, Roles,
+    assemble, AssembleOptions, ColumnData, DataError, FileReader, IngestOptions, Limits,
+    ParsedTable, Roles,
 };
 
 fn fixture(name: &str) -> PathBuf {
@@ -112,6 +113,32 @@ fn npz_npy_and_parquet_read_the_same_columns_and_atoms_as_the_csv() {
             "{names:?}: the same atoms as the CSV"
         );
     }
+    // float32 sources stay float32 (half the memory, the same values), float64 ones not.
+    let storage = |table: &ParsedTable, column: &str| match &table.column(column).unwrap().data {
+        ColumnData::Numeric(numbers) => numbers.bytes_per_value(),
+        ColumnData::Categorical { .. } => 0,
+    };
+    assert_eq!(storage(&read("x2.npy"), "x2[1]"), 4, "x2.npy is float32");
+    assert_eq!(storage(&read("x1.npy"), "x1[0]"), 8, "x1.npy is float64");
+    for table in [read("embedding.parquet"), read("arrays.npz")] {
+        assert_eq!(
+            storage(&table, "x2[1]"),
+            4,
+            "{}: x2 is float32",
+            table.name()
+        );
+        assert_eq!(
+            storage(&table, "x1[0]"),
+            8,
+            "{}: x1 is float64",
+            table.name()
+        );
+    }
+    assert_eq!(
+        storage(&read("arrays.csv"), "x2[1]"),
+        8,
+        "a CSV's numbers are float64"
+    );
     // The guessed roles keep each array in one modality.
     let roles = Roles::guess_tables(&[read("embedding.parquet")]).unwrap();
     assert_eq!(roles.x1, ["x1[0]", "x1[1]", "x1[2]"]);
