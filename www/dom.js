@@ -40,3 +40,14 @@ export function showBanner(message, action) {
   banner.hidden = false;
   act?.focus();
 }
+
+/** The text the banner shows now, or null when it is hidden. */
+export function bannerMessage() {
+  const banner = document.getElementById('banner');
+  return banner.hidden ? null : (banner.querySelector('.message')?.textContent ?? null);
+}
+
+/** Hides the banner. */
+export function hideBanner() {
+  document.getElementById('banner').hidden = true;
+}

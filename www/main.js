@@ -3,7 +3,7 @@
 import { CancelledError, WorkerBridge } from './bridge.js';
 import { atomsBar } from './charts/atomsBar.js';
 import { lossCurve, lossPoints, thinned } from './charts/lossCurve.js';
-import { h, showBanner } from './dom.js';
+import { bannerMessage, h, hideBanner, showBanner } from './dom.js';
 import { assignRole, dropZone, filePreview, rolePicker } from './views/input.js';
 import { resultCard, sweepSlot } from './views/results.js';
 import { batchConfig, DEFAULT_SETTINGS, estimatorName, estimatorsOf, settingsForm } from './views/settings.js';
@@ -135,13 +135,24 @@ async function addFiles(dropped) {
       state.columns = answer.columns;
       state.roles = { ...EMPTY_ROLES, ...answer.roles };
       const notes = answer.files.flatMap(textNotes);
-      if (answer.roles_hint) notes.push(`Column roles could not be guessed: ${answer.roles_hint}. Assign them below.`);
+      if (answer.roles_hint) notes.push(rolesHintNote(answer.roles_hint));
       if (notes.length) showBanner(notes.join('\n'));
     });
   } catch (error) {
     reportError(error);
   }
   drawInput();
+}
+
+const rolesHintNote = (hint) => `Column roles could not be guessed: ${hint}. Assign them below.`;
+
+/** Once X1, X2 and Y are assigned, the banner no longer asks for roles (its other notes stay). */
+function dropRolesHint(roles) {
+  const message = bannerMessage();
+  if (!message?.includes('Column roles could not be guessed') || !roles.x1.length || !roles.x2.length || !roles.y) return;
+  const rest = message.split('\n').filter((line) => !line.startsWith('Column roles could not be guessed'));
+  if (rest.length) showBanner(rest.join('\n'));
+  else hideBanner();
 }
 
 /** Columns of numbers and other text: said plainly, since a typo there changes the analysis; the preview asks how to read them. */
@@ -183,6 +194,7 @@ function drawInput() {
           onAssign: (columns, role) => {
             state.roles = columns.reduce((roles, column) => assignRole(roles, column, role), state.roles);
             picker?.update(state.roles);
+            dropRolesHint(state.roles);
           },
           match: (patterns, names) => bridge.call('matchColumns', { patterns, names }),
         })

@@ -180,13 +180,16 @@ test('two target columns and the Gaussian copula: CVX refuses them by name, the 
   await dropFiles(page, [{ name: 'two.csv', text: `${lines.join('\n')}\n` }]);
   await page.getByTestId('file').waitFor();
   const more = 'Y, one more target column (Gaussian estimator only)';
+  const banner = async () => ((await page.locator('#banner').isHidden()) ? '' : await page.locator('#banner').textContent());
+  assert.match(await banner(), /Column roles could not be guessed/);
   for (const [column, role] of [['a0', 'X1 (first modality)'], ['a1', 'X1 (first modality)'], ['b0', 'X2 (second modality)'], ['b1', 'X2 (second modality)'], ['y1', 'Y (label)'], ['y2', more]]) {
     await roleByKeyboard(page, column, role);
   }
   assert.match(await page.getByTestId('roles-summary').textContent(), /Y: y1, y2/);
+  // Once X1, X2 and Y are assigned, the banner no longer asks for roles.
+  assert.doesNotMatch(await banner(), /could not be guessed/);
   // CVX (the default) analyses one target column, and says so naming both.
   await page.getByRole('button', { name: 'Estimate PID' }).click();
-  // (The banner may still show the drop's "could not be guessed" until the estimate's message replaces it.)
   await page.locator('#banner:not([hidden])', { hasText: 'Y has 2 columns' }).waitFor();
   assert.match(await page.locator('#banner').textContent(), /Y has 2 columns \(y1, y2\): CVX and BATCH analyse one target column/);
   await page.getByText('Settings', { exact: true }).click();
