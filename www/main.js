@@ -144,13 +144,14 @@ async function addFiles(dropped) {
   drawInput();
 }
 
-const rolesHintNote = (hint) => `Column roles could not be guessed: ${hint}. Assign them below.`;
+const ROLES_HINT = 'Column roles could not be guessed';
+const rolesHintNote = (hint) => `${ROLES_HINT}: ${hint}. Assign them below.`;
 
 /** Once X1, X2 and Y are assigned, the banner no longer asks for roles (its other notes stay). */
 function dropRolesHint(roles) {
   const message = bannerMessage();
-  if (!message?.includes('Column roles could not be guessed') || !roles.x1.length || !roles.x2.length || !roles.y) return;
-  const rest = message.split('\n').filter((line) => !line.startsWith('Column roles could not be guessed'));
+  if (!message?.includes(ROLES_HINT) || !roles.x1.length || !roles.x2.length || !roles.y) return;
+  const rest = message.split('\n').filter((line) => !line.startsWith(ROLES_HINT));
   if (rest.length) showBanner(rest.join('\n'));
   else hideBanner();
 }

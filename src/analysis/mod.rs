@@ -543,7 +543,8 @@ pub(crate) fn samples_dataset(
 /// widen every feature and standardise it (measured as a peak of 2.5× the features' 8
 /// bytes per number, parse included, on 50,000 rows × (768 + 768) before float32
 /// storage; docs/scale.md). CVX standardises as PCA reads the rows and holds no copy;
-/// with rows L2-normalised (the paper's preset) it holds three.
+/// with rows L2-normalised (the paper's preset) it holds the normalised and the centred
+/// rows, and first widens float32 features: at most three.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum WorkingCopies {
     /// CVX's discretisation.
@@ -618,17 +619,28 @@ pub fn check_working_memory(
     };
     let rows = tables.iter().map(ParsedTable::rows).max().unwrap_or(0);
     let features = roles.x1.len() + roles.x2.len();
+    // By name once: a wide file's roles name tens of thousands of columns.
+    let mut by_name = std::collections::HashMap::new();
+    for column in tables.iter().flat_map(|t| t.columns()) {
+        // The first file's column of a name, as assembling picks it.
+        by_name.entry(column.name.as_str()).or_insert(column);
+    }
+    // A role names a column, or `FILE::column` (as assembling reads it).
+    let lookup = |name: &str| {
+        let qualified = name.split_once("::").and_then(|(file, column)| {
+            let table = tables.iter().find(|t| t.name() == file)?;
+            table.columns().iter().find(|c| c.name == column)
+        });
+        qualified.or_else(|| by_name.get(name).copied())
+    };
     let assembled: usize = roles
         .x1
         .iter()
         .chain(&roles.x2)
-        .map(|name| {
-            let column = tables.iter().find_map(|t| t.column(name).ok());
-            match column.map(|c| (&c.data, c.missing)) {
-                Some((ColumnData::Numeric(Numbers::F32(_)), 0)) if settings.join_on.is_none() => 0,
-                Some((ColumnData::Numeric(Numbers::F32(_)), _)) => rows * 4,
-                _ => rows * 8,
-            }
+        .map(|name| match lookup(name).map(|c| (&c.data, c.missing)) {
+            Some((ColumnData::Numeric(Numbers::F32(_)), 0)) if settings.join_on.is_none() => 0,
+            Some((ColumnData::Numeric(Numbers::F32(_)), _)) => rows * 4,
+            _ => rows * 8,
         })
         .sum();
     let needed = assembled as f64 + copies.f64_copies(settings) * (rows * features * 8) as f64;

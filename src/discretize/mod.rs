@@ -452,7 +452,7 @@ fn discretize_modality(
             states.constant_features = names
                 .iter()
                 .zip(columns)
-                .filter(|(_, c)| standardise::is_constant(&c.to_f64(), weights))
+                .filter(|(_, c)| standardise::is_constant(c.iter(), weights))
                 .map(|(name, _)| name.clone())
                 .collect();
             Ok(states)
@@ -467,7 +467,7 @@ pub fn constant_features(modality: &Modality) -> Vec<String> {
         ModalityFeatures::Numeric { names, columns } => names
             .iter()
             .zip(columns)
-            .filter(|(_, c)| standardise::is_constant(&c.to_f64(), None))
+            .filter(|(_, c)| standardise::is_constant(c.iter(), None))
             .map(|(name, _)| name.clone())
             .collect(),
         ModalityFeatures::Categorical(_) => Vec::new(),
@@ -507,7 +507,8 @@ fn cluster_states(
             (pca, points, lazy.standardisers, lazy.constant)
         }
         Normalisation::NormaliseRows => {
-            let wide: Vec<Vec<f64>> = columns.iter().map(|c| c.to_f64().into_owned()).collect();
+            // Borrowed from f64 storage, widened from f32.
+            let wide: Vec<Cow<[f64]>> = columns.iter().map(Numbers::to_f64).collect();
             let Standardised {
                 columns: centred,
                 standardisers,

@@ -27,18 +27,24 @@ pub fn row_divisor(squares_sum: f64) -> f64 {
 
 /// Every row of `columns` (column-major, one `Vec` per feature) divided by its L2 norm
 /// ([`row_divisor`]); rows of zeros stay zeros.
-pub fn normalise_rows(columns: &[Vec<f64>]) -> Vec<Vec<f64>> {
-    let n = columns.first().map_or(0, Vec::len);
+pub fn normalise_rows<C: AsRef<[f64]>>(columns: &[C]) -> Vec<Vec<f64>> {
+    let n = columns.first().map_or(0, |c| c.as_ref().len());
     let mut squares = vec![0.0; n];
     for column in columns {
-        for (s, v) in squares.iter_mut().zip(column) {
+        for (s, v) in squares.iter_mut().zip(column.as_ref()) {
             *s += v * v;
         }
     }
     let divisors: Vec<f64> = squares.into_iter().map(row_divisor).collect();
     columns
         .iter()
-        .map(|c| c.iter().zip(&divisors).map(|(v, d)| v / d).collect())
+        .map(|c| {
+            c.as_ref()
+                .iter()
+                .zip(&divisors)
+                .map(|(v, d)| v / d)
+                .collect()
+        })
         .collect()
 }
 
@@ -47,7 +53,7 @@ pub fn normalise_rows(columns: &[Vec<f64>]) -> Vec<Vec<f64>> {
 /// with one value only are dropped and listed, as [`super::standardise_features`] does.
 pub fn centre_features(columns: &[Vec<f64>], weights: Option<&[f64]>) -> Standardised {
     transform_features(columns, weights, |column, weights, total, ones| {
-        (!is_constant(column, weights)).then(|| Standardiser {
+        (!is_constant(column.iter().copied(), weights)).then(|| Standardiser {
             scale: 1.0,
             mean: dot(&weighted(column, weights), ones) / total,
             recentre: 0.0,

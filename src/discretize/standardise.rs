@@ -180,7 +180,7 @@ fn standardise_one(
     total: f64,
     ones: &[f64],
 ) -> Option<Standardiser> {
-    if is_constant(column, weights) {
+    if is_constant(column.iter().copied(), weights) {
         return None;
     }
     let top = column.iter().fold(0.0f64, |m, v| m.max(v.abs()));
@@ -206,12 +206,15 @@ fn standardise_one(
     })
 }
 
-/// Whether every value of positive weight is the same number (or there is none).
-pub(super) fn is_constant(column: &[f64], weights: Option<&[f64]>) -> bool {
-    let counted = |i: &usize| weights.is_none_or(|w| w[*i] > 0.0);
-    let mut values = (0..column.len()).filter(counted).map(|i| column[i]);
-    let first = values.next();
-    values.all(|v| Some(v) == first)
+/// Whether every value (in row order) of positive weight is the same number (or there
+/// is none).
+pub(super) fn is_constant(values: impl Iterator<Item = f64>, weights: Option<&[f64]>) -> bool {
+    let mut counted = values
+        .enumerate()
+        .filter(|(i, _)| weights.is_none_or(|w| w[*i] > 0.0))
+        .map(|(_, v)| v);
+    let first = counted.next();
+    counted.all(|v| Some(v) == first)
 }
 
 /// 2^−e for the exponent e of `top` (so `top` × 2^−e is in [1, 2); [2, 4) when e is
